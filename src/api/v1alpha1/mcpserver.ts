@@ -1,0 +1,301 @@
+/**
+ * The MCPServer API, v1alpha1. This file is the single source of truth: the CRD in `crds/`,
+ * the types in `imports/` and the editor schema for `.mcp/metadata.yaml` are generated from it
+ * (`npm run gen`), and `npm run gen:check` fails when they drift.
+ *
+ * Only defaults that do not depend on the operator's configuration live here (they become CRD
+ * `default`s that the API server fills in). Defaults that do — the ingress path (derived from
+ * the name), host, class and the image tag — are applied by `resolveServer()` in charts-ts, the
+ * one function both `synth` and the operator call.
+ */
+import { z } from 'zod';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { API_VERSION, KIND } from './group.js';
+import { withCrossFieldRules, type CrossFieldRule } from './cross-field.js';
+import {
+  IMAGE_REF,
+  IMAGE_TAG,
+  annotations,
+  dnsLabel,
+  dnsSubdomain,
+  envVarName,
+  port,
+  quantity,
+  urlPath,
+  CONFIG_KEY,
+  INGRESS_HOST,
+} from './formats.js';
+
+export const SPEC_DEFAULTS = {
+  replicas: 1,
+  port: 8088,
+  servicePort: 80,
+  containerPath: '/mcp',
+  useProvisionedRegistry: false,
+  requests: { cpu: '50m', memory: '64Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+  probeType: 'tcp',
+} as const;
+
+const MAX_ENV_VARS = 128;
+
+const resourceList = (defaults: { cpu: string; memory: string }, what: string) =>
+  z
+    .object({
+      cpu: quantity().default(defaults.cpu).describe(`CPU ${what}. Default "${defaults.cpu}".`),
+      memory: quantity()
+        .default(defaults.memory)
+        .describe(`Memory ${what}. Default "${defaults.memory}".`),
+    })
+    .prefault({});
+
+export const ResourcesSchema = z
+  .object({
+    requests: resourceList(SPEC_DEFAULTS.requests, 'requests').describe('Resources the scheduler reserves.'),
+    limits: resourceList(SPEC_DEFAULTS.limits, 'limits').describe('Upper bounds enforced at run time.'),
+  })
+  .describe('Container resources. Defaults: requests 50m / 64Mi, limits 500m / 256Mi.');
+
+export const EnvVarSchema = z.object({
+  name: envVarName.describe('Environment variable name.'),
+  value: z.string().max(32768).default('').describe('Plain value. Never put secrets here; use secretEnvVars.'),
+});
+
+export const SecretEnvVarSchema = z.object({
+  name: envVarName.describe('Environment variable name.'),
+  secretKeyRef: z
+    .object({
+      name: dnsSubdomain().describe('Name of a Secret in the server namespace.'),
+      key: z
+        .string()
+        .min(1)
+        .max(253)
+        .regex(CONFIG_KEY, { error: "must consist of letters, digits, '-', '_' or '.'" })
+        .describe('Key inside the Secret.'),
+    })
+    .describe('Where the value comes from.'),
+});
+
+export const ProbeSchema = withCrossFieldRules(
+  z
+    .object({
+      type: z
+        .enum(['tcp', 'http', 'none'])
+        .default(SPEC_DEFAULTS.probeType)
+        .describe(
+          "How Kubernetes checks the container: 'tcp' (default; connects to the port), 'http' (GET on `path`; " +
+            "never point it at the MCP endpoint, which answers GET with 405 or an endless stream) or 'none'.",
+        ),
+      path: urlPath().optional().describe("Health path for type 'http', e.g. /healthz."),
+      initialDelaySeconds: z.number().int().min(0).max(3600).optional().describe('Seconds before the first probe.'),
+      periodSeconds: z.number().int().min(1).max(3600).optional().describe('Seconds between probes. Default 10.'),
+    })
+    .describe('Liveness and readiness probes. Default: TCP on the container port.'),
+  [
+    {
+      cel: "self.type != 'http' || has(self.path)",
+      message: "path is required when type is 'http'",
+      path: ['path'],
+      holds: (probe) => probe.type !== 'http' || probe.path !== undefined,
+    },
+  ],
+);
+
+const specObject = z.object({
+  image: z
+    .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
+    .min(1, { error: 'must not be empty' })
+    .max(1024)
+    .regex(IMAGE_REF, { error: 'must not contain spaces' })
+    .describe('Container image, with or without registry host, tag or digest.'),
+  imageTag: z
+    .string()
+    .regex(IMAGE_TAG, { error: 'must be a valid tag: letters, digits, _, . and -, at most 128 characters' })
+    .optional()
+    .describe('Tag appended when `image` carries no tag or digest. Default "latest".'),
+  registryOverride: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s/]+(\/[^\s/]+)*$/, { error: 'must be a registry host (and optional path), without spaces' })
+    .optional()
+    .describe('Replaces the registry host of `image` (or is prefixed when the image names no host).'),
+  useProvisionedRegistry: z
+    .boolean()
+    .default(SPEC_DEFAULTS.useProvisionedRegistry)
+    .describe("Rewrite the image to the operator's provisioned registry. Default false."),
+  imagePullPolicy: z
+    .enum(['Always', 'IfNotPresent', 'Never'])
+    .optional()
+    .describe('Default: Always for the tag "latest", IfNotPresent for other tags and digests.'),
+  imagePullSecrets: z
+    .array(dnsSubdomain())
+    .max(16)
+    .optional()
+    .describe('Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.'),
+  replicas: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be at least 0' })
+    .max(1000, { error: 'must be at most 1000' })
+    .default(SPEC_DEFAULTS.replicas)
+    .describe('Number of pods. Default 1.'),
+  port: port().default(SPEC_DEFAULTS.port).describe('Container port the server listens on. Default 8088.'),
+  servicePort: port().default(SPEC_DEFAULTS.servicePort).describe('ClusterIP Service port. Default 80.'),
+  containerPath: urlPath()
+    .default(SPEC_DEFAULTS.containerPath)
+    .describe(
+      'Path the container serves MCP on. Default /mcp. The edge rewrites `ingressPath` to this path: when ' +
+        '`ingressPath` ends with it the leading part is stripped (/<name>/mcp -> /mcp), otherwise the whole ' +
+        '`ingressPath` prefix is replaced by it.',
+    ),
+  ingressPath: urlPath().optional().describe('Public path. Default /<name>/mcp.'),
+  ingressHost: z
+    .string()
+    .max(253)
+    .regex(INGRESS_HOST, { error: 'must be a DNS name such as mcp.example.com (optionally *.example.com)' })
+    .optional()
+    .describe("Public host. Default: the operator's MCP_DEFAULT_INGRESS_HOST; empty matches any host."),
+  ingressClass: dnsSubdomain()
+    .optional()
+    .describe("IngressClass. Default: the operator's DEFAULT_INGRESS_CLASS, else traefik."),
+  ingressAnnotations: annotations
+    .optional()
+    .describe("Annotations merged over the controller's own Ingress annotations (these win)."),
+  resources: ResourcesSchema.prefault({}),
+  envVars: z
+    .array(EnvVarSchema)
+    .max(MAX_ENV_VARS)
+    .optional()
+    .describe('Plain environment variables.')
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+  secretEnvVars: z
+    .array(SecretEnvVarSchema)
+    .max(MAX_ENV_VARS)
+    .optional()
+    .describe('Environment variables read from Secrets.')
+    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+  probe: ProbeSchema.prefault({}),
+});
+
+/** The fields the cross-field rules read; the metadata file has them too (image optional there). */
+interface RuleFields {
+  image?: string;
+  imageTag?: string;
+  registryOverride?: string;
+  useProvisionedRegistry?: boolean;
+  envVars?: readonly { name: string }[];
+  secretEnvVars?: readonly { name: string }[];
+}
+
+const names = (list: readonly { name: string }[] | undefined) => (list ?? []).map((e) => e.name);
+const unique = (values: readonly string[]) => new Set(values).size === values.length;
+
+export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
+  {
+    cel: "!has(self.imageTag) || !self.image.contains('@')",
+    message: "imageTag cannot be combined with an image pinned by digest ('@sha256:...')",
+    path: ['imageTag'],
+    holds: (s: RuleFields) => s.imageTag === undefined || !(s.image ?? '').includes('@'),
+  },
+  {
+    cel: '!has(self.registryOverride) || !self.useProvisionedRegistry',
+    message: 'registryOverride and useProvisionedRegistry are mutually exclusive: choose one registry',
+    path: ['registryOverride'],
+    holds: (s: RuleFields) => s.registryOverride === undefined || s.useProvisionedRegistry !== true,
+  },
+  {
+    cel: '!has(self.envVars) || !has(self.secretEnvVars) || self.envVars.all(e, !self.secretEnvVars.exists(s, s.name == e.name))',
+    message: 'an environment variable is defined in both envVars and secretEnvVars',
+    path: ['secretEnvVars'],
+    holds: (s: RuleFields) => {
+      const plain = new Set(names(s.envVars));
+      return names(s.secretEnvVars).every((n) => !plain.has(n));
+    },
+  },
+  // The API server enforces these two through list-type=map; the CLI checks them here.
+  {
+    message: 'envVars names must be unique',
+    path: ['envVars'],
+    holds: (s: RuleFields) => unique(names(s.envVars)),
+  },
+  {
+    message: 'secretEnvVars names must be unique',
+    path: ['secretEnvVars'],
+    holds: (s: RuleFields) => unique(names(s.secretEnvVars)),
+  },
+];
+
+export const MCPServerSpecSchema = withCrossFieldRules(specObject, SPEC_CROSS_FIELD_RULES).describe('Desired state of an MCP server.');
+
+export const CONDITION_TYPES = ['Ready', 'Available', 'Routed'] as const;
+export const PHASES = ['Pending', 'PartiallyReady', 'Ready', 'Error'] as const;
+
+export const ConditionSchema = z.object({
+  type: z.string().min(1).max(316).describe('Condition type: Ready, Available or Routed.'),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/)
+    .describe('CamelCase reason code.'),
+  message: z.string().max(32768).describe('What happened and what to do about it.'),
+  lastTransitionTime: z.string().describe('When the status last changed (RFC 3339).').meta({ format: 'date-time' }),
+  observedGeneration: z.number().int().min(0).optional().describe('Generation this condition was computed from.'),
+});
+
+export const MCPServerStatusSchema = z
+  .object({
+    phase: z.enum(PHASES).optional().describe('Summary: Pending, PartiallyReady, Ready or Error.'),
+    message: z.string().max(32768).optional().describe('Human-readable summary of the phase.'),
+    conditions: z
+      .array(ConditionSchema)
+      .max(16)
+      .optional()
+      .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
+    observedGeneration: z.number().int().min(0).optional().describe('Generation of the spec last reconciled.'),
+    url: z.string().max(2048).optional().describe('Where clients reach the server, e.g. http://host/<name>/mcp.'),
+    image: z.string().max(2048).optional().describe('The image reference actually deployed.'),
+    replicas: z.number().int().min(0).optional().describe('Desired pods.'),
+    readyReplicas: z.number().int().min(0).optional().describe('Pods that are ready.'),
+    deploymentReady: z.boolean().optional(),
+    serviceReady: z.boolean().optional(),
+    ingressReady: z.boolean().optional(),
+  })
+  .describe('Observed state, written by the operator.');
+
+export type MCPServerSpecInput = z.input<typeof MCPServerSpecSchema>;
+/** A spec with every CRD-level default filled in (what the API server stores). */
+export type MCPServerSpec = z.output<typeof MCPServerSpecSchema>;
+export type MCPServerStatus = z.output<typeof MCPServerStatusSchema>;
+export type Condition = z.output<typeof ConditionSchema>;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+export type Phase = (typeof PHASES)[number];
+
+export interface MCPServer {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: V1ObjectMeta & { name: string; namespace?: string };
+  spec: MCPServerSpec;
+  status?: MCPServerStatus;
+}
+
+/** An MCPServer object as read from a manifest: the metadata must name it; the spec is validated. */
+export const MCPServerManifestSchema = z.object({
+  apiVersion: z.literal(API_VERSION, { error: `apiVersion must be ${API_VERSION}` }),
+  kind: z.literal(KIND, { error: `kind must be ${KIND}` }),
+  metadata: z.looseObject({
+    name: dnsLabel(),
+    namespace: dnsLabel().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+  spec: MCPServerSpecSchema,
+  status: MCPServerStatusSchema.optional(),
+});
+
+/** Fills in the CRD-level defaults exactly as the API server would. Throws a ZodError on invalid input. */
+export function defaultSpec(spec: unknown): MCPServerSpec {
+  return MCPServerSpecSchema.parse(spec);
+}

@@ -1,0 +1,12 @@
+import { Command } from '@oclif/core';
+
+export default class Version extends Command {
+  static override description = 'Print the mcp-runtime version and the API version it serves';
+  static override examples = ['<%= config.bin %> version'];
+
+  async run(): Promise<void> {
+    await this.parse(Version);
+    const { API_VERSION } = await import('../api/v1alpha1/group.js');
+    this.log(`${this.config.name} ${this.config.version} (API ${API_VERSION}, node ${process.version})`);
+  }
+}
