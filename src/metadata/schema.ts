@@ -58,15 +58,20 @@ export const MetadataServerSchema = refineWithRules(
   SPEC_CROSS_FIELD_RULES,
 ).describe('One MCP server.');
 
-export const MetadataFileSchema = z
-  .strictObject({
-    version: z.literal('v1', { error: 'must be v1' }).default('v1').describe('File format version. Only v1 exists.'),
-    servers: z
-      .array(MetadataServerSchema, { error: 'must be a list of servers' })
-      .min(1, { error: 'must list at least one server' })
-      .describe('The servers this file describes.'),
-  })
-  .describe('mcp-runtime metadata: the MCP servers of a repository (.mcp/metadata.yaml).');
+const fileShape = <T extends z.ZodType>(server: T) =>
+  z
+    .strictObject({
+      version: z.literal('v1', { error: 'must be v1' }).default('v1').describe('File format version. Only v1 exists.'),
+      servers: z
+        .array(server, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be a list of servers') })
+        .min(1, { error: 'must list at least one server' })
+        .describe('The servers this file describes.'),
+    })
+    .describe('mcp-runtime metadata: the MCP servers of a repository (.mcp/metadata.yaml).');
+
+export const MetadataFileSchema = fileShape(MetadataServerSchema);
+/** The file with its servers left unchecked: the loader validates each server on its own. */
+export const MetadataFileEnvelopeSchema = fileShape(z.unknown());
 
 export type MetadataServer = z.output<typeof MetadataServerSchema>;
 export type MetadataFile = z.output<typeof MetadataFileSchema>;

@@ -48,8 +48,8 @@ export const dnsSubdomain = () =>
 
 export const port = () =>
   z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
+    .number()
+    .int()
     .min(1, { error: 'must be at least 1' })
     .max(65535, { error: 'must be at most 65535' });
 

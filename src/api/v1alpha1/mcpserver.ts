@@ -41,7 +41,7 @@ const MAX_ENV_VARS = 128;
 
 const resourceList = (defaults: { cpu: string; memory: string }, what: string) =>
   z
-    .object({
+    .strictObject({
       cpu: quantity().default(defaults.cpu).describe(`CPU ${what}. Default "${defaults.cpu}".`),
       memory: quantity()
         .default(defaults.memory)
@@ -50,21 +50,21 @@ const resourceList = (defaults: { cpu: string; memory: string }, what: string) =
     .prefault({});
 
 export const ResourcesSchema = z
-  .object({
+  .strictObject({
     requests: resourceList(SPEC_DEFAULTS.requests, 'requests').describe('Resources the scheduler reserves.'),
     limits: resourceList(SPEC_DEFAULTS.limits, 'limits').describe('Upper bounds enforced at run time.'),
   })
   .describe('Container resources. Defaults: requests 50m / 64Mi, limits 500m / 256Mi.');
 
-export const EnvVarSchema = z.object({
+export const EnvVarSchema = z.strictObject({
   name: envVarName.describe('Environment variable name.'),
   value: z.string().max(32768).default('').describe('Plain value. Never put secrets here; use secretEnvVars.'),
 });
 
-export const SecretEnvVarSchema = z.object({
+export const SecretEnvVarSchema = z.strictObject({
   name: envVarName.describe('Environment variable name.'),
   secretKeyRef: z
-    .object({
+    .strictObject({
       name: dnsSubdomain().describe('Name of a Secret in the server namespace.'),
       key: z
         .string()
@@ -78,7 +78,7 @@ export const SecretEnvVarSchema = z.object({
 
 export const ProbeSchema = withCrossFieldRules(
   z
-    .object({
+    .strictObject({
       type: z
         .enum(['tcp', 'http', 'none'])
         .default(SPEC_DEFAULTS.probeType)
@@ -101,7 +101,8 @@ export const ProbeSchema = withCrossFieldRules(
   ],
 );
 
-const specObject = z.object({
+// Strict: a misspelt field is an error in the CLI (the CRD generator drops additionalProperties:false).
+const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
     .min(1, { error: 'must not be empty' })
@@ -134,8 +135,8 @@ const specObject = z.object({
     .optional()
     .describe('Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.'),
   replicas: z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
+    .number()
+    .int()
     .min(0, { error: 'must be at least 0' })
     .max(1000, { error: 'must be at most 1000' })
     .default(SPEC_DEFAULTS.replicas)

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { MCPServerManifestSchema, MCPServerSpecSchema, defaultSpec } from '../../../src/api/v1alpha1/index.js';
+
+describe('MCPServer spec validation', () => {
+  it('fills in the documented defaults', () => {
+    expect(defaultSpec({ image: 'weather' })).toEqual({
+      image: 'weather',
+      useProvisionedRegistry: false,
+      replicas: 1,
+      port: 8088,
+      servicePort: 80,
+      containerPath: '/mcp',
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+      probe: { type: 'tcp' },
+    });
+  });
+
+  const rejects: [string, unknown, string, RegExp][] = [
+    ['missing image', {}, 'image', /image is required/],
+    ['port above range', { image: 'x', port: 65536 }, 'port', /at most 65535/],
+    ['bad quantity', { image: 'x', resources: { requests: { memory: '1 GB' } } }, 'resources.requests.memory', /quantity/],
+    ['ingressPath without slash', { image: 'x', ingressPath: 'x/mcp' }, 'ingressPath', /start with '\/'/],
+    ['misspelt field', { image: 'x', replica: 2 }, '', /replica/],
+    ['bad annotation key', { image: 'x', ingressAnnotations: { 'a b': 'c' } }, 'ingressAnnotations', /annotation keys|Invalid key/],
+    ['bad secret name', { image: 'x', imagePullSecrets: ['Not_Valid'] }, 'imagePullSecrets.0', /DNS-1123 subdomain/],
+    ['digest and tag', { image: 'x@sha256:abc', imageTag: 'v1' }, 'imageTag', /pinned by digest/],
+  ];
+  it.each(rejects)('rejects %s', (_name, spec, path, message) => {
+    const result = MCPServerSpecSchema.safeParse(spec);
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues.find((i) => i.path.join('.') === path);
+    expect(issue?.message ?? result.error!.message).toMatch(message);
+  });
+
+  it('accepts quantities in every Kubernetes form', () => {
+    for (const q of ['1', '0.5', '500m', '64Mi', '1Gi', '1e3', '2k', '.5']) {
+      expect(MCPServerSpecSchema.safeParse({ image: 'x', resources: { limits: { cpu: q } } }).success).toBe(true);
+    }
+  });
+
+  it('validates whole manifests, including the DNS-label name', () => {
+    const manifest = { apiVersion: 'mcp.agent-hellboy.io/v1alpha1', kind: 'MCPServer', metadata: { name: 'Weather' }, spec: { image: 'x' } };
+    const result = MCPServerManifestSchema.safeParse(manifest);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(['metadata', 'name']);
+    expect(MCPServerManifestSchema.safeParse({ ...manifest, metadata: { name: 'weather' } }).success).toBe(true);
+  });
+});
