@@ -144,9 +144,6 @@ export interface McpRuntimeMetadata {
      * Replaces the registry host of `image` (or is prefixed when the image names no host).
      */
     registryOverride?: string;
-    /**
-     * Rewrite the image to the operator's provisioned registry. Default false.
-     */
     useProvisionedRegistry?: boolean;
     /**
      * Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.
