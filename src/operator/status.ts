@@ -1,0 +1,138 @@
+/**
+ * Computes an MCPServer's status from what is live. Pure: the reconciler passes in the live
+ * children (as read from its caches) and writes the result only when it differs from what is
+ * stored. Messages say what to do, not just what is wrong.
+ */
+import type { Condition, MCPServerStatus, Phase } from '../api/v1alpha1/index.js';
+import { mergeConditions, type ConditionInput } from './conditions.js';
+
+export type IngressReadiness = 'strict' | 'permissive';
+
+/** The few fields of live objects status depends on (raw JSON or client-node models both fit). */
+export interface LiveDeployment {
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+  metadata?: { generation?: number };
+}
+export interface LiveService {
+  spec?: { clusterIP?: string };
+}
+export interface LiveIngress {
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+export interface StatusInput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly generation: number;
+  readonly desiredReplicas: number;
+  readonly url: string;
+  readonly image: string;
+  readonly deployment?: LiveDeployment;
+  readonly service?: LiveService;
+  /** Undefined when no Ingress exists (or when routing is in conflict). */
+  readonly ingress?: LiveIngress;
+  readonly ingressReadiness: IngressReadiness;
+  /** Set when another server already claims the same host and path. */
+  readonly conflictWith?: string;
+  /** Set when applying the children failed; the reconcile is retried with backoff. */
+  readonly applyError?: string;
+  readonly previous?: MCPServerStatus;
+  readonly now: () => Date;
+}
+
+function availability(input: StatusInput): ConditionInput {
+  const d = input.deployment;
+  const ready = d?.status?.readyReplicas ?? 0;
+  const want = input.desiredReplicas;
+  if (d === undefined) {
+    return { type: 'Available', status: 'False', reason: 'DeploymentMissing', message: `Deployment ${input.name} does not exist yet; the operator creates it on its next reconcile.` };
+  }
+  const stale = (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0);
+  if (want === 0) {
+    return { type: 'Available', status: 'True', reason: 'ScaledToZero', message: 'spec.replicas is 0: no pods run. Set replicas above 0 to serve requests.' };
+  }
+  if (!stale && ready >= want && (d.status?.updatedReplicas ?? ready) >= want) {
+    return { type: 'Available', status: 'True', reason: 'PodsReady', message: `${ready}/${want} pods ready.` };
+  }
+  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.status === 'False') {
+    return { type: 'Available', status: 'False', reason: 'RolloutFailed', message: `${progressing.message ?? 'The rollout stalled.'} Check the image and \`mcp-runtime server logs ${input.name} -n ${input.namespace}\`.` };
+  }
+  return {
+    type: 'Available',
+    status: 'False',
+    reason: 'PodsNotReady',
+    message: `${ready}/${want} pods ready. If this persists, check \`mcp-runtime server status ${input.name} -n ${input.namespace}\` and its logs (image pull errors, crashes, failing probes).`,
+  };
+}
+
+function routing(input: StatusInput): ConditionInput {
+  if (input.conflictWith !== undefined) {
+    return { type: 'Routed', status: 'False', reason: 'Conflict', message: `The host and path ${input.url} are already served by ${input.conflictWith}; set a different spec.ingressPath or spec.ingressHost.` };
+  }
+  if (input.service?.spec?.clusterIP === undefined || input.service.spec.clusterIP === '') {
+    return { type: 'Routed', status: 'False', reason: 'ServicePending', message: `Service ${input.name} has no cluster IP yet.` };
+  }
+  if (input.ingress === undefined) {
+    return { type: 'Routed', status: 'False', reason: 'IngressMissing', message: `Ingress ${input.name} does not exist yet; the operator creates it on its next reconcile.` };
+  }
+  const published = (input.ingress.status?.loadBalancer?.ingress ?? []).length > 0;
+  if (published) return { type: 'Routed', status: 'True', reason: 'IngressReady', message: `Reachable at ${input.url}.` };
+  if (input.ingressReadiness === 'permissive') {
+    return { type: 'Routed', status: 'True', reason: 'IngressCreated', message: `Ingress created (permissive readiness: the controller's address is not checked). Reachable at ${input.url} once DNS points at the ingress controller.` };
+  }
+  return {
+    type: 'Routed',
+    status: 'False',
+    reason: 'IngressPending',
+    message: 'Waiting for the ingress controller to publish an address on the Ingress. Is the controller installed (`mcp-runtime status`)? On clusters whose controller never publishes one, run the operator with --ingress-readiness=permissive.',
+  };
+}
+
+function readiness(available: ConditionInput, routed: ConditionInput, applyError?: string): ConditionInput {
+  if (applyError !== undefined) {
+    return { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: `Could not apply the server's objects: ${applyError}` };
+  }
+  if (available.status === 'True' && routed.status === 'True') {
+    return { type: 'Ready', status: 'True', reason: 'Ready', message: routed.message };
+  }
+  const blocker = available.status !== 'True' ? available : routed;
+  return { type: 'Ready', status: 'False', reason: blocker.reason, message: blocker.message };
+}
+
+function phaseOf(ready: ConditionInput, parts: readonly boolean[], applyError?: string, conflict?: string): Phase {
+  if (applyError !== undefined || conflict !== undefined) return 'Error';
+  if (ready.status === 'True') return 'Ready';
+  return parts.some(Boolean) ? 'PartiallyReady' : 'Pending';
+}
+
+export function computeStatus(input: StatusInput): MCPServerStatus {
+  const available = availability(input);
+  const routed = routing(input);
+  const ready = readiness(available, routed, input.applyError);
+  const deploymentReady = available.status === 'True';
+  const serviceReady = (input.service?.spec?.clusterIP ?? '') !== '';
+  const ingressReady = routed.status === 'True';
+  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed], input.generation, input.now);
+  return {
+    phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError, input.conflictWith),
+    message: ready.message,
+    conditions,
+    observedGeneration: input.generation,
+    url: input.url,
+    image: input.image,
+    replicas: input.desiredReplicas,
+    readyReplicas: input.deployment?.status?.readyReplicas ?? 0,
+    deploymentReady,
+    serviceReady,
+    ingressReady,
+  };
+}

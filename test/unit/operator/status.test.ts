@@ -1,0 +1,87 @@
+import { describe, expect, it } from '@jest/globals';
+import { computeStatus, type StatusInput } from '../../../src/operator/status.js';
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const T1 = new Date('2026-01-01T00:05:00.000Z');
+
+const base: StatusInput = {
+  name: 'weather',
+  namespace: 'mcp-servers',
+  generation: 3,
+  desiredReplicas: 2,
+  url: 'http://mcp.example.com/weather/mcp',
+  image: 'reg/weather:latest',
+  deployment: { metadata: { generation: 5 }, spec: { replicas: 2 }, status: { observedGeneration: 5, readyReplicas: 2, updatedReplicas: 2 } },
+  service: { spec: { clusterIP: '10.0.0.7' } },
+  ingress: { status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } } },
+  ingressReadiness: 'strict',
+  now: () => T0,
+};
+
+const condition = (status: ReturnType<typeof computeStatus>, type: string) => status.conditions?.find((c) => c.type === type);
+
+describe('computeStatus', () => {
+  it('is Ready when pods are ready and the ingress has an address', () => {
+    const status = computeStatus(base);
+    expect(status).toMatchObject({ phase: 'Ready', observedGeneration: 3, url: base.url, readyReplicas: 2, deploymentReady: true, serviceReady: true, ingressReady: true });
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'Ready'],
+      ['Available', 'True', 'PodsReady'],
+      ['Routed', 'True', 'IngressReady'],
+    ]);
+    expect(status.conditions?.every((c) => c.observedGeneration === 3 && c.lastTransitionTime === '2026-01-01T00:00:00Z')).toBe(true);
+  });
+
+  it('waits for the ingress in strict mode and says how to get unstuck', () => {
+    const status = computeStatus({ ...base, ingress: { status: {} } });
+    expect(status.phase).toBe('PartiallyReady');
+    expect(condition(status, 'Routed')).toMatchObject({ status: 'False', reason: 'IngressPending' });
+    expect(condition(status, 'Routed')?.message).toContain('--ingress-readiness=permissive');
+    expect(condition(status, 'Ready')).toMatchObject({ status: 'False', reason: 'IngressPending' });
+  });
+
+  it('accepts any Ingress in permissive mode', () => {
+    const status = computeStatus({ ...base, ingress: { status: {} }, ingressReadiness: 'permissive' });
+    expect(status.phase).toBe('Ready');
+    expect(condition(status, 'Routed')?.reason).toBe('IngressCreated');
+  });
+
+  it('reports pods not ready with counts and a next step', () => {
+    const status = computeStatus({ ...base, deployment: { ...base.deployment, status: { observedGeneration: 5, readyReplicas: 1, updatedReplicas: 2 } } });
+    expect(status.phase).toBe('PartiallyReady');
+    expect(condition(status, 'Available')).toMatchObject({ status: 'False', reason: 'PodsNotReady', message: expect.stringContaining('1/2 pods ready') });
+    expect(status.readyReplicas).toBe(1);
+  });
+
+  it('does not trust a Deployment status from an older generation', () => {
+    const status = computeStatus({ ...base, deployment: { ...base.deployment, status: { observedGeneration: 4, readyReplicas: 2, updatedReplicas: 2 } } });
+    expect(condition(status, 'Available')?.status).toBe('False');
+  });
+
+  it('is Pending when nothing exists yet', () => {
+    const status = computeStatus({ ...base, deployment: undefined, service: undefined, ingress: undefined });
+    expect(status.phase).toBe('Pending');
+    expect(condition(status, 'Available')?.reason).toBe('DeploymentMissing');
+  });
+
+  it('reports a route conflict as Error with the other owner', () => {
+    const status = computeStatus({ ...base, ingress: undefined, conflictWith: 'team-a/weather' });
+    expect(status.phase).toBe('Error');
+    expect(condition(status, 'Routed')).toMatchObject({ status: 'False', reason: 'Conflict', message: expect.stringContaining('team-a/weather') });
+  });
+
+  it('reports apply failures', () => {
+    const status = computeStatus({ ...base, applyError: 'forbidden: ingresses' });
+    expect(status.phase).toBe('Error');
+    expect(condition(status, 'Ready')).toMatchObject({ reason: 'ApplyFailed', message: expect.stringContaining('forbidden: ingresses') });
+  });
+
+  it('keeps lastTransitionTime for unchanged conditions and moves it for changed ones', () => {
+    const first = computeStatus({ ...base, ingress: { status: {} } });
+    const second = computeStatus({ ...base, previous: first, now: () => T1 });
+    expect(condition(second, 'Available')?.lastTransitionTime).toBe('2026-01-01T00:00:00Z');
+    expect(condition(second, 'Routed')?.lastTransitionTime).toBe('2026-01-01T00:05:00Z');
+    const third = computeStatus({ ...base, previous: second, now: () => new Date('2026-02-01T00:00:00Z') });
+    expect(third).toEqual(second);
+  });
+});
