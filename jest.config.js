@@ -12,6 +12,9 @@ const esmTypeScript = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Integration tests wait on real state in a real control plane. jest reads testTimeout only at
+  // the top level, not per project.
+  testTimeout: 120_000,
   projects: [
     {
       ...esmTypeScript,
@@ -24,8 +27,6 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      // The control plane takes a few seconds to answer; tests wait on real state.
-      testTimeout: 120_000,
     },
   ],
 };

@@ -93,7 +93,9 @@ export const ProbeSchema = withCrossFieldRules(
     .describe('Liveness and readiness probes. Default: TCP on the container port.'),
   [
     {
-      cel: "self.type != 'http' || has(self.path)",
+      // The API server checks the `default: {}` of probe against this rule before nested
+      // defaults apply, so `type` may be absent here.
+      cel: "!has(self.type) || self.type != 'http' || has(self.path)",
       message: "path is required when type is 'http'",
       path: ['path'],
       holds: (probe) => probe.type !== 'http' || probe.path !== undefined,

@@ -47,7 +47,7 @@ describe('the generated CRD schema is structural', () => {
     const rules = (specSchema['x-kubernetes-validations'] as { rule: string }[]).map((r) => r.rule);
     expect(rules).toEqual(expect.arrayContaining([expect.stringContaining("self.image.contains('@')"), expect.stringContaining('registryOverride')]));
     const probe = (specSchema.properties as Record<string, Node>).probe!;
-    expect(probe['x-kubernetes-validations']).toEqual([expect.objectContaining({ rule: "self.type != 'http' || has(self.path)" })]);
+    expect(probe['x-kubernetes-validations']).toEqual([expect.objectContaining({ rule: "!has(self.type) || self.type != 'http' || has(self.path)" })]);
   });
 
   it('is exactly the committed crds/ file', async () => {

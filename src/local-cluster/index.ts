@@ -1,0 +1,16 @@
+// A local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler, KWOK-simulated nodes) for integration tests, benchmarks and the
+// `cluster provision --provider local` sandbox.
+export { apiGet, apiRequest, type RawRequestOptions, type RawResponse } from './api-get.js';
+export { findBuildScript, obtainBinaries, type ObtainBinariesOptions, type ObtainedBinaries } from './binaries.js';
+export {
+  DATA_DIR_PREFIX,
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneProcess,
+  type StartControlPlaneOptions,
+} from './control-plane.js';
+export { DEFAULT_FAKE_NODE_NAME, fakeNodeManifest } from './fake-node.js';
+export { runSandbox, type RunSandboxOptions, type SandboxResult } from './sandbox.js';
+export { BINARY_NAMES, type BinaryName, type BinaryPaths, type ControlPlaneTimings, type LogFn } from './types.js';
+export { waitFor, type WaitOptions } from './wait.js';

@@ -1,0 +1,13 @@
+// Jest global setup for the "integration" project: one real control plane per test run,
+// handed to test files through MCP_TEST_KUBECONFIG / MCP_TEST_API_SERVER (jest workers
+// inherit this process's environment).
+//
+// Jest loads this file with Node's own loader, where its moduleNameMapper (`.js` -> `.ts`)
+// does not apply, so the implementation is imported through tsx (a devDependency).
+import type * as Lifecycle from './harness/lifecycle.js';
+
+export default async function globalSetup(): Promise<void> {
+  const { tsImport } = await import('tsx/esm/api');
+  const lifecycle = (await tsImport('./harness/lifecycle.ts', import.meta.url)) as typeof Lifecycle;
+  await lifecycle.setupIntegrationControlPlane();
+}
