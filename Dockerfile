@@ -1,0 +1,29 @@
+# The mcp-runtime operator image (the same package provides the CLI).
+# Build: podman build -t mcp-runtime-operator:dev .   (or docker build)
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY src ./src
+COPY charts-ts ./charts-ts
+COPY imports ./imports
+COPY crds ./crds
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/bin ./bin
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/crds ./crds
+COPY --from=build /src/oclif.manifest.json ./oclif.manifest.json
+# Numeric non-root user: Pod Security "restricted" needs runAsNonRoot, which kubelet can only
+# verify for numeric users.
+USER 65532:65532
+EXPOSE 8080 8081
+ENTRYPOINT ["node", "/app/bin/run.js"]
+CMD ["operator"]

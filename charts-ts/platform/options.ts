@@ -1,0 +1,110 @@
+/**
+ * What `setup` / `synth` can choose about the platform, with every default in one place.
+ */
+import { DEFAULT_SERVER_NAMESPACE } from '../../src/api/v1alpha1/index.js';
+import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME } from '../server/settings.js';
+
+export const NAMESPACES = {
+  operator: 'mcp-runtime',
+  registry: 'registry',
+  traefik: 'traefik',
+  servers: DEFAULT_SERVER_NAMESPACE,
+} as const;
+
+/**
+ * Default operator image. `mcp-runtime synth` passes the image of its own version instead;
+ * this constant is what `npx cdk8s synth` and library users get.
+ */
+export const DEFAULT_OPERATOR_IMAGE = 'ghcr.io/agent-hellboy/mcp-runtime:0.1.0';
+export const DEFAULT_REGISTRY_IMAGE = 'registry:2';
+export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.6';
+export const DEFAULT_REGISTRY_STORAGE_SIZE = '10Gi';
+/** Secret (in mcp-runtime) holding the external registry's password under key `password`. */
+export const DEFAULT_REGISTRY_PASSWORD_SECRET = 'mcp-runtime-registry-password';
+
+export interface ExternalRegistry {
+  /** Registry host with optional port and path, e.g. `reg.example.com/team`. Required. */
+  readonly url: string;
+  /** User for pulls and pushes. Default: none (anonymous pulls, no pull Secret). */
+  readonly username?: string;
+  /** Name of the pull Secret the operator writes into server namespaces. Default `mcp-runtime-registry-creds`. */
+  readonly pullSecretName?: string;
+  /**
+   * Secret in the operator namespace whose key `password` the operator reads
+   * (PROVISIONED_REGISTRY_PASSWORD). Created by `registry provision`, never by the chart, so
+   * no password is ever in a manifest. Default `mcp-runtime-registry-password`.
+   */
+  readonly passwordSecret?: string;
+}
+
+export interface PlatformOptions {
+  /** Ingress controller to install: `traefik` or `none` (bring your own). Default `traefik`. */
+  readonly ingress?: 'traefik' | 'none';
+  /** Traefik flavour: `prod` (dashboard and API off) or `dev` (insecure dashboard on :8080). Default `prod`. */
+  readonly ingressVariant?: 'prod' | 'dev';
+  /** `internal` (a registry:2 in namespace `registry`) or an external registry. Default `internal`. */
+  readonly registry?: 'internal' | ExternalRegistry;
+  /** Operator image. Default DEFAULT_OPERATOR_IMAGE. */
+  readonly operatorImage?: string;
+  /** MCP_DEFAULT_INGRESS_HOST of the operator. Default: none (servers match any host). */
+  readonly defaultIngressHost?: string;
+  /** DEFAULT_INGRESS_CLASS of the operator. Default `traefik`. */
+  readonly defaultIngressClass?: string;
+  /** Size of the internal registry's volume. Default `10Gi`. */
+  readonly registryStorageSize?: string;
+  /** StorageClass of the internal registry's volume. Default: the cluster's default class. */
+  readonly registryStorageClass?: string;
+  /**
+   * CIDRs (besides pods in `registry` and `mcp-runtime`) allowed to reach the internal registry,
+   * typically the node network so kubelets on other nodes can pull. Default: none.
+   */
+  readonly registryAllowedCidrs?: readonly string[];
+  /** Internal registry image. Default `registry:2`. */
+  readonly registryImage?: string;
+  /** Traefik image. Default `traefik:v3.6`. */
+  readonly traefikImage?: string;
+  /** Type of the Traefik Service. Default `LoadBalancer`. */
+  readonly traefikServiceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+}
+
+/** PlatformOptions with every default applied. */
+export interface ResolvedPlatformOptions {
+  readonly ingress: 'traefik' | 'none';
+  readonly ingressVariant: 'prod' | 'dev';
+  readonly registry: 'internal' | Required<Omit<ExternalRegistry, 'username'>> & Pick<ExternalRegistry, 'username'>;
+  readonly operatorImage: string;
+  readonly defaultIngressHost?: string;
+  readonly defaultIngressClass: string;
+  readonly registryStorageSize: string;
+  readonly registryStorageClass?: string;
+  readonly registryAllowedCidrs: readonly string[];
+  readonly registryImage: string;
+  readonly traefikImage: string;
+  readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+}
+
+export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedPlatformOptions {
+  const registry = options.registry ?? 'internal';
+  return {
+    ingress: options.ingress ?? 'traefik',
+    ingressVariant: options.ingressVariant ?? 'prod',
+    registry:
+      registry === 'internal'
+        ? 'internal'
+        : {
+            url: registry.url,
+            ...(registry.username === undefined ? {} : { username: registry.username }),
+            pullSecretName: registry.pullSecretName ?? DEFAULT_PULL_SECRET_NAME,
+            passwordSecret: registry.passwordSecret ?? DEFAULT_REGISTRY_PASSWORD_SECRET,
+          },
+    operatorImage: options.operatorImage ?? DEFAULT_OPERATOR_IMAGE,
+    ...(options.defaultIngressHost === undefined ? {} : { defaultIngressHost: options.defaultIngressHost }),
+    defaultIngressClass: options.defaultIngressClass ?? DEFAULT_INGRESS_CLASS,
+    registryStorageSize: options.registryStorageSize ?? DEFAULT_REGISTRY_STORAGE_SIZE,
+    ...(options.registryStorageClass === undefined ? {} : { registryStorageClass: options.registryStorageClass }),
+    registryAllowedCidrs: options.registryAllowedCidrs ?? [],
+    registryImage: options.registryImage ?? DEFAULT_REGISTRY_IMAGE,
+    traefikImage: options.traefikImage ?? DEFAULT_TRAEFIK_IMAGE,
+    traefikServiceType: options.traefikServiceType ?? 'LoadBalancer',
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Per-ingress-class Ingress annotations. MCP's Streamable HTTP answers with SSE streams, which
+ * must reach the client unbuffered, uncompressed and without an idle cut-off:
+ *  - Traefik neither buffers nor compresses unless a middleware says so, and we add none that
+ *    does (no `compress`, no `buffering`); its entry point read timeout is raised in the
+ *    platform chart (traefik.ts).
+ *  - ingress-nginx buffers responses by default and cuts idle upstream reads after 60 s, so we
+ *    turn buffering off and allow long reads.
+ * The user's `ingressAnnotations` are merged last and win.
+ */
+export const TRAEFIK_ENTRYPOINTS = 'traefik.ingress.kubernetes.io/router.entrypoints';
+export const TRAEFIK_MIDDLEWARES = 'traefik.ingress.kubernetes.io/router.middlewares';
+
+/** Seconds an idle SSE stream may stay open behind ingress-nginx. */
+export const NGINX_STREAM_TIMEOUT_SECONDS = '3600';
+
+const NGINX_DEFAULTS: Readonly<Record<string, string>> = {
+  // The edge speaks plain HTTP until TLS is configured; a redirect would break every client.
+  'nginx.ingress.kubernetes.io/ssl-redirect': 'false',
+  'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
+  'nginx.ingress.kubernetes.io/proxy-request-buffering': 'off',
+  'nginx.ingress.kubernetes.io/proxy-read-timeout': NGINX_STREAM_TIMEOUT_SECONDS,
+  'nginx.ingress.kubernetes.io/proxy-send-timeout': NGINX_STREAM_TIMEOUT_SECONDS,
+};
+
+/** How a Traefik router names a Middleware CRD object: `<namespace>-<name>@kubernetescrd`. */
+export const middlewareReference = (namespace: string, name: string): string => `${namespace}-${name}@kubernetescrd`;
+
+/**
+ * @param middleware the `middlewareReference` of the server's path-rewrite Middleware, if any
+ */
+export function ingressAnnotations(
+  ingressClass: string,
+  user: Readonly<Record<string, string>>,
+  middleware?: string,
+): Record<string, string> {
+  let defaults: Record<string, string> = {};
+  if (ingressClass === 'traefik') {
+    defaults = { [TRAEFIK_ENTRYPOINTS]: 'web', ...(middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: middleware }) };
+  } else if (ingressClass === 'nginx') {
+    defaults = { ...NGINX_DEFAULTS };
+  }
+  return { ...defaults, ...user };
+}

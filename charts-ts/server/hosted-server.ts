@@ -1,0 +1,48 @@
+/**
+ * One MCPServer's objects, as a construct: pull Secret (when provisioned credentials apply),
+ * Deployment, Service, path-rewrite Middleware (Traefik, when the paths differ), Ingress —
+ * in that order, which is also a safe apply order.
+ */
+import { Construct } from 'constructs';
+import type { MCPServer } from '../../src/api/v1alpha1/index.js';
+import { ServerDeployment } from './deployment.js';
+import { ServerIngress } from './ingress.js';
+import { PathRewriteMiddleware } from './middleware.js';
+import { RegistryPullSecret } from './pull-secret.js';
+import { resolveServer, type ResolvedServer } from './resolve.js';
+import { ServerService } from './service.js';
+import type { OperatorSettings } from './settings.js';
+
+export interface HostedMcpServerProps {
+  /** The MCPServer object (spec defaults from the CRD may be missing; they are applied here). */
+  readonly server: MCPServer;
+  /** Operator configuration. Build it with defaultOperatorSettings(env). */
+  readonly settings: OperatorSettings;
+}
+
+export class HostedMcpServer extends Construct {
+  /** The server after every default (what the objects were built from). */
+  readonly resolved: ResolvedServer;
+
+  constructor(scope: Construct, id: string, props: HostedMcpServerProps) {
+    super(scope, id);
+    const s = resolveServer(props.server, props.settings);
+    this.resolved = s;
+    const registry = props.settings.provisionedRegistry;
+    if (s.pullSecret !== undefined && registry?.username !== undefined && registry.password !== undefined) {
+      new RegistryPullSecret(this, 'PullSecret', {
+        name: s.pullSecret.name,
+        namespace: s.namespace,
+        registry: s.pullSecret.registry,
+        username: registry.username,
+        password: registry.password,
+      });
+    }
+    new ServerDeployment(this, 'Deployment', { server: s });
+    new ServerService(this, 'Service', { server: s });
+    if (s.middlewareName !== undefined) {
+      new PathRewriteMiddleware(this, 'PathRewrite', { name: s.middlewareName, namespace: s.namespace, labels: s.labels, rewrite: s.rewrite });
+    }
+    new ServerIngress(this, 'Ingress', { server: s });
+  }
+}

@@ -1,0 +1,43 @@
+/** A server's Ingress: one Prefix rule for `ingressPath` (with or without a host) to its Service. */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { ResolvedServer } from './resolve.js';
+
+export interface ServerIngressProps {
+  /** The server with every default applied (resolveServer()); nothing is defaulted here. */
+  readonly server: ResolvedServer;
+}
+
+export class ServerIngress extends Construct {
+  constructor(scope: Construct, id: string, props: ServerIngressProps) {
+    super(scope, id);
+    const s = props.server;
+    const annotations = s.ingressAnnotations;
+    new k8s.KubeIngress(this, 'Resource', {
+      metadata: {
+        name: s.name,
+        namespace: s.namespace,
+        labels: s.labels,
+        ...(Object.keys(annotations).length === 0 ? {} : { annotations: { ...annotations } }),
+      },
+      spec: {
+        ingressClassName: s.ingressClass,
+        rules: [
+          {
+            // No host = the rule matches any host.
+            ...(s.ingressHost === undefined ? {} : { host: s.ingressHost }),
+            http: {
+              paths: [
+                {
+                  path: s.ingressPath,
+                  pathType: 'Prefix',
+                  backend: { service: { name: s.name, port: { number: s.servicePort } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+}

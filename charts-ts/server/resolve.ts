@@ -1,0 +1,207 @@
+/**
+ * resolveServer(): every operator-level default applied to an MCPServer, in one pure function.
+ * The constructs render only what this returns, so `synth --servers` and the operator cannot
+ * disagree about a default. It never sees the registry password (see pull-secret.ts).
+ */
+import { DEFAULT_SERVER_NAMESPACE, SPEC_DEFAULTS, type MCPServer, type MCPServerSpec } from '../../src/api/v1alpha1/index.js';
+import {
+  defaultPullPolicy,
+  formatImageReference,
+  isInRegistry,
+  registryHost,
+  resolveImageReference,
+} from '../../src/images/reference.js';
+import { serverLabels, serverSelectorLabels, type Labels } from '../lib/labels.js';
+import { ingressAnnotations, middlewareReference } from './annotations.js';
+import { pathRewrite, type PathRewrite } from './path-rewrite.js';
+import type { OperatorSettings } from './settings.js';
+
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+export interface ResolvedProbe {
+  readonly type: 'tcp' | 'http' | 'none';
+  /** Only for `http`. */
+  readonly path?: string;
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds: number;
+}
+
+export interface ResolvedEnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly secretKeyRef?: { readonly name: string; readonly key: string };
+}
+
+/** The generated pull Secret, without its content (that needs the password; see pull-secret.ts). */
+export interface ResolvedPullSecret {
+  readonly name: string;
+  /** Registry host the credentials are for (the `auths` key). */
+  readonly registry: string;
+}
+
+export interface ResolvedServer {
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels on every object of the server. */
+  readonly labels: Labels;
+  /** Pod selector (immutable; a subset of `labels`). */
+  readonly selector: Labels;
+  /** The reference the kubelet pulls, after registry rewrite and default tag. */
+  readonly image: string;
+  readonly pullPolicy: PullPolicy;
+  /** Pull Secret names on the pod: the spec's, or the generated one, or none. */
+  readonly imagePullSecrets: readonly string[];
+  /** Set when the operator must create the pull Secret from provisioned credentials. */
+  readonly pullSecret?: ResolvedPullSecret;
+  readonly replicas: number;
+  readonly port: number;
+  readonly servicePort: number;
+  readonly containerPath: string;
+  readonly ingressPath: string;
+  /** Host of the Ingress rule; undefined = any host. */
+  readonly ingressHost?: string;
+  readonly ingressClass: string;
+  /** Final Ingress annotations (controller defaults merged under the user's). */
+  readonly ingressAnnotations: Readonly<Record<string, string>>;
+  /** How ingressPath becomes containerPath (see path-rewrite.ts). */
+  readonly rewrite: PathRewrite;
+  /** Name of the Traefik Middleware carrying `rewrite`; set only when one is rendered. */
+  readonly middlewareName?: string;
+  /**
+   * Where clients connect: `http://<host><ingressPath>`. Without a concrete host (hostless or a
+   * `*.` wildcard) it is the path alone, e.g. `/weather/mcp`, meaning "on whatever address the
+   * ingress controller answers"; use serverUrl(resolved, host) once that address is known.
+   */
+  readonly url: string;
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  readonly env: readonly ResolvedEnvVar[];
+  readonly probe: ResolvedProbe;
+  /** Things that will not work as the user probably expects; the operator surfaces them as Events. */
+  readonly warnings: readonly string[];
+}
+
+export const DEFAULT_PROBE_PERIOD_SECONDS = 10;
+
+/** The Middleware name: stable whatever the rewrite kind, so a change of kind updates it in place. */
+export const middlewareName = (server: string): string => `${server}-path-rewrite`;
+
+export const defaultIngressPath = (name: string): string => `/${name}/mcp`;
+
+/** `http://<host><path>`; the path alone when the host is unknown or a wildcard. */
+export function serverUrl(server: Pick<ResolvedServer, 'ingressPath'>, host: string | undefined): string {
+  return host === undefined || host === '' || host.startsWith('*') ? server.ingressPath : `http://${host}${server.ingressPath}`;
+}
+
+/**
+ * Applies the operator defaults. Pure. Throws InvalidImageReferenceError when `spec.image` (or
+ * the registry it is moved to) is not a valid reference; the operator reports that on the status.
+ * Fields the API server would default are defaulted here too, so a spec that skipped
+ * `defaultSpec()` still renders the same objects.
+ */
+export function resolveServer(server: MCPServer, settings: OperatorSettings): ResolvedServer {
+  const { spec } = server;
+  const name = server.metadata.name;
+  const namespace = server.metadata.namespace ?? DEFAULT_SERVER_NAMESPACE;
+  const warnings: string[] = [];
+
+  const provisioned = settings.provisionedRegistry;
+  const ref = resolveImageReference(spec, provisioned?.url);
+  const image = formatImageReference(ref);
+
+  const givenPullSecrets = spec.imagePullSecrets ?? [];
+  const pullSecret =
+    givenPullSecrets.length === 0 &&
+    provisioned?.username !== undefined &&
+    provisioned.password !== undefined &&
+    isInRegistry(ref, provisioned.url)
+      ? { name: provisioned.secretName, registry: registryHost(provisioned.url) }
+      : undefined;
+
+  const containerPath = spec.containerPath ?? SPEC_DEFAULTS.containerPath;
+  const ingressPath = spec.ingressPath ?? defaultIngressPath(name);
+  const ingressHost = nonEmpty(spec.ingressHost) ?? nonEmpty(settings.defaultIngressHost);
+  const ingressClass = nonEmpty(spec.ingressClass) ?? settings.defaultIngressClass;
+  const rewrite = pathRewrite(ingressPath, containerPath);
+  const traefik = ingressClass === 'traefik';
+  const mwName = traefik && rewrite.kind !== 'none' ? middlewareName(name) : undefined;
+
+  const userAnnotations = spec.ingressAnnotations ?? {};
+  if (rewrite.kind !== 'none' && !traefik) {
+    warnings.push(
+      `ingress class "${ingressClass}" gets no path rewrite: the container receives ${ingressPath}, ` +
+        `not containerPath ${containerPath}; serve ingressPath in the container or use the traefik class`,
+    );
+  }
+  const mwRef = mwName === undefined ? undefined : middlewareReference(namespace, mwName);
+  const userMiddlewares = userAnnotations['traefik.ingress.kubernetes.io/router.middlewares'];
+  if (mwRef !== undefined && userMiddlewares !== undefined && !userMiddlewares.split(',').map((s) => s.trim()).includes(mwRef)) {
+    warnings.push(
+      `ingressAnnotations replace traefik.ingress.kubernetes.io/router.middlewares, which drops the path rewrite; ` +
+        `add ${mwRef} to your list to keep it`,
+    );
+  }
+
+  const resources: Partial<MCPServerSpec['resources']> = spec.resources ?? {};
+  const probe = resolveProbe(spec.probe, warnings);
+  return {
+    name,
+    namespace,
+    labels: serverLabels(name),
+    selector: serverSelectorLabels(name),
+    image,
+    pullPolicy: spec.imagePullPolicy ?? defaultPullPolicy(ref),
+    imagePullSecrets: pullSecret === undefined ? [...givenPullSecrets] : [pullSecret.name],
+    ...(pullSecret === undefined ? {} : { pullSecret }),
+    replicas: spec.replicas ?? SPEC_DEFAULTS.replicas,
+    port: spec.port ?? SPEC_DEFAULTS.port,
+    servicePort: spec.servicePort ?? SPEC_DEFAULTS.servicePort,
+    containerPath,
+    ingressPath,
+    ...(ingressHost === undefined ? {} : { ingressHost }),
+    ingressClass,
+    ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef),
+    rewrite,
+    ...(mwName === undefined ? {} : { middlewareName: mwName }),
+    url: serverUrl({ ingressPath }, ingressHost),
+    resources: {
+      requests: {
+        cpu: resources.requests?.cpu ?? SPEC_DEFAULTS.requests.cpu,
+        memory: resources.requests?.memory ?? SPEC_DEFAULTS.requests.memory,
+      },
+      limits: {
+        cpu: resources.limits?.cpu ?? SPEC_DEFAULTS.limits.cpu,
+        memory: resources.limits?.memory ?? SPEC_DEFAULTS.limits.memory,
+      },
+    },
+    env: [
+      ...(spec.envVars ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
+      ...(spec.secretEnvVars ?? []).map((e) => ({ name: e.name, secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } })),
+    ],
+    probe,
+    warnings,
+  };
+}
+
+function resolveProbe(given: Partial<MCPServerSpec['probe']> | undefined, warnings: string[]): ResolvedProbe {
+  const probe = given ?? {};
+  let type = probe.type ?? SPEC_DEFAULTS.probeType;
+  // The API server rejects http without a path; a spec that skipped validation falls back to tcp
+  // rather than probing the MCP endpoint (which answers GET with 405 or an endless stream).
+  if (type === 'http' && probe.path === undefined) {
+    warnings.push("probe type 'http' needs a path; using a TCP probe instead");
+    type = 'tcp';
+  }
+  return {
+    type,
+    ...(type === 'http' ? { path: probe.path } : {}),
+    ...(probe.initialDelaySeconds === undefined ? {} : { initialDelaySeconds: probe.initialDelaySeconds }),
+    periodSeconds: probe.periodSeconds ?? DEFAULT_PROBE_PERIOD_SECONDS,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

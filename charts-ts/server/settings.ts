@@ -1,0 +1,86 @@
+/**
+ * The operator's configuration, as far as it shapes a server's objects. The operator reads it
+ * from its environment once (`defaultOperatorSettings(process.env)`); `synth --servers` builds
+ * the same object from flags, so both render through identical inputs.
+ */
+import { normalizeRegistry } from '../../src/images/reference.js';
+
+export const DEFAULT_INGRESS_CLASS = 'traefik';
+export const DEFAULT_PULL_SECRET_NAME = 'mcp-runtime-registry-creds';
+
+/** Environment variables of the operator Deployment (the platform chart sets exactly these). */
+export const OPERATOR_ENV = {
+  defaultIngressHost: 'MCP_DEFAULT_INGRESS_HOST',
+  defaultIngressClass: 'DEFAULT_INGRESS_CLASS',
+  registryUrl: 'PROVISIONED_REGISTRY_URL',
+  registryUsername: 'PROVISIONED_REGISTRY_USERNAME',
+  registryPassword: 'PROVISIONED_REGISTRY_PASSWORD',
+  registrySecretName: 'PROVISIONED_REGISTRY_SECRET_NAME',
+} as const;
+
+export interface ProvisionedRegistry {
+  /** Registry host with optional port and path, scheme stripped, e.g. `reg.example.com:5000/team`. */
+  readonly url: string;
+  /** User for pulls; a pull Secret is generated only when both username and password are set. */
+  readonly username?: string;
+  /** Password or token. Secret: never log it (the objects built here redact it when printed). */
+  readonly password?: string;
+  /** Name of the generated `kubernetes.io/dockerconfigjson` Secret. Default `mcp-runtime-registry-creds`. */
+  readonly secretName: string;
+}
+
+export interface OperatorSettings {
+  /** Host for servers that set no `ingressHost` (MCP_DEFAULT_INGRESS_HOST). Default: none, i.e. any host. */
+  readonly defaultIngressHost?: string;
+  /** IngressClass for servers that set no `ingressClass` (DEFAULT_INGRESS_CLASS). Default `traefik`. */
+  readonly defaultIngressClass: string;
+  /** The external registry set up with `registry provision` (PROVISIONED_REGISTRY_*). Default: none. */
+  readonly provisionedRegistry?: ProvisionedRegistry;
+}
+
+const value = (env: Record<string, string | undefined>, key: string): string | undefined => {
+  const raw = env[key]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+};
+
+/**
+ * Keeps the password out of logs: JSON.stringify and util.inspect print `[REDACTED]`, while the
+ * field stays readable (and spreadable) for the one place that needs it, the pull Secret.
+ */
+function redacted(registry: ProvisionedRegistry): ProvisionedRegistry {
+  const shown = () => ({ ...registry, ...(registry.password === undefined ? {} : { password: '[REDACTED]' }) });
+  return Object.defineProperties(
+    { ...registry },
+    {
+      toJSON: { value: shown, enumerable: false },
+      [Symbol.for('nodejs.util.inspect.custom')]: { value: shown, enumerable: false },
+    },
+  );
+}
+
+/**
+ * Parses the operator's environment (pass `process.env`). Pure: reads only the given record.
+ * Blank values count as unset; a registry URL loses its scheme and trailing slash.
+ */
+export function defaultOperatorSettings(env: Record<string, string | undefined> = {}): OperatorSettings {
+  const url = value(env, OPERATOR_ENV.registryUrl);
+  const defaultIngressHost = value(env, OPERATOR_ENV.defaultIngressHost);
+  return {
+    ...(defaultIngressHost === undefined ? {} : { defaultIngressHost }),
+    defaultIngressClass: value(env, OPERATOR_ENV.defaultIngressClass) ?? DEFAULT_INGRESS_CLASS,
+    ...(url === undefined
+      ? {}
+      : {
+          provisionedRegistry: redacted({
+            url: normalizeRegistry(url),
+            ...optional('username', value(env, OPERATOR_ENV.registryUsername)),
+            ...optional('password', value(env, OPERATOR_ENV.registryPassword)),
+            secretName: value(env, OPERATOR_ENV.registrySecretName) ?? DEFAULT_PULL_SECRET_NAME,
+          }),
+        }),
+  };
+}
+
+function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
+}

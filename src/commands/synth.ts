@@ -1,0 +1,86 @@
+import { Command, Flags } from '@oclif/core';
+
+// Platform-only flags make no sense with --servers (oclif ignores defaults when checking this).
+const platformOnly = { exclusive: ['servers'] };
+
+export default class Synth extends Command {
+  static override summary = 'Write Kubernetes YAML for the platform, or for MCPServer manifests, without a cluster';
+  static override description = [
+    'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output>`.',
+    "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
+    'Output is deterministic: the same input gives byte-identical files.',
+  ].join('\n\n');
+
+  static override examples = [
+    { description: 'The platform with defaults (Traefik prod, in-cluster registry)', command: '<%= config.bin %> synth --output deploy/platform' },
+    { description: 'Development: Traefik dashboard on, external registry', command: '<%= config.bin %> synth -o deploy/platform --ingress-variant dev --registry reg.example.com/team --registry-username ci' },
+    { description: 'Bring your own ingress controller', command: '<%= config.bin %> synth -o deploy/platform --ingress none --ingress-class nginx' },
+    { description: "Render servers' objects offline", command: '<%= config.bin %> synth --servers manifests/ --output deploy/servers --default-ingress-host mcp.example.com' },
+  ];
+
+  static override flags = {
+    output: Flags.string({ char: 'o', required: true, description: 'Folder to write (created if missing; files of the same name are replaced)' }),
+    servers: Flags.directory({ description: 'Folder of MCPServer manifests to render instead of the platform', exists: true }),
+    ingress: Flags.string({ ...platformOnly, options: ['traefik', 'none'], default: 'traefik', description: 'Ingress controller to install' }),
+    'ingress-variant': Flags.string({ ...platformOnly, options: ['prod', 'dev'], default: 'prod', description: 'Traefik flavour: prod (dashboard and API off) or dev (insecure dashboard)' }),
+    registry: Flags.string({ ...platformOnly, default: 'internal', description: "'internal' (in-cluster registry:2) or the URL of an external registry" }),
+    'registry-username': Flags.string({ description: 'User of the external (provisioned) registry' }),
+    'registry-pull-secret': Flags.string({ description: 'Name of the pull Secret generated in server namespaces [default: mcp-runtime-registry-creds]' }),
+    'registry-password-secret': Flags.string({ ...platformOnly, description: 'Secret in mcp-runtime whose key "password" holds the external registry password [default: mcp-runtime-registry-password]' }),
+    'registry-storage-size': Flags.string({ ...platformOnly, default: '10Gi', description: 'Volume size of the in-cluster registry' }),
+    'registry-storage-class': Flags.string({ ...platformOnly, description: "StorageClass of the in-cluster registry's volume [default: the cluster default]" }),
+    'registry-allow-cidr': Flags.string({ ...platformOnly, multiple: true, description: 'CIDR allowed to reach the in-cluster registry, e.g. the node network (repeatable)' }),
+    'operator-image': Flags.string({ ...platformOnly, description: 'Operator image [default: ghcr.io/agent-hellboy/mcp-runtime:<this version>]' }),
+    'default-ingress-host': Flags.string({ description: 'Host for servers that set none (MCP_DEFAULT_INGRESS_HOST) [default: any host]' }),
+    'ingress-class': Flags.string({ default: 'traefik', description: 'IngressClass for servers that set none (DEFAULT_INGRESS_CLASS)' }),
+    'provisioned-registry': Flags.string({ dependsOn: ['servers'], description: 'With --servers: the provisioned registry URL (PROVISIONED_REGISTRY_URL)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Synth);
+    const { renderPlatformFiles, renderServerFiles } = await import('../synth/command.js');
+
+    if (flags.servers !== undefined) {
+      const result = await renderServerFiles({
+        serversDir: flags.servers,
+        output: flags.output,
+        defaultIngressHost: flags['default-ingress-host'],
+        ingressClass: flags['ingress-class'],
+        provisionedRegistry: flags['provisioned-registry'],
+        registryUsername: flags['registry-username'],
+        pullSecretName: flags['registry-pull-secret'],
+        // The password never comes from a flag (shell history, process list).
+        registryPassword: process.env.PROVISIONED_REGISTRY_PASSWORD,
+      });
+      if ('error' in result) this.error(result.error, { exit: 1 });
+      for (const warning of result.warnings) this.warn(warning);
+      for (const file of result.written) this.log(`wrote ${file}`);
+      return;
+    }
+
+    const result = await renderPlatformFiles({
+      output: flags.output,
+      options: {
+        ingress: flags.ingress as 'traefik' | 'none',
+        ingressVariant: flags['ingress-variant'] as 'prod' | 'dev',
+        registry:
+          flags.registry === 'internal'
+            ? 'internal'
+            : {
+                url: flags.registry,
+                ...(flags['registry-username'] === undefined ? {} : { username: flags['registry-username'] }),
+                ...(flags['registry-pull-secret'] === undefined ? {} : { pullSecretName: flags['registry-pull-secret'] }),
+                ...(flags['registry-password-secret'] === undefined ? {} : { passwordSecret: flags['registry-password-secret'] }),
+              },
+        operatorImage: flags['operator-image'] ?? `ghcr.io/agent-hellboy/mcp-runtime:${this.config.version}`,
+        ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
+        defaultIngressClass: flags['ingress-class'],
+        registryStorageSize: flags['registry-storage-size'],
+        ...(flags['registry-storage-class'] === undefined ? {} : { registryStorageClass: flags['registry-storage-class'] }),
+        registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
+      },
+    });
+    if ('error' in result) this.error(result.error, { exit: 1 });
+    for (const file of result.written) this.log(`wrote ${file}`);
+  }
+}

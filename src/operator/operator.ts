@@ -1,0 +1,115 @@
+/**
+ * Wires the MCPServer controller into a manager: shared informers for servers and their
+ * children, the reconciler, events, leader election, health and metrics. `mcp-runtime operator`
+ * and the integration tests both start the operator through `createOperator`.
+ */
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  createLogger,
+  Deployments,
+  generationChanged,
+  Ingresses,
+  isNotFound,
+  Manager,
+  Services,
+  TraefikMiddlewares,
+  type KubeClient,
+  type Logger,
+  type ResourceType,
+} from '../runtime/index.js';
+import type { OperatorConfig } from './config.js';
+import { mcpServerReconciler, type ChildKind } from './reconciler.js';
+import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
+import { CONTROLLER_NAME, MCPServers, REPORTING_CONTROLLER, type MCPServerObject } from './types.js';
+
+export interface OperatorOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly config: OperatorConfig;
+  readonly logger?: Logger;
+  /** Stop on SIGTERM/SIGINT (default true; tests that run several operators turn it off). */
+  readonly handleSignals?: boolean;
+  /** Graceful shutdown budget (default 30 s). */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** Only objects the platform rendered are cached: it keeps memory flat on busy clusters. */
+const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=mcp-runtime';
+
+function parseAddress(address: string): { host?: string; port: number } {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '');
+  return { ...(host === '' ? {} : { host }), port: Number(address.slice(at + 1)) };
+}
+
+/** True when the API server serves `type` (Traefik's Middleware CRD may not be installed). */
+async function served(client: KubeClient, type: ResourceType): Promise<boolean> {
+  try {
+    const list = await client.request<{ resources?: { name: string }[] }>('GET', `/apis/${type.apiVersion}`);
+    return (list.resources ?? []).some((r) => r.name === type.plural);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+export async function createOperator(options: OperatorOptions): Promise<Manager> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ name: 'mcp-runtime-operator' });
+  const metrics = parseAddress(config.metricsAddress);
+  const health = parseAddress(config.healthAddress);
+  const manager = new Manager({
+    kubeConfig: options.kubeConfig,
+    metricsPort: metrics.port,
+    healthPort: health.port,
+    ...(metrics.host === undefined ? {} : { bindAddress: metrics.host }),
+    leaderElection: config.leaderElect
+      ? { namespace: config.leaseNamespace, name: config.leaseName, ...(config.identity === undefined ? {} : { identity: config.identity }) }
+      : false,
+    handleSignals: options.handleSignals ?? true,
+    gracefulShutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000,
+    logger,
+  });
+
+  const namespaces = config.namespaces.length > 0 ? config.namespaces : 'all';
+  const servers = manager.informer<MCPServerObject>(MCPServers, {
+    namespaces,
+    indexers: { [ROUTE_INDEX]: routeIndex(config.settings) },
+  });
+
+  const childTypes: ResourceType[] = [Deployments, Services, Ingresses];
+  if (await served(manager.client, TraefikMiddlewares)) childTypes.push(TraefikMiddlewares);
+  else logger.warn('traefik.io/v1alpha1 Middleware is not served: path rewrites are skipped (install Traefik with `mcp-runtime setup`, then restart the operator)');
+
+  const children = new Map<string, ChildKind>();
+  for (const type of childTypes) {
+    const informer = manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR });
+    children.set(type.kind, { type, informer });
+  }
+  const recorder = manager.eventRecorder(REPORTING_CONTROLLER);
+  manager.addController<MCPServerObject>({
+    name: CONTROLLER_NAME,
+    for: servers,
+    // Status writes bump no generation: they must not trigger another reconcile.
+    forPredicate: (event) => event.type !== 'update' || generationChanged(event) || event.obj.metadata?.deletionTimestamp !== event.old?.metadata?.deletionTimestamp,
+    owns: [...children.values()].map((c) => c.informer),
+    watches: [
+      {
+        // When a server's route changes or it goes away, servers waiting for that route retry.
+        informer: servers as never,
+        predicate: (event) => event.type !== 'update' || generationChanged(event),
+        map: (obj: KubernetesObject) => {
+          const claim = routeClaim(obj as MCPServerObject, config.settings);
+          if (claim === undefined) return [];
+          return servers.store
+            .byIndex(ROUTE_INDEX, routeKey(claim))
+            .map((other) => `${other.metadata?.namespace}/${other.metadata?.name}`)
+            .filter((key) => key !== claim.key);
+        },
+      },
+    ],
+    reconcile: mcpServerReconciler({ client: manager.client, servers, children, config, recorder }),
+    concurrency: config.concurrency,
+    resyncPeriodMs: config.resyncSeconds * 1000,
+  });
+  return manager;
+}

@@ -1,0 +1,212 @@
+/**
+ * The MCPServer reconciler. Level-triggered and idempotent: read the server and its children
+ * from the caches, render the desired children with the same function `synth` uses, apply only
+ * what differs, prune what is no longer wanted, and write the status only when it changed.
+ * It knows nothing of watches or leadership.
+ */
+import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
+import { API_VERSION, KIND } from '../api/v1alpha1/index.js';
+import { renderServerWithResolution, InvalidImageReferenceError, type RenderedObject } from '../../charts-ts/server/index.js';
+import {
+  applyObject,
+  deleteObject,
+  isNotFound,
+  objectKey,
+  resourcePath,
+  Secrets,
+  patchStatus,
+  OWNER_UID_INDEX,
+  type EventRecorder,
+  type Informer,
+  type KubeClient,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type ResourceType,
+} from '../runtime/index.js';
+import type { OperatorConfig } from './config.js';
+import { routeOwner } from './conflicts.js';
+import { firstDifference } from './drift.js';
+import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
+import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
+import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
+
+/** A kind of child and the informer that caches it (undefined: the kind is not served here). */
+export interface ChildKind {
+  readonly type: ResourceType;
+  readonly informer: Informer<KubernetesObject>;
+}
+
+export interface ReconcilerDeps {
+  readonly client: KubeClient;
+  readonly servers: Informer<MCPServerObject>;
+  /** Cached owned children by kind (`Deployment`, `Service`, `Ingress`, `Middleware`). */
+  readonly children: ReadonlyMap<string, ChildKind>;
+  readonly config: OperatorConfig;
+  readonly recorder: EventRecorder;
+  readonly now?: () => Date;
+}
+
+function ownerReference(server: MCPServerObject): V1OwnerReference {
+  return {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    name: server.metadata?.name ?? '',
+    uid: server.metadata?.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+const describe = (obj: { kind: string; metadata: { name?: string } }) => `${obj.kind} ${obj.metadata.name ?? ''}`;
+
+function controllerUid(obj: KubernetesObject): string | undefined {
+  return obj.metadata?.ownerReferences?.find((r) => r.controller === true)?.uid;
+}
+
+async function getObject(client: KubeClient, type: ResourceType, namespace: string | undefined, name: string, signal: AbortSignal): Promise<KubernetesObject | undefined> {
+  try {
+    return await client.request<KubernetesObject>('GET', resourcePath(type, { namespace, name }), { signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function sameStatus(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRequest) => Promise<ReconcileResult | void> {
+  const now = deps.now ?? (() => new Date());
+  const { settings, ingressReadiness } = deps.config;
+
+  return async ({ namespace, name, logger, signal }) => {
+    const key = objectKey({ namespace, name });
+    const obj = deps.servers.store.get(key);
+    // Deleted: the garbage collector removes the children through their ownerReferences.
+    if (obj === undefined || obj.metadata?.deletionTimestamp !== undefined) return;
+    const generation = obj.metadata?.generation ?? 0;
+    const server = asMCPServer(obj);
+
+    const writeStatus = async (status: ReturnType<typeof computeStatus>) => {
+      if (sameStatus(status, obj.status)) return;
+      await patchStatus(deps.client, MCPServers, { namespace, name }, status, { fieldManager: FIELD_MANAGER, signal });
+    };
+
+    if (server === undefined) {
+      // The CRD schema makes this unreachable unless the CRD is older than the operator.
+      await writeStatus({ ...(obj.status ?? {}), phase: 'Error', message: 'spec does not match the MCPServer schema; reinstall the CRD with `mcp-runtime setup`.', observedGeneration: generation });
+      return;
+    }
+
+    let rendered;
+    try {
+      rendered = renderServerWithResolution(server, settings);
+    } catch (error) {
+      if (!(error instanceof InvalidImageReferenceError)) throw error;
+      void deps.recorder.record(obj, 'Warning', 'InvalidImage', 'Render', error.message);
+      await writeStatus({
+        ...computeStatus({ name, namespace: namespace ?? '', generation, desiredReplicas: server.spec.replicas, url: '', image: server.spec.image, ingressReadiness, applyError: error.message, previous: obj.status, now }),
+      });
+      return; // a spec change will bring it back; retrying cannot help
+    }
+    const { resolved } = rendered;
+    for (const warning of resolved.warnings) void deps.recorder.record(obj, 'Warning', 'Configuration', 'Render', warning);
+
+    // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
+    const claim = routeClaim(obj, settings);
+    const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => routeClaim(o, settings) ?? []));
+    const routed = (o: RenderedObject) => owner === undefined || (o.kind !== 'Ingress' && o.kind !== 'Middleware');
+    if (owner !== undefined) void deps.recorder.record(obj, 'Warning', 'RouteConflict', 'Route', `host and path ${resolved.url} are already served by ${owner.key}`);
+
+    const ownerRef = ownerReference(obj);
+    const wantedObjects = rendered.objects.filter(routed);
+    // The pull Secret is shared by every server of a namespace: no controller ownerReference,
+    // and no cache (RBAC grants it by name only), so it is read and compared on each reconcile.
+    const sharedSecrets = wantedObjects.filter((o) => o.kind === 'Secret');
+    const desired = wantedObjects
+      .filter((o) => deps.children.has(o.kind))
+      .map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
+    const skipped = wantedObjects.filter((o) => o.kind !== 'Secret' && !deps.children.has(o.kind));
+    for (const o of skipped) {
+      void deps.recorder.record(obj, 'Warning', 'KindNotServed', 'Apply', `${o.kind} is not served by this cluster (is Traefik's CRD installed? run \`mcp-runtime setup\`); ${describe(o)} was not created`);
+    }
+
+    const live = new Map<string, KubernetesObject>();
+    const created: string[] = [];
+    const updated: string[] = [];
+    let applyError: string | undefined;
+    for (const object of desired) {
+      const cached = deps.children.get(object.kind)?.informer.store.get(objectKey({ namespace: object.metadata.namespace, name: object.metadata.name }));
+      if (cached !== undefined && controllerUid(cached) !== undefined && controllerUid(cached) !== obj.metadata?.uid) {
+        applyError = `${describe(object)} already exists and is controlled by another owner; delete it or rename the server`;
+        continue;
+      }
+      const drift = cached === undefined ? undefined : firstDifference(object, cached);
+      if (cached !== undefined && drift === undefined) {
+        live.set(object.kind, cached);
+        continue;
+      }
+      try {
+        const stored = await applyObject(deps.client, object as KubernetesObject, FIELD_MANAGER, { force: true, signal });
+        live.set(object.kind, stored);
+        (cached === undefined ? created : updated).push(describe(object) + (drift === undefined ? '' : ` (${drift})`));
+      } catch (error) {
+        applyError = `${describe(object)}: ${errorText(error)}`;
+        logger.warn({ err: error, object: describe(object) }, 'apply failed');
+      }
+    }
+
+    for (const secret of sharedSecrets) {
+      try {
+        const current = await getObject(deps.client, Secrets, secret.metadata.namespace, secret.metadata.name, signal);
+        if (current !== undefined && firstDifference(secret, current) === undefined) continue;
+        await applyObject(deps.client, secret as KubernetesObject, FIELD_MANAGER, { force: true, signal });
+        (current === undefined ? created : updated).push(describe(secret));
+      } catch (error) {
+        applyError = `${describe(secret)}: ${errorText(error)}`;
+      }
+    }
+
+    // Prune children this server owns that are no longer wanted (e.g. an Ingress after a conflict).
+    const wanted = new Set(desired.map((o) => `${o.kind}/${o.metadata.name}`));
+    for (const [kind, child] of deps.children) {
+      for (const existing of child.informer.store.byIndex(OWNER_UID_INDEX, obj.metadata?.uid ?? '')) {
+        if (controllerUid(existing) !== obj.metadata?.uid || wanted.has(`${kind}/${existing.metadata?.name}`)) continue;
+        await deleteObject(deps.client, child.type, { namespace: existing.metadata?.namespace, name: existing.metadata?.name ?? '' }, { uid: existing.metadata?.uid, signal });
+        updated.push(`deleted ${kind} ${existing.metadata?.name}`);
+      }
+    }
+
+    if (created.length > 0) void deps.recorder.record(obj, 'Normal', 'Created', 'Apply', `Created ${created.join(', ')}`);
+    if (updated.length > 0) void deps.recorder.record(obj, 'Normal', 'Updated', 'Apply', `Updated ${updated.join(', ')}`);
+    if (applyError !== undefined) void deps.recorder.record(obj, 'Warning', 'ApplyFailed', 'Apply', applyError);
+
+    const status = computeStatus({
+      name,
+      namespace: namespace ?? '',
+      generation,
+      desiredReplicas: resolved.replicas,
+      url: resolved.url,
+      image: resolved.image,
+      deployment: live.get('Deployment') as LiveDeployment | undefined,
+      service: live.get('Service') as LiveService | undefined,
+      ingress: owner === undefined ? (live.get('Ingress') as LiveIngress | undefined) : undefined,
+      ingressReadiness,
+      conflictWith: owner?.key,
+      applyError,
+      previous: obj.status,
+      now,
+    });
+    if (status.phase === 'Ready' && obj.status?.phase !== 'Ready') {
+      void deps.recorder.record(obj, 'Normal', 'Ready', 'Reconcile', `Serving at ${resolved.url}`);
+    }
+    await writeStatus(status);
+    // Apply errors are retried with backoff; everything else waits for the next event.
+    if (applyError !== undefined) return { requeue: true };
+  };
+}

@@ -1,0 +1,15 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { API_VERSION, KIND, PLURAL, type MCPServerStatus } from '../api/v1alpha1/index.js';
+import type { ResourceType } from '../runtime/index.js';
+
+export const MCPServers: ResourceType = { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true };
+
+/** An MCPServer as it comes from the API (spec defaulted by the API server, but unchecked here). */
+export interface MCPServerObject extends KubernetesObject {
+  spec?: unknown;
+  status?: MCPServerStatus;
+}
+
+export const FIELD_MANAGER = 'mcp-runtime-operator';
+export const CONTROLLER_NAME = 'mcpserver';
+export const REPORTING_CONTROLLER = 'mcp.agent-hellboy.io/operator';

@@ -1,0 +1,132 @@
+/**
+ * The operator against the real API server, running under its own ServiceAccount with the
+ * synthesized ClusterRole: create, update, drift, route conflicts, deletion and idle writes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Manager } from '../../../src/runtime/index.js';
+import { apiServerRequestCounts, diffRequestCounts, freshNamespace, waitFor, WRITE_VERBS, type FreshNamespace } from '../harness/index.js';
+import { admin, get, installAllCrds, mcpServer, operatorIdentity, paths, removeIdentity, serverPath, startOperator } from './fixture.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ns: FreshNamespace;
+let operator: Manager;
+
+beforeAll(async () => {
+  await installAllCrds();
+  ns = await freshNamespace('operator', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+  operator = await startOperator(await operatorIdentity(ns.name), ns.name);
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await removeIdentity(ns.name);
+  await ns?.cleanup();
+});
+
+const create = (name: string, spec: Obj) => admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, name, spec) });
+const server = (name: string) => get<Obj>(serverPath(ns.name, name));
+const condition = (s: Obj | undefined, type: string) => (s?.status?.conditions ?? []).find((c: Obj) => c.type === type);
+
+describe('MCPServer reconciliation', () => {
+  it('creates the Deployment, Service, Ingress and Middleware and becomes Ready with a URL', async () => {
+    await create('weather', { image: 'registry.example.com/team/weather', replicas: 2, envVars: [{ name: 'UNITS', value: 'metric' }] });
+    const ready = await waitFor('weather Ready', async () => server('weather'), { until: (s) => s?.status?.phase === 'Ready', timeoutMs: 60_000 });
+    expect(ready?.status).toMatchObject({ observedGeneration: 1, url: '/weather/mcp', readyReplicas: 2, deploymentReady: true, serviceReady: true, ingressReady: true });
+    expect(condition(ready, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 1 });
+
+    const deployment = (await get<Obj>(paths.deployment(ns.name, 'weather')))!;
+    const container = deployment.spec.template.spec.containers[0];
+    expect(deployment.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'MCPServer', name: 'weather', controller: true })]);
+    expect(deployment.spec.replicas).toBe(2);
+    expect(container).toMatchObject({ name: 'weather', image: 'registry.example.com/team/weather:latest', imagePullPolicy: 'Always', ports: [expect.objectContaining({ name: 'http', containerPort: 8088 })] });
+    expect(container.env).toEqual([{ name: 'UNITS', value: 'metric' }]);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.readinessProbe.tcpSocket).toBeDefined();
+
+    const service = (await get<Obj>(paths.service(ns.name, 'weather')))!;
+    expect(service.spec).toMatchObject({ type: 'ClusterIP', ports: [expect.objectContaining({ port: 80, targetPort: 'http' })] });
+
+    const ingress = (await get<Obj>(paths.ingress(ns.name, 'weather')))!;
+    expect(ingress.spec.ingressClassName).toBe('traefik');
+    expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path: '/weather/mcp', pathType: 'Prefix', backend: { service: { name: 'weather', port: { number: 80 } } } });
+    expect(ingress.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe(`${ns.name}-weather-path-rewrite@kubernetescrd`);
+
+    const middleware = (await get<Obj>(paths.middleware(ns.name, 'weather-path-rewrite')))!;
+    expect(middleware.spec).toEqual({ stripPrefix: { prefixes: ['/weather'] } });
+  });
+
+  it('applies spec updates, advances observedGeneration and honours a custom ingressPath', async () => {
+    await admin().request('PATCH', serverPath(ns.name, 'weather'), {
+      body: { spec: { replicas: 1, ingressPath: '/tools/weather', imageTag: 'v2' } },
+      contentType: 'application/merge-patch+json',
+    });
+    const updated = await waitFor('generation 2 observed', () => server('weather'), { until: (s) => s?.status?.observedGeneration === 2 && s.status.phase === 'Ready', timeoutMs: 60_000 });
+    expect(updated?.status?.url).toBe('/tools/weather');
+    const deployment = (await get<Obj>(paths.deployment(ns.name, 'weather')))!;
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.example.com/team/weather:v2', imagePullPolicy: 'IfNotPresent' });
+    const ingress = (await get<Obj>(paths.ingress(ns.name, 'weather')))!;
+    expect(ingress.spec.rules[0].http.paths[0].path).toBe('/tools/weather');
+    const middleware = (await get<Obj>(paths.middleware(ns.name, 'weather-path-rewrite')))!;
+    expect(middleware.spec).toEqual({ replacePathRegex: { regex: '^/tools/weather(.*)', replacement: '/mcp$1' } });
+  });
+
+  it('restores drift: replicas and image edited on the Deployment, a deleted Service', async () => {
+    await admin().request('PATCH', paths.deployment(ns.name, 'weather'), {
+      body: { spec: { replicas: 5, template: { spec: { containers: [{ name: 'weather', image: 'evil/image:1' }] } } } },
+      contentType: 'application/strategic-merge-patch+json',
+    });
+    await waitFor('Deployment restored', () => get<Obj>(paths.deployment(ns.name, 'weather')), {
+      until: (d) => d?.spec.replicas === 1 && d.spec.template.spec.containers[0].image === 'registry.example.com/team/weather:v2',
+      timeoutMs: 30_000,
+    });
+    const before = (await get<Obj>(paths.service(ns.name, 'weather')))!;
+    await admin().request('DELETE', paths.service(ns.name, 'weather'));
+    const recreated = await waitFor('Service recreated', () => get<Obj>(paths.service(ns.name, 'weather')), {
+      until: (s) => s !== undefined && s.metadata.uid !== before.metadata.uid,
+      timeoutMs: 30_000,
+    });
+    expect(recreated?.spec.ports[0].port).toBe(80);
+  });
+
+  it('gives a contested host+path to the first server and the Ingress to the next once it is freed', async () => {
+    await create('first', { image: 'first', ingressPath: '/shared/mcp' });
+    await waitFor('first routed', () => server('first'), { until: (s) => condition(s, 'Routed')?.status === 'True', timeoutMs: 30_000 });
+    await create('second', { image: 'second', ingressPath: '/shared/mcp' });
+    const second = await waitFor('second in conflict', () => server('second'), { until: (s) => condition(s, 'Routed')?.reason === 'Conflict', timeoutMs: 30_000 });
+    expect(second?.status?.phase).toBe('Error');
+    expect(condition(second, 'Routed')?.message).toContain(`${ns.name}/first`);
+    expect(await get(paths.ingress(ns.name, 'second'))).toBeUndefined();
+
+    await admin().request('DELETE', serverPath(ns.name, 'first'));
+    await waitFor('second routed after first is gone', () => server('second'), { until: (s) => condition(s, 'Routed')?.status === 'True', timeoutMs: 30_000 });
+    expect(await get(paths.ingress(ns.name, 'second'))).toBeDefined();
+  });
+
+  it('sends no write request while idle after convergence', async () => {
+    await waitFor('every server Ready', async () => (await admin().request<Obj>('GET', serverPath(ns.name))).items as Obj[], {
+      until: (items) => items.every((s) => s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation),
+      timeoutMs: 30_000,
+    });
+    // Let deferred writes land before the window opens: the event recorder folds repeats into a
+    // series and patches its count at most every 15 s.
+    await new Promise((r) => setTimeout(r, 17_000));
+    const before = await apiServerRequestCounts();
+    await new Promise((r) => setTimeout(r, 30_000));
+    const after = await apiServerRequestCounts();
+    // KWOK's simulated kubelets heartbeat (nodes/status, node leases): not the operator's writes.
+    const writes = diffRequestCounts(before, after).samples.filter(
+      (s) => WRITE_VERBS.has(s.verb) && s.resource !== 'leases' && s.resource !== 'nodes/status',
+    );
+    expect(writes).toEqual([]);
+  }, 90_000);
+
+  it('garbage-collects every child when the MCPServer is deleted', async () => {
+    await admin().request('DELETE', serverPath(ns.name, 'weather'));
+    await waitFor('children gone', async () => [await get(paths.deployment(ns.name, 'weather')), await get(paths.service(ns.name, 'weather')), await get(paths.ingress(ns.name, 'weather')), await get(paths.middleware(ns.name, 'weather-path-rewrite'))], {
+      until: (objs) => objs.every((o) => o === undefined),
+      timeoutMs: 60_000,
+    });
+  });
+});
