@@ -1,0 +1,40 @@
+/** Runs `mcp-runtime operator` as a separate process, so tests can SIGKILL it like a crash. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export interface OperatorProcess {
+  readonly child: ChildProcess;
+  readonly logFile: string;
+  /** Resolves with the exit signal or code. */
+  readonly exited: Promise<string>;
+}
+
+export async function writeKubeconfig(kc: KubeConfig): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-operator-kc-'));
+  const file = join(dir, 'kubeconfig');
+  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
+  return file;
+}
+
+export function spawnOperator(kubeconfig: string, namespace: string, args: readonly string[] = []): OperatorProcess {
+  const logFile = join(tmpdir(), `mcp-operator-${namespace}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--namespaces', namespace, '--ingress-readiness', 'permissive', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEADER_ELECTION_NAMESPACE: namespace } },
+  );
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  return { child, logFile, exited };
+}
+
+export async function kill(operator: OperatorProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<string> {
+  if (operator.child.exitCode === null && operator.child.signalCode === null) operator.child.kill(signal);
+  return operator.exited;
+}
