@@ -107,6 +107,8 @@ export function controllerManagerArgs(l: Layout): string[] {
         'resourcequota',
         'disruption',
         'ttl-after-finished',
+        // Binds claims to the sandbox's pre-created volumes (see storage.ts).
+        'persistentvolume-binder',
       ].join(','),
     `--service-account-private-key-file=${c.serviceAccountKey}`,
     `--root-ca-file=${c.caCert}`,

@@ -20,6 +20,7 @@ import {
 } from './components.js';
 import { DEFAULT_FAKE_NODE_NAME, fakeNodeManifest } from './fake-node.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
+import { SANDBOX_VOLUME_COUNT, sandboxStorageClass, sandboxVolume } from './storage.js';
 import { freePorts } from './ports.js';
 import { signalGroup, startProcess, type ManagedProcess } from './process.js';
 import type { BinaryPaths, ControlPlaneTimings, LogFn } from './types.js';
@@ -210,6 +211,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
         abortIf: died,
       });
     }
+    await createSandboxStorage(kc, dir, (what) => waitFor(what.description, what.attempt, { timeoutMs, abortIf: died }));
     const nodeReadyMs = performance.now() - nodeStarted;
     const timings: ControlPlaneTimings = {
       obtainBinariesMs,
@@ -244,5 +246,29 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     const logs = processes.map((p) => `--- ${p.name} (${p.logFile}) ---\n${p.logTail(15)}`).join('\n');
     await stop();
     throw new Error(`control plane failed to start: ${(error as Error).message}\n${logs}`, { cause: error });
+  }
+}
+
+/** Creates the default StorageClass and the volumes claims bind to (409 = already there). */
+async function createSandboxStorage(
+  kc: KubeConfig,
+  dataDir: string,
+  retry: (what: { description: string; attempt: () => Promise<boolean> }) => Promise<unknown>,
+): Promise<void> {
+  const k8s = await import('@kubernetes/client-node');
+  const storage = kc.makeApiClient(k8s.StorageV1Api);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const ignoreExists = (error: unknown) => {
+    if ((error as { code?: number }).code !== 409) throw error;
+  };
+  await retry({
+    description: 'create the sandbox StorageClass',
+    attempt: async () => {
+      await storage.createStorageClass({ body: sandboxStorageClass() }).catch(ignoreExists);
+      return true;
+    },
+  });
+  for (let i = 0; i < SANDBOX_VOLUME_COUNT; i++) {
+    await core.createPersistentVolume({ body: sandboxVolume(i, dataDir) }).catch(ignoreExists);
   }
 }

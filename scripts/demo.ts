@@ -1,0 +1,141 @@
+/**
+ * npm run demo: the main job on a local sandbox, with the real CLI, step by step:
+ * sandbox control plane → setup → operator → pipeline generate → pipeline deploy → servers Ready
+ * → the status table with each server's URL. Stops everything at the end (`--keep` keeps the
+ * sandbox and operator running until Ctrl-C).
+ *
+ * Nodes are simulated (KWOK): pods become Running and Ready, but no container really runs.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    metadata: { type: 'string', default: 'examples/.mcp' },
+    timeout: { type: 'string', default: '180' },
+    // *.localtest.me resolves to 127.0.0.1 in public DNS: a host that needs no /etc/hosts entry.
+    host: { type: 'string', default: 'mcp.localtest.me' },
+  },
+});
+
+const CLI = join('bin', 'run.js');
+const children: ChildProcess[] = [];
+let workDir = '';
+
+function step(text: string): void {
+  console.log(`\n==> ${text}`);
+}
+
+/** Runs a CLI command to completion, streaming its output; throws on a non-zero exit. */
+function cli(...args: string[]): string {
+  console.log(`$ mcp-runtime ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.status !== 0) throw new Error(`mcp-runtime ${args[0]} ${args[1] ?? ''} failed with exit code ${result.status}`);
+  return result.stdout;
+}
+
+/** Starts a long-running CLI command; resolves once a line matching `ready` appears. */
+function background(args: string[], ready: RegExp, label: string): Promise<ChildProcess> {
+  console.log(`$ mcp-runtime ${args.join(' ')} &`);
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      seen += text;
+      if (label === 'sandbox') process.stdout.write(text.split('\n').filter((l) => l.trim() !== '').map((l) => `   ${l}\n`).join(''));
+      if (ready.test(seen)) resolve(child);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (ready.test(seen)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${label} exited (${code}) before it was ready:\n${seen.slice(-2000)}`)));
+  });
+}
+
+async function stopAll(): Promise<void> {
+  for (const child of children.reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+}
+
+async function waitForReady(kubeconfig: string, timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let last = '';
+  while (Date.now() < deadline) {
+    const result = spawnSync(process.execPath, [CLI, 'server', 'list', '-A', '-o', 'json', '--kubeconfig', kubeconfig], { encoding: 'utf8' });
+    if (result.status === 0) {
+      // `-o json` prints a kubectl-style List.
+      const servers = (JSON.parse(result.stdout) as { items: { metadata: { name: string }; status?: { phase?: string } }[] }).items;
+      last = servers.map((s) => `${s.metadata.name}=${s.status?.phase ?? 'Pending'}`).join(' ');
+      if (servers.length > 0 && servers.every((s) => s.status?.phase === 'Ready')) return;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  throw new Error(`servers not Ready after ${timeoutSeconds} s: ${last}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join('dist', 'src', 'commands'))) {
+    step('Building the CLI (npm run build)');
+    if (spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+  }
+  workDir = await mkdtemp(join(tmpdir(), 'mcp-runtime-demo-'));
+  const kubeconfig = join(workDir, 'kubeconfig');
+  const manifests = join(workDir, 'manifests');
+
+  step('Starting a local sandbox control plane (nodes are simulated; containers do not really run)');
+  await background(['cluster', 'provision', '--provider', 'local', '--kubeconfig', kubeconfig], /sandbox ready:/, 'sandbox');
+
+  step('Installing the platform: CRD, namespaces, operator, registry, Traefik');
+  cli('setup', '--kubeconfig', kubeconfig, '--timeout', '120', '--default-ingress-host', values.host);
+
+  step('Running the operator from this checkout (the in-sandbox operator pods are simulated)');
+  await background(
+    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', values.host, '--ingress-readiness', 'permissive', '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'],
+    /caches synced/,
+    'operator',
+  );
+
+  step(`Generating MCPServer manifests from ${values.metadata}`);
+  cli('pipeline', 'generate', '--dir', values.metadata, '--output', manifests);
+
+  step('Deploying them');
+  cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);
+
+  step('Waiting until every server is Ready');
+  await waitForReady(kubeconfig, Number(values.timeout));
+  cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
+
+  console.log('\nDemo complete: every server is Ready. (The sandbox simulates nodes: the URLs are routed, not served.)');
+  if (values.keep) {
+    console.log(`\nKeeping the sandbox running. Try:\n  node bin/run.js status --kubeconfig ${kubeconfig}\nPress Ctrl-C to stop.`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  }
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error(`\ndemo failed: ${(error as Error).message}`);
+  exitCode = 1;
+} finally {
+  step('Stopping the operator and the sandbox');
+  await stopAll();
+}
+process.exit(exitCode);
