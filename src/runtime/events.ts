@@ -1,0 +1,210 @@
+/**
+ * Kubernetes Events (events.k8s.io/v1) about the objects a controller manages, shown by
+ * `kubectl describe` and `kubectl events`.
+ *
+ * A reconcile loop repeats itself (a failing image pull is reported every retry), so repeats
+ * of the same event (same object, type, reason, action and note) within `seriesWindowMs` are
+ * aggregated: the first creates an Event, later ones raise its `series.count` — at most one
+ * write per `minPatchIntervalMs` per series; counts in between are flushed by a timer. The
+ * API is never flooded and history is not lost.
+ *
+ * Recording never throws and never blocks a reconcile on the API: failures are logged. Notes
+ * are free text seen by anyone who can read Events: never put Secret values in them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { isNotFound, type KubeClient } from './kube-http.js';
+import { silentLogger, type Logger } from './logger.js';
+import { resourcePath, Events } from './resources.js';
+import { MERGE_PATCH } from './apply.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderOptions {
+  client: KubeClient;
+  /** e.g. `mcp.agent-hellboy.io/mcpserver-controller` */
+  reportingController: string;
+  /** This replica (pod name). */
+  reportingInstance: string;
+  /** Repeats within this window join a series (default 10 min). */
+  seriesWindowMs?: number;
+  /** At most one series update per this interval (default 15 s). */
+  minPatchIntervalMs?: number;
+  /** Series remembered (least recently used dropped; default 4096). */
+  cacheSize?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface Series {
+  name: string;
+  namespace: string;
+  /** Occurrences so far (1 = only the create). */
+  count: number;
+  /** Count the API server has (0: not created yet). */
+  written: number;
+  lastObserved: number;
+  /** Time of the last write attempt (for the per-series write interval). */
+  lastAttempt: number;
+  timer: TimerHandle | undefined;
+  /** The Event body, kept to re-create the Event if it expired (Events live about an hour). */
+  body: Record<string, unknown>;
+  inFlight: Promise<void> | undefined;
+}
+
+/** Max bytes of events.k8s.io/v1 `note`. */
+const NOTE_LIMIT = 1024;
+
+/** metav1.MicroTime text (six fractional digits). */
+export function microTimeString(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+export class EventRecorder {
+  private readonly options: EventRecorderOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly series = new Map<string, Series>();
+  private stopped = false;
+
+  constructor(options: EventRecorderOptions) {
+    this.options = options;
+    this.clock = options.clock ?? realClock;
+    this.logger = (options.logger ?? silentLogger()).child({ component: 'events' });
+  }
+
+  /**
+   * Records an event about `regarding`. Resolves when the write (if any) is done; never
+   * rejects, so callers may ignore the promise.
+   */
+  record(regarding: KubernetesObject, type: EventType, reason: string, action: string, note: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    const meta = regarding.metadata ?? {};
+    const namespace = meta.namespace !== undefined && meta.namespace !== '' ? meta.namespace : 'default';
+    const trimmed = truncate(note, NOTE_LIMIT);
+    const id = meta.uid ?? `${regarding.apiVersion}/${regarding.kind}/${namespace}/${meta.name}`;
+    const key = `${id}|${type}|${reason}|${action}|${trimmed}`;
+    const now = this.clock.now();
+    const existing = this.series.get(key);
+    if (existing !== undefined && now - existing.lastObserved <= (this.options.seriesWindowMs ?? 600_000)) {
+      existing.count += 1;
+      existing.lastObserved = now;
+      // Most recently used last, for the LRU trim below.
+      this.series.delete(key);
+      this.series.set(key, existing);
+      return this.kick(existing);
+    }
+    if (existing !== undefined) this.forget(key, existing);
+    const name = `${meta.name ?? 'object'}.${randomBytes(8).toString('hex')}`.slice(0, 253);
+    const body: Record<string, unknown> = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      eventTime: microTimeString(now),
+      reportingController: this.options.reportingController,
+      reportingInstance: this.options.reportingInstance,
+      action,
+      reason,
+      type,
+      note: trimmed,
+      regarding: {
+        apiVersion: regarding.apiVersion,
+        kind: regarding.kind,
+        name: meta.name,
+        namespace: meta.namespace,
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+      },
+    };
+    const entry: Series = { name, namespace, count: 1, written: 0, lastObserved: now, lastAttempt: -Infinity, timer: undefined, body, inFlight: undefined };
+    this.series.set(key, entry);
+    this.trim();
+    return this.kick(entry);
+  }
+
+  /** Writes pending series counts and stops recording. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const pending: Promise<void>[] = [];
+    for (const entry of this.series.values()) {
+      if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+      entry.timer = undefined;
+      pending.push(
+        (async () => {
+          if (entry.inFlight !== undefined) await entry.inFlight;
+          if (entry.count > entry.written) await this.write(entry);
+        })(),
+      );
+    }
+    await Promise.all(pending);
+  }
+
+  /**
+   * Writes the entry now, or arms a timer when the last attempt was too recent. At most one
+   * write or timer per series at a time; a write that finds newer occurrences when it ends
+   * schedules the next one.
+   */
+  private kick(entry: Series): Promise<void> {
+    if (entry.inFlight !== undefined || entry.timer !== undefined || this.stopped) return Promise.resolve();
+    const wait = entry.lastAttempt + (this.options.minPatchIntervalMs ?? 15_000) - this.clock.now();
+    if (wait > 0) {
+      entry.timer = this.clock.setTimeout(() => {
+        entry.timer = undefined;
+        void this.kick(entry);
+      }, wait);
+      return Promise.resolve();
+    }
+    entry.inFlight = this.write(entry).then((ok) => {
+      entry.inFlight = undefined;
+      // After a failure wait for the next occurrence instead of retrying forever (e.g. RBAC).
+      if (ok && entry.count > entry.written) void this.kick(entry);
+    });
+    return entry.inFlight;
+  }
+
+  /** Creates the Event (first occurrence, or after it expired) or patches its series. */
+  private async write(entry: Series): Promise<boolean> {
+    const count = entry.count;
+    entry.lastAttempt = this.clock.now();
+    const series = { series: { count, lastObservedTime: microTimeString(entry.lastObserved) } };
+    try {
+      if (entry.written === 0) {
+        const body = count > 1 ? { ...entry.body, ...series } : entry.body;
+        await this.options.client.request('POST', resourcePath(Events, { namespace: entry.namespace }), { body });
+      } else {
+        await this.options.client.request('PATCH', resourcePath(Events, { namespace: entry.namespace, name: entry.name }), {
+          body: series,
+          contentType: MERGE_PATCH,
+        });
+      }
+      entry.written = count;
+      return true;
+    } catch (error) {
+      // Expired (Events live about an hour): the next write re-creates it under the same name.
+      if (isNotFound(error)) entry.written = 0;
+      this.logger.warn({ err: error, event: entry.name }, entry.written === 0 ? 'could not create event' : 'could not update event series');
+      return false;
+    }
+  }
+
+  private forget(key: string, entry: Series): void {
+    if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    this.series.delete(key);
+  }
+
+  private trim(): void {
+    const limit = this.options.cacheSize ?? 4096;
+    for (const [key, entry] of this.series) {
+      if (this.series.size <= limit) break;
+      this.forget(key, entry);
+    }
+  }
+}
+
+function truncate(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = text.slice(0, maxBytes);
+  while (Buffer.byteLength(out) > maxBytes - 3) out = out.slice(0, -1);
+  return `${out}...`;
+}

@@ -1,0 +1,275 @@
+/**
+ * A raw JSON client for the Kubernetes API: requests and streaming watches with the
+ * kubeconfig's credentials (client-node's applyToHTTPSOptions: certificates, tokens, exec
+ * plugins), bodies sent and received as plain JSON.
+ *
+ * Why not the generated clients: they re-serialize built-in kinds through their models, which
+ * drops fields the models do not know and turns timestamps into Date objects (see stack
+ * notes), and client-node's Watch cannot report a non-200 watch response's Status (410 Gone
+ * comes back as a bare Error). A controller wants exactly what the API server sent, and wants
+ * to send exactly what it built (server-side apply depends on it).
+ */
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** metav1.Status, the body of every API error. */
+export interface Status {
+  kind?: string;
+  apiVersion?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+}
+
+/** A non-2xx answer (or an ERROR watch event), with the API server's Status when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: Status | undefined,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`${method} ${path}: ${code} ${status?.reason ?? ''}${status?.message !== undefined ? `: ${status.message}` : ''}`.trim());
+    this.name = 'ApiError';
+  }
+
+  get reason(): string | undefined {
+    return this.status?.reason;
+  }
+}
+
+/**
+ * HTTP status of an error from this client (`code`), from client-node's ApiException (`code`)
+ * or from client-node's Watch (`statusCode`); undefined for network errors.
+ */
+export function errorCode(error: unknown): number | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const e = error as { code?: unknown; statusCode?: unknown };
+  if (typeof e.code === 'number') return e.code;
+  if (typeof e.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+export const isNotFound = (error: unknown): boolean => errorCode(error) === 404;
+export const isConflict = (error: unknown): boolean => errorCode(error) === 409;
+export const isGone = (error: unknown): boolean => errorCode(error) === 410;
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** Sent as JSON unless it is already a string. */
+  body?: unknown;
+  /** Default application/json. */
+  contentType?: string;
+  /** Overall deadline (default: the client's, 30 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent<T> {
+  type: WatchEventType;
+  /** The object; a Status for ERROR events. */
+  object: T;
+}
+
+export interface KubeClientOptions {
+  /** Deadline for ordinary requests (default 30 s). Watches have none (the informer's watchdog covers them). */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export class KubeClient {
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    options: KubeClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.userAgent = options.userAgent ?? 'mcp-runtime';
+  }
+
+  /** One request; resolves with the parsed JSON body (undefined for an empty body). */
+  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const timer = setTimeout(() => controller.abort(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      const res = await this.send(method, path, options.query, body, options.contentType, controller.signal);
+      const text = await readBody(res, controller.signal);
+      const code = res.statusCode ?? 0;
+      if (code < 200 || code >= 300) throw new ApiError(code, parseStatus(text), method, path);
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Streams a watch: calls `onEvent` for each event, resolves when the server ends the stream
+   * or `signal` aborts, rejects with ApiError on a non-200 answer and with the network error
+   * when the connection breaks. `onEvent` runs synchronously, in order.
+   */
+  async watch<T>(path: string, query: Query, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    let res: IncomingMessage;
+    try {
+      res = await this.send('GET', path, { ...query, watch: true }, undefined, undefined, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    if (res.statusCode !== 200) {
+      const text = await readBody(res, signal).catch(() => '');
+      throw new ApiError(res.statusCode ?? 0, parseStatus(text), 'WATCH', path);
+    }
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      let failed = false;
+      const fail = (error: unknown): void => {
+        if (failed) return;
+        failed = true;
+        res.destroy();
+        if (signal.aborted) resolve();
+        else reject(error);
+      };
+      const onAbort = (): void => {
+        res.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let nl = buffer.indexOf('\n'); nl >= 0 && !failed; nl = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line === '') continue;
+          let event: WatchEvent<T>;
+          try {
+            event = JSON.parse(line) as WatchEvent<T>;
+          } catch (error) {
+            fail(new Error(`unparseable watch event on ${path}: ${(error as Error).message}`));
+            return;
+          }
+          try {
+            onEvent(event);
+          } catch (error) {
+            fail(error);
+          }
+        }
+      });
+      res.on('end', () => {
+        signal.removeEventListener('abort', onAbort);
+        if (failed) return;
+        // The API server ends every event with a newline; a stray tail is a truncated event.
+        if (buffer.trim() !== '') fail(new Error(`watch ${path}: stream ended inside an event`));
+        else resolve();
+      });
+      // 'aborted'/'error': the connection broke mid-stream (server restart, proxy reset).
+      res.on('aborted', () => fail(new Error(`watch ${path}: connection aborted`)));
+      res.on('error', (error) => fail(error));
+      res.on('close', () => {
+        signal.removeEventListener('abort', onAbort);
+        if (!res.complete) fail(new Error(`watch ${path}: connection closed before the stream ended`));
+      });
+    });
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    query: Query | undefined,
+    body: string | undefined,
+    contentType: string | undefined,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error('kubeconfig has no current cluster');
+    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    // Fresh credentials per request: tokens from files and exec plugins rotate.
+    const options: HttpsRequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: 'application/json', 'User-Agent': this.userAgent };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = Buffer.byteLength(body);
+    }
+    options.method = method;
+    options.headers = headers;
+    // The agent applyToHTTPSOptions made is an https.Agent (TLS material); plain http needs none.
+    const isHttps = url.protocol === 'https:';
+    if (!isHttps) delete options.agent;
+    const send = isHttps ? httpsRequest : httpRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const req = send(url, options, (res) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(res);
+      });
+      const onAbort = (): void => {
+        req.destroy(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+      req.end(body);
+    });
+  }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('request aborted');
+}
+
+function readBody(res: IncomingMessage, signal: AbortSignal): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onAbort = (): void => {
+      res.destroy();
+      reject(abortReason(signal));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+  });
+}
+
+function parseStatus(text: string): Status | undefined {
+  try {
+    const parsed = JSON.parse(text) as Status;
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return text === '' ? undefined : { message: text.slice(0, 500) };
+  }
+}

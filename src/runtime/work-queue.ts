@@ -1,0 +1,312 @@
+/**
+ * A work queue with client-go's semantics, the core of a level-triggered controller:
+ *
+ * - dedupe: a key waiting in the queue is held once, however often it is added;
+ * - exclusivity: a key being processed is never handed to a second worker; if it is added
+ *   while processing, it is marked dirty and queued again when `done` is called, so the latest
+ *   state is always reconciled once more, but never concurrently with itself;
+ * - delays: `addAfter` (requeue-after) and `addRateLimited` (per-key exponential backoff)
+ *   park keys until due; a key parked twice keeps the earlier time;
+ * - shutdown: 'stop' hands out nothing more, 'drain' finishes what is queued; both resolve
+ *   once no key is in flight.
+ *
+ * Keys are compared with SameValueZero (Map/Set), so use strings or other primitives.
+ */
+import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { ExponentialRateLimiter, type RateLimiter } from './rate-limiter.js';
+
+/** Hooks for workqueue_* metrics; the queue knows nothing of Prometheus. */
+export interface QueueMetrics {
+  /** A key became dirty (workqueue_adds_total; dedupes are not counted). */
+  added(): void;
+  /** Keys ready to be handed out (workqueue_depth). */
+  depth(n: number): void;
+  /** Seconds from add to hand-out (workqueue_queue_duration_seconds). */
+  queueLatency(seconds: number): void;
+  /** Seconds from hand-out to done (workqueue_work_duration_seconds). */
+  workDuration(seconds: number): void;
+  /** A rate-limited re-add (workqueue_retries_total). */
+  retried(): void;
+}
+
+export interface WorkQueueOptions<K> {
+  clock?: Clock;
+  rateLimiter?: RateLimiter<K>;
+  metrics?: QueueMetrics;
+}
+
+export type ShutdownMode = 'drain' | 'stop';
+
+interface Parked<K> {
+  key: K;
+  at: number;
+}
+
+export class WorkQueue<K = string> {
+  private readonly clock: Clock;
+  private readonly rateLimiter: RateLimiter<K>;
+  private readonly metrics: QueueMetrics | undefined;
+
+  // FIFO of ready keys; `head` avoids O(n) shift().
+  private ready: K[] = [];
+  private head = 0;
+  /** Keys that need processing (queued, or re-added while processing). */
+  private readonly dirty = new Set<K>();
+  /** Keys handed to a worker and not yet done. */
+  private readonly processing = new Set<K>();
+  private readonly addedAt = new Map<K, number>();
+  private readonly startedAt = new Map<K, number>();
+
+  /** Delayed keys: key → due time (the truth); `heap` may hold stale entries. */
+  private readonly parked = new Map<K, number>();
+  private heap: Parked<K>[] = [];
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+
+  private getters: ((key: K | undefined) => void)[] = [];
+  private mode: ShutdownMode | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: WorkQueueOptions<K> = {}) {
+    this.clock = options.clock ?? realClock;
+    this.rateLimiter = options.rateLimiter ?? new ExponentialRateLimiter<K>();
+    this.metrics = options.metrics;
+  }
+
+  /** Number of keys ready to be handed out (not counting in-flight or delayed ones). */
+  get length(): number {
+    return this.ready.length - this.head;
+  }
+
+  /** Number of keys currently handed to workers. */
+  get inFlight(): number {
+    return this.processing.size;
+  }
+
+  /** Number of keys waiting for a delay to expire. */
+  get delayed(): number {
+    return this.parked.size;
+  }
+
+  get shuttingDown(): boolean {
+    return this.mode !== undefined;
+  }
+
+  /** Marks `key` for processing. Ignored during shutdown. */
+  add(key: K): void {
+    if (this.mode !== undefined) return;
+    if (this.dirty.has(key)) return;
+    this.dirty.add(key);
+    this.addedAt.set(key, this.clock.now());
+    this.metrics?.added();
+    // Re-queued by done(); a key never waits in `ready` while a worker holds it.
+    if (this.processing.has(key)) return;
+    this.push(key);
+  }
+
+  /** Adds `key` after `ms` (at once when ms <= 0). If already parked, the earlier time wins. */
+  addAfter(key: K, ms: number): void {
+    if (this.mode !== undefined) return;
+    if (!(ms > 0)) {
+      this.add(key);
+      return;
+    }
+    const at = this.clock.now() + ms;
+    const current = this.parked.get(key);
+    if (current !== undefined && current <= at) return;
+    this.parked.set(key, at);
+    this.heapPush({ key, at });
+    if (at < this.timerAt) this.schedule(at);
+  }
+
+  /** Adds `key` after its per-key backoff (one more failure counted). */
+  addRateLimited(key: K): void {
+    if (this.mode !== undefined) return;
+    this.metrics?.retried();
+    this.addAfter(key, this.rateLimiter.when(key));
+  }
+
+  /** Resets the backoff of `key`; does not remove it from the queue. */
+  forget(key: K): void {
+    this.rateLimiter.forget(key);
+  }
+
+  /** Failures of `key` since it was last forgotten. */
+  retries(key: K): number {
+    return this.rateLimiter.retries(key);
+  }
+
+  /**
+   * Next key to process, or undefined once the queue is shut down (for 'drain': once it is
+   * also empty and idle). The caller must call done(key) when finished.
+   */
+  get(): Promise<K | undefined> {
+    if (this.canHandOut()) return Promise.resolve(this.take());
+    if (this.finished()) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.getters.push(resolve));
+  }
+
+  /** Ends processing of `key`; if it was added meanwhile, it is queued again. */
+  done(key: K): void {
+    if (!this.processing.delete(key)) return;
+    const started = this.startedAt.get(key);
+    this.startedAt.delete(key);
+    if (started !== undefined) this.metrics?.workDuration((this.clock.now() - started) / 1000);
+    if (this.dirty.has(key) && this.mode !== 'stop') {
+      this.push(key);
+    } else {
+      this.settle();
+    }
+  }
+
+  /**
+   * Stops accepting keys. 'stop' hands out nothing more; 'drain' hands out what is queued
+   * (including keys re-added while in flight). Delayed keys are dropped either way. Resolves
+   * when no key is in flight (and, for 'drain', none is queued).
+   */
+  shutDown(mode: ShutdownMode = 'stop'): Promise<void> {
+    if (this.mode === undefined || mode === 'stop') this.mode = mode;
+    this.parked.clear();
+    this.heap = [];
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.settle();
+    return idle;
+  }
+
+  private canHandOut(): boolean {
+    return this.length > 0 && this.mode !== 'stop';
+  }
+
+  /** Shut down and nothing can come back: every getter gets undefined. */
+  private finished(): boolean {
+    if (this.mode === undefined) return false;
+    if (this.mode === 'stop') return true;
+    // Draining: an in-flight key may still be re-queued by done(), so workers must wait.
+    return this.length === 0 && this.processing.size === 0;
+  }
+
+  private push(key: K): void {
+    this.ready.push(key);
+    this.metrics?.depth(this.length);
+    this.settle();
+  }
+
+  private take(): K {
+    const key = this.ready[this.head] as K;
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.head);
+      this.head = 0;
+    }
+    this.metrics?.depth(this.length);
+    this.dirty.delete(key);
+    this.processing.add(key);
+    const now = this.clock.now();
+    const added = this.addedAt.get(key);
+    this.addedAt.delete(key);
+    if (added !== undefined) this.metrics?.queueLatency((now - added) / 1000);
+    this.startedAt.set(key, now);
+    return key;
+  }
+
+  /** Hands ready keys to waiting getters and resolves shutdown waiters when idle. */
+  private settle(): void {
+    while (this.getters.length > 0 && this.canHandOut()) {
+      const getter = this.getters.shift() as (key: K | undefined) => void;
+      getter(this.take());
+    }
+    if (this.finished()) {
+      const getters = this.getters;
+      this.getters = [];
+      for (const getter of getters) getter(undefined);
+    }
+    if (this.mode !== undefined && this.processing.size === 0 && (this.mode === 'stop' || this.length === 0)) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const waiter of waiters) waiter();
+    }
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = this.clock.setTimeout(() => this.onTimer(), at - this.clock.now());
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    for (let top = this.heap[0]; top !== undefined && top.at <= now; top = this.heap[0]) {
+      this.heapPop();
+      // Stale entry: the key was re-parked earlier (and already fired) or dropped.
+      if (this.parked.get(top.key) !== top.at) continue;
+      this.parked.delete(top.key);
+      this.add(top.key);
+    }
+    // Skip stale entries so the timer is set for a key that is really parked.
+    while (this.heap[0] !== undefined && this.parked.get(this.heap[0].key) !== this.heap[0].at) this.heapPop();
+    const next = this.heap[0];
+    if (next !== undefined) this.schedule(next.at);
+  }
+
+  // A binary min-heap on `at`: thousands of parked keys (requeueAfter on every object) stay cheap.
+  private heapPush(entry: Parked<K>): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((heap[parent] as Parked<K>).at <= entry.at) break;
+      heap[i] = heap[parent] as Parked<K>;
+      i = parent;
+    }
+    heap[i] = entry;
+  }
+
+  private heapPop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (last === undefined || heap.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && (heap[right] as Parked<K>).at < (heap[left] as Parked<K>).at ? right : left;
+      if ((heap[child] as Parked<K>).at >= last.at) break;
+      heap[i] = heap[child] as Parked<K>;
+      i = child;
+    }
+    heap[i] = last;
+  }
+}
+
+/**
+ * Runs `concurrency` workers that take keys from `queue` and call `handle`, calling done()
+ * afterwards whatever happens. Resolves when the queue is shut down and every worker has
+ * returned. `handle` must not throw; if it does, the error goes to `onUnhandled`.
+ */
+export async function runWorkers<K>(
+  queue: WorkQueue<K>,
+  concurrency: number,
+  handle: (key: K) => Promise<void>,
+  onUnhandled: (error: unknown, key: K) => void = () => {},
+): Promise<void> {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  const worker = async (): Promise<void> => {
+    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+      try {
+        await handle(key);
+      } catch (error) {
+        onUnhandled(error, key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
