@@ -10,7 +10,7 @@
  * to send exactly what it built (server-side apply depends on it).
  */
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /** metav1.Status, the body of every API error. */
@@ -87,6 +87,8 @@ export interface KubeClientOptions {
 export class KubeClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  /** One keep-alive agent per TLS identity: a TLS handshake per request would dominate writes. */
+  private shared: { identity: string; agent: HttpsAgent } | undefined;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -187,6 +189,27 @@ export class KubeClient {
     });
   }
 
+  /** Releases pooled connections (idle keep-alive sockets would otherwise linger). */
+  close(): void {
+    this.shared?.agent.destroy();
+    this.shared = undefined;
+  }
+
+  /**
+   * Reuses connections: the agent client-node builds carries the TLS material (CA, client
+   * certificate); an identical identity gets the same keep-alive agent, a rotated one a new agent.
+   */
+  private keepAliveAgent(fresh: HttpsAgent | undefined): HttpsAgent | undefined {
+    if (fresh === undefined) return undefined;
+    const tls = fresh.options;
+    const identity = JSON.stringify([tls.ca, tls.cert, tls.key, tls.pfx, tls.passphrase, tls.rejectUnauthorized, tls.servername]);
+    if (this.shared?.identity === identity) return this.shared.agent;
+    this.shared?.agent.destroy();
+    const agent = new HttpsAgent({ ...tls, keepAlive: true });
+    this.shared = { identity, agent };
+    return agent;
+  }
+
   private async send(
     method: string,
     path: string,
@@ -214,6 +237,7 @@ export class KubeClient {
     // The agent applyToHTTPSOptions made is an https.Agent (TLS material); plain http needs none.
     const isHttps = url.protocol === 'https:';
     if (!isHttps) delete options.agent;
+    else options.agent = this.keepAliveAgent(options.agent as HttpsAgent | undefined);
     const send = isHttps ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       if (signal.aborted) {

@@ -309,6 +309,7 @@ export class Manager {
       await this.elector?.stop();
     } finally {
       await this.closeServers();
+      this.client.close();
       this.state = 'stopped';
       this.logger.info('manager stopped');
       if (this.failure !== undefined) this.rejectDone(this.failure);

@@ -91,6 +91,7 @@ describe('MCPServer reconciliation', () => {
   });
 
   it('gives a contested host+path to the first server and the Ingress to the next once it is freed', async () => {
+    // (Waits for garbage collection at the end, which the controller-manager may take a minute for.)
     await create('first', { image: 'first', ingressPath: '/shared/mcp' });
     await waitFor('first routed', () => server('first'), { until: (s) => condition(s, 'Routed')?.status === 'True', timeoutMs: 30_000 });
     await create('second', { image: 'second', ingressPath: '/shared/mcp' });
@@ -102,7 +103,12 @@ describe('MCPServer reconciliation', () => {
     await admin().request('DELETE', serverPath(ns.name, 'first'));
     await waitFor('second routed after first is gone', () => server('second'), { until: (s) => condition(s, 'Routed')?.status === 'True', timeoutMs: 30_000 });
     expect(await get(paths.ingress(ns.name, 'second'))).toBeDefined();
-  });
+    // The garbage collector removes first's children; let it finish so later tests see a settled cluster.
+    await waitFor("first's children collected", async () => [await get(paths.deployment(ns.name, 'first')), await get(paths.service(ns.name, 'first'))], {
+      until: (objs) => objs.every((o) => o === undefined),
+      timeoutMs: 120_000,
+    });
+  }, 180_000);
 
   it('sends no write request while idle after convergence', async () => {
     await waitFor('every server Ready', async () => (await admin().request<Obj>('GET', serverPath(ns.name))).items as Obj[], {
