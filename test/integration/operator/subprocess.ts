@@ -20,12 +20,17 @@ export async function writeKubeconfig(kc: KubeConfig): Promise<string> {
   return file;
 }
 
-export function spawnOperator(kubeconfig: string, namespace: string, args: readonly string[] = []): OperatorProcess {
+export function spawnOperator(
+  kubeconfig: string,
+  namespace: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): OperatorProcess {
   const logFile = join(tmpdir(), `mcp-operator-${namespace}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--namespaces', namespace, '--ingress-readiness', 'permissive', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEADER_ELECTION_NAMESPACE: namespace } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEADER_ELECTION_NAMESPACE: namespace, ...env } },
   );
   const log = createWriteStream(logFile);
   child.stdout?.pipe(log);

@@ -10,9 +10,14 @@ export class TcpProxy {
   private readonly server: Server;
   private readonly pairs = new Set<{ client: Socket; upstream: Socket; frozen: boolean }>();
   private frozenMode = false;
+  private refusing = false;
 
   constructor(private readonly target: { host: string; port: number }) {
     this.server = createServer((client) => {
+      if (this.refusing) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.target.port, this.target.host);
       const pair = { client, upstream, frozen: false };
       this.pairs.add(pair);
@@ -45,6 +50,14 @@ export class TcpProxy {
       pair.client.destroy();
       pair.upstream.destroy();
     }
+  }
+
+  /** Like an API server restart: every connection is cut and new ones fail for `ms`. */
+  async outage(ms: number): Promise<void> {
+    this.refusing = true;
+    this.cutAll();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    this.refusing = false;
   }
 
   /** Stops forwarding on existing connections without closing them; new ones work. */

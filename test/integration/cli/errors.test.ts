@@ -1,0 +1,110 @@
+// What a user sees when the cluster is unreachable, not configured, or refuses them: one
+// actionable message, the documented exit code, never a stack trace.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { asServiceAccount, freshNamespace, installCrds, kubeConfig, type FreshNamespace } from '../harness/index.js';
+import ServerList from '../../../src/commands/server/list.js';
+import ServerGet from '../../../src/commands/server/get.js';
+import Status from '../../../src/commands/status.js';
+import ClusterInit from '../../../src/commands/cluster/init.js';
+import ClusterStatus from '../../../src/commands/cluster/status.js';
+import { runCli, spawnCli, tempDir, writeKubeconfig } from './cli.js';
+import { adminKubeconfig, unreachableKubeconfig } from './fixtures/cluster.js';
+
+let dir: { path: string; cleanup: () => Promise<void> };
+let unreachable: string;
+let ns: FreshNamespace;
+let nobody: string;
+
+beforeAll(async () => {
+  dir = await tempDir('errors');
+  unreachable = join(dir.path, 'unreachable.kubeconfig');
+  await writeFile(unreachable, unreachableKubeconfig());
+  await installCrds();
+  ns = await freshNamespace('cli-errors');
+  nobody = await writeKubeconfig(await asServiceAccount(ns.name, 'nobody', { create: true }), dir.path, 'nobody.kubeconfig');
+});
+
+afterAll(async () => {
+  await ns?.cleanup();
+  await dir?.cleanup();
+});
+
+describe('cluster unreachable', () => {
+  it.each([
+    ['server list', ServerList, []],
+    ['status', Status, []],
+    ['cluster status', ClusterStatus, []],
+    ['cluster init', ClusterInit, []],
+  ] as const)('%s exits 4 naming the server URL and suggesting a sandbox', async (_name, command, extra) => {
+    const run = await runCli(command, ['--kubeconfig', unreachable, ...extra]);
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain('https://127.0.0.1:1');
+    expect(run.stderr).toContain('connection refused');
+    expect(run.stderr).toContain('mcp-runtime cluster provision --provider local');
+  });
+
+  it('prints the message without a stack trace through the real error handler (subprocess)', async () => {
+    const run = await spawnCli('server/list', ['--kubeconfig', unreachable]);
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain('Error: cannot reach the Kubernetes API server https://127.0.0.1:1');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('kubeconfig problems', () => {
+  it('a missing --kubeconfig file exits 4 and says how to get a cluster', async () => {
+    const run = await runCli(ServerList, ['--kubeconfig', join(dir.path, 'nope')]);
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain(`kubeconfig file ${join(dir.path, 'nope')} does not exist`);
+  });
+
+  it('an unknown --context is a usage error listing the contexts', async () => {
+    const run = await runCli(ServerList, ['--kubeconfig', adminKubeconfig(), '--context', 'nope']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/context "nope" is not in the kubeconfig; available: \S+/);
+  });
+
+  it('bad flags are usage errors (exit 2)', async () => {
+    const run = await runCli(ServerList, ['--kubeconfig', adminKubeconfig(), '-o', 'xml']);
+    expect(run.exitCode).toBe(2);
+  });
+});
+
+describe('RBAC', () => {
+  it('a ServiceAccount without rights gets which verb on which resource in which namespace (exit 5)', async () => {
+    const run = await runCli(ServerList, ['--kubeconfig', nobody, '-n', ns.name]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain(`system:serviceaccount:${ns.name}:nobody may not list mcpservers.mcp.agent-hellboy.io in namespace "${ns.name}"`);
+    expect(run.stderr).toContain(`kubectl auth can-i list mcpservers.mcp.agent-hellboy.io -n ${ns.name}`);
+  });
+
+  it('names the cluster scope when a cluster-scoped write is refused', async () => {
+    const run = await runCli(ClusterInit, ['--kubeconfig', nobody]);
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toMatch(/may not (get|patch) namespaces at cluster scope/);
+  });
+
+  it('status degrades to "cannot tell" instead of failing for a user who may read little', async () => {
+    const run = await runCli(Status, ['--kubeconfig', nobody]);
+    expect(run.stdout).toContain('OK  Cluster');
+    expect(run.stdout).toMatch(/Operator: you may not list deployments in mcp-runtime/);
+    expect(run.exitCode).toBe(1); // not healthy as far as it can tell
+  });
+});
+
+describe('not found', () => {
+  it('server get of a missing server exits 6 and points at server list -A', async () => {
+    const run = await runCli(ServerGet, ['missing', '--kubeconfig', adminKubeconfig(), '-n', ns.name]);
+    expect(run.exitCode).toBe(6);
+    expect(run.stderr).toContain(`MCPServer "missing" not found in namespace "${ns.name}"`);
+    expect(run.stderr).toContain('server list -A');
+  });
+});
+
+// keep the admin kubeconfig helper honest
+it('the harness kubeconfig is the one the CLI uses', () => {
+  expect(kubeConfig().getCurrentCluster()?.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+});
