@@ -87,6 +87,11 @@ async function createServer(name: string, withChildren: boolean): Promise<KubeOb
     until: (pods) => pods.length === 2 && pods.every((p) => (p as { status?: { phase?: string } }).status?.phase === 'Running'),
     timeoutMs: 30_000,
   });
+  // The Deployment controller reports the rollout a moment after the pods run.
+  await waitFor(`Deployment ${name} rolled out`, () => rest.get<{ status?: { readyReplicas?: number; updatedReplicas?: number } }>(`/apis/apps/v1/namespaces/${ns.name}/deployments/${name}`), {
+    until: (d) => d.status?.readyReplicas === 2 && d.status.updatedReplicas === 2,
+    timeoutMs: 30_000,
+  });
   return server;
 }
 

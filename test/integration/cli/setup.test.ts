@@ -66,9 +66,8 @@ describe('setup', () => {
   });
 
   it('installs the platform, waits until registry and operator are available, and prints the endpoints', async () => {
-    await preBindRegistryStorage(rest); // no storage provisioner on the test control plane
+    await preBindRegistryStorage(rest); // only when the cluster has no default StorageClass
     const run = await runCli(Setup, SETUP());
-    if (run.exitCode !== 0) console.error('DEBUG', run.stderr, run.stdout);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain('all Deployments available'); // the progress display
     expect(run.stdout).toMatch(/Ready: .*mcp-runtime\/mcp-runtime-operator 2\/2.*registry\/registry 1\/1/);

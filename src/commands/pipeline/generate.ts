@@ -1,0 +1,33 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
+
+export default class PipelineGenerate extends BaseCommand {
+  static override description =
+    'Turn the metadata folder (.mcp/*.yaml) into one MCPServer manifest per server, <namespace>.<name>.yaml. ' +
+    'Nothing is written unless every server is valid; problems are reported as file:line:col (exit code 3).';
+
+  static override examples = [
+    '<%= config.bin %> pipeline generate --dir .mcp --output manifests/',
+    '<%= config.bin %> pipeline generate --output manifests/ --prune',
+  ];
+
+  static override flags = {
+    dir: Flags.string({ description: 'Metadata folder (or one file).', default: '.mcp' }),
+    output: Flags.string({ description: 'Folder to write the manifests to.', default: 'manifests' }),
+    prune: Flags.boolean({ description: 'Delete previously generated manifests of servers no longer in the metadata.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(PipelineGenerate);
+    const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
+    const files = await planGenerate(flags.dir);
+    const report = await writeGenerated(files, flags.output, { prune: flags.prune });
+    for (const path of report.written) this.log(`wrote     ${path}`);
+    for (const path of report.unchanged) this.log(`unchanged ${path}`);
+    for (const path of report.stale) {
+      if (report.pruned) this.log(`removed   ${path} (server no longer in the metadata)`);
+      else this.warn(`${path} was generated for a server that is no longer in the metadata; delete it or rerun with --prune (deploy would still apply it)`);
+    }
+    this.log(`${files.length} server(s): ${report.written.length} written, ${report.unchanged.length} unchanged.`);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * `pipeline deploy` and `pipeline diff`: server-side apply of validated MCPServer manifests.
+ *
+ * Deploy is all-or-nothing as far as the API server lets us check: every object is first
+ * applied as a server-side dry run (schema, CEL rules, RBAC, admission), and only when all of
+ * them pass are they applied for real. Missing namespaces are created (with the `restricted`
+ * Pod Security labels) just before the real apply.
+ */
+import { API_VERSION, KIND } from '../api/v1alpha1/group.js';
+import { CliError, translateError } from '../cli/errors.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { namespaceObject, namespaceState, type NamespaceState } from '../cluster/namespaces.js';
+import { applyObject, comparable, describeObject, CLI_FIELD_MANAGER, type ApplyOutcome, type ApplyResult } from '../kube/apply.js';
+import { KubeApiError } from '../kube/errors.js';
+import type { KubeObject, KubeRest } from '../kube/rest.js';
+import { diffObjects, type FieldChange } from './field-diff.js';
+import type { LoadedManifest } from './manifests.js';
+
+export interface DeployOptions {
+  dryRun?: boolean;
+  /** Take over fields owned by another field manager. */
+  force?: boolean;
+  fieldManager?: string;
+}
+
+export interface NamespaceResult {
+  name: string;
+  /** created: did not exist and was (or, in a dry run, would be) created. */
+  outcome: 'created' | 'exists' | 'unknown';
+}
+
+export interface ObjectResult {
+  ref: string;
+  file: string;
+  outcome: ApplyOutcome;
+  note?: string;
+}
+
+export interface DeployReport {
+  dryRun: boolean;
+  namespaces: NamespaceResult[];
+  objects: ObjectResult[];
+}
+
+/** Re-throws an API error naming the file and object it came from. */
+function inContext(error: unknown, manifest: LoadedManifest | undefined, what: string, applied: boolean): never {
+  const translated = translateError(error);
+  if (translated === undefined) throw error;
+  const where = manifest !== undefined ? `${manifest.file}:${manifest.line}: ${describeObject(manifest.object)}: ` : `${what}: `;
+  const tail = applied ? '' : '\nNothing was applied.';
+  throw new CliError(`${where}${translated.message}${tail}`, translated.exit);
+}
+
+async function ensureApiInstalled(rest: KubeRest): Promise<void> {
+  await rest.resourceFor(API_VERSION, KIND); // KindNotServedError → "run mcp-runtime setup"
+}
+
+async function namespaceStates(rest: KubeRest, manifests: readonly LoadedManifest[]): Promise<Map<string, NamespaceState>> {
+  const states = new Map<string, NamespaceState>();
+  for (const name of [...new Set(manifests.map((m) => m.object.metadata.namespace))].sort()) {
+    states.set(name, await namespaceState(rest, name));
+  }
+  return states;
+}
+
+async function createNamespace(rest: KubeRest, name: string, options: DeployOptions): Promise<void> {
+  try {
+    await applyObject(rest, namespaceObject(name), { dryRun: options.dryRun, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+  } catch (error) {
+    if (error instanceof KubeApiError && error.code === 403) {
+      throw new CliError(
+        `namespace "${name}" does not exist and ${rest.userName} may not create namespaces (403). ` +
+          `Ask a cluster admin to create it (or to run \`mcp-runtime cluster init\`), or set metadata.namespace to an existing namespace.` +
+          (options.dryRun === true ? '' : '\nNothing was applied.'),
+        ExitCode.FORBIDDEN,
+      );
+    }
+    inContext(error, undefined, `creating namespace ${name}`, false);
+  }
+}
+
+function namespaceNote(ns: string): string {
+  return `namespace ${ns} does not exist yet, so the server could not check this object in a dry run`;
+}
+
+export async function deployManifests(rest: KubeRest, manifests: readonly LoadedManifest[], options: DeployOptions = {}): Promise<DeployReport> {
+  const dryRun = options.dryRun === true;
+  const manager = options.fieldManager ?? CLI_FIELD_MANAGER;
+  await ensureApiInstalled(rest);
+  const states = await namespaceStates(rest, manifests);
+  const missing = [...states].filter(([, s]) => s === 'missing').map(([n]) => n);
+
+  // 1. Dry run of everything the server can check: nothing is written if any object fails.
+  for (const ns of missing) await createNamespace(rest, ns, { ...options, dryRun: true });
+  const preflight = new Map<LoadedManifest, ApplyResult>();
+  for (const m of manifests) {
+    if (states.get(m.object.metadata.namespace) === 'missing') continue;
+    try {
+      preflight.set(m, await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: manager }));
+    } catch (error) {
+      inContext(error, m, '', false);
+    }
+  }
+
+  const report: DeployReport = {
+    dryRun,
+    namespaces: [...states].map(([name, s]) => ({ name, outcome: s === 'missing' ? 'created' : s })),
+    objects: [],
+  };
+  if (dryRun) {
+    for (const m of manifests) {
+      const result = preflight.get(m);
+      report.objects.push(
+        result !== undefined
+          ? { ref: describeObject(m.object), file: m.file, outcome: result.outcome }
+          : { ref: describeObject(m.object), file: m.file, outcome: 'created', note: namespaceNote(m.object.metadata.namespace) },
+      );
+    }
+    return report;
+  }
+
+  // 2. The real thing.
+  for (const ns of missing) await createNamespace(rest, ns, options);
+  let applied = false;
+  for (const m of manifests) {
+    try {
+      const result = await applyObject(rest, m.object, { force: options.force, fieldManager: manager });
+      applied ||= result.outcome !== 'unchanged';
+      report.objects.push({ ref: describeObject(m.object), file: m.file, outcome: result.outcome });
+    } catch (error) {
+      inContext(error, m, '', applied || missing.length > 0);
+    }
+  }
+  return report;
+}
+
+export interface ObjectDiff {
+  ref: string;
+  file: string;
+  outcome: ApplyOutcome;
+  changes: FieldChange[];
+  note?: string;
+}
+
+/** What `deploy` would change, per object, as field changes (server-side dry run vs live). */
+export async function diffManifests(rest: KubeRest, manifests: readonly LoadedManifest[], options: DeployOptions = {}): Promise<ObjectDiff[]> {
+  await ensureApiInstalled(rest);
+  const states = await namespaceStates(rest, manifests);
+  const diffs: ObjectDiff[] = [];
+  for (const m of manifests) {
+    const ref = describeObject(m.object);
+    const ns = m.object.metadata.namespace;
+    if (states.get(ns) === 'missing') {
+      diffs.push({ ref, file: m.file, outcome: 'created', changes: diffObjects(undefined, comparable(m.object)), note: `${namespaceNote(ns)}; deploy creates the namespace` });
+      continue;
+    }
+    let result: ApplyResult;
+    try {
+      result = await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+    } catch (error) {
+      inContext(error, m, '', true);
+    }
+    diffs.push({ ref, file: m.file, outcome: result.outcome, changes: diffObjects(comparable(result.before), comparable(result.after) as KubeObject) });
+  }
+  return diffs;
+}

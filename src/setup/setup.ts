@@ -1,0 +1,267 @@
+/**
+ * `setup`: installs the platform (namespaces, CRDs, operator, registry, Traefik) by
+ * server-side applying the objects the platform chart renders (charts-ts/platform), in chart
+ * order, then waits until its Deployments are available.
+ *
+ * Idempotent: a second run applies the same objects, the API server finds nothing to change,
+ * and the report says "no changes". `dryRun` sends every apply with dryRun=All and reports
+ * what would change (field by field) without writing anything.
+ */
+import { CliError } from '../cli/errors.js';
+import { ExitCode } from '../cli/exit-codes.js';
+import { applyObject, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
+import { KubeApiError } from '../kube/errors.js';
+import { KindNotServedError, type KubeObject, type KubeRest } from '../kube/rest.js';
+import { pollUntil } from '../kube/wait.js';
+import { diffObjects, type FieldChange } from '../pipeline/field-diff.js';
+import { deploymentReadiness, readDeployment, type DeploymentReadiness } from '../status/deployments.js';
+import { waitCrdEstablished } from '../cluster/init.js';
+
+export interface SetupOptions {
+  ingress: 'traefik' | 'none';
+  ingressManifest: 'prod' | 'dev';
+  forceIngressInstall: boolean;
+  /** undefined: external when `registry provision` stored one, else internal. */
+  registry?: 'internal' | 'external';
+  operatorImage?: string;
+  defaultIngressHost?: string;
+  dryRun: boolean;
+  wait: boolean;
+  timeoutMs: number;
+  /** Progress lines (decisions, per-object results). */
+  log: (line: string) => void;
+  /** Readiness snapshots while waiting. */
+  onWait?: (snapshot: DeploymentReadiness[], elapsedMs: number) => void;
+}
+
+export interface Decision {
+  registry: { mode: 'internal' } | { mode: 'external'; url: string; secret: string };
+  ingress: 'traefik' | 'none';
+  /** Why Traefik is not installed although asked for. */
+  ingressSkipped?: string;
+  operatorImage?: string;
+}
+
+export interface ObjectReport {
+  ref: string;
+  outcome: ApplyOutcome;
+  /** Field changes (dry run only, for configured objects). */
+  changes?: FieldChange[];
+  note?: string;
+}
+
+export interface SetupReport {
+  decision: Decision;
+  objects: ObjectReport[];
+  counts: Record<ApplyOutcome, number>;
+  dryRun: boolean;
+  /** Deployments waited for, as last seen. */
+  deployments: DeploymentReadiness[];
+  endpoints: string[];
+}
+
+interface IngressClassObject extends KubeObject {
+  spec?: { controller?: string };
+}
+
+async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> {
+  const { readProvisionedRegistry } = await import('../registry/provision.js');
+  let provisioned: Awaited<ReturnType<typeof readProvisionedRegistry>>;
+  try {
+    provisioned = await readProvisionedRegistry(rest.client);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 403) provisioned = undefined;
+    else if ((error as Error).name === 'CliError') throw new CliError((error as Error).message, ExitCode.INVALID_INPUT);
+    else throw error;
+  }
+  let registry: Decision['registry'];
+  if (options.registry === 'external' || (options.registry === undefined && provisioned !== undefined)) {
+    if (provisioned === undefined) {
+      throw new CliError(
+        '--registry external needs a registry stored with `mcp-runtime registry provision --url <registry>` ' +
+          '(Secret mcp-runtime/mcp-runtime-registry not found or not readable).',
+        ExitCode.USAGE,
+      );
+    }
+    registry = { mode: 'external', url: provisioned.url, secret: provisioned.secretName };
+  } else {
+    registry = { mode: 'internal' };
+  }
+  const operatorImage = options.operatorImage ?? provisioned?.operatorImage ?? (process.env.OPERATOR_IMG || undefined);
+  const decision: Decision = { registry, ingress: options.ingress, ...(operatorImage !== undefined ? { operatorImage } : {}) };
+  if (options.ingress === 'traefik' && !options.forceIngressInstall) {
+    let classes: IngressClassObject[] = [];
+    try {
+      classes = await rest.list<IngressClassObject>('/apis/networking.k8s.io/v1/ingressclasses');
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+    }
+    const foreign = classes.filter((c) => c.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'mcp-runtime');
+    if (foreign.length > 0) {
+      decision.ingress = 'none';
+      decision.ingressSkipped =
+        `IngressClass ${foreign.map((c) => `${c.metadata?.name} (${c.spec?.controller ?? '?'})`).join(', ')} already exists; ` +
+        'not installing Traefik (pass --force-ingress-install to install it anyway)';
+    }
+  }
+  return decision;
+}
+
+async function renderObjects(decision: Decision, options: SetupOptions): Promise<{ objects: KubeObject[]; crds: string[] }> {
+  const { renderPlatform } = await import('../../charts-ts/platform/index.js');
+  const charts = renderPlatform({
+    ingress: decision.ingress,
+    ingressVariant: options.ingressManifest,
+    registry: decision.registry.mode === 'internal' ? 'internal' : { url: decision.registry.url, passwordSecret: decision.registry.secret },
+    ...(decision.operatorImage !== undefined ? { operatorImage: decision.operatorImage } : {}),
+    ...(options.defaultIngressHost !== undefined ? { defaultIngressHost: options.defaultIngressHost } : {}),
+  });
+  const objects = charts.flatMap((c) => c.objects as KubeObject[]);
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name ?? '');
+  return { objects, crds };
+}
+
+/** The username of an external registry comes from the Secret at run time; nothing secret is rendered. */
+async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: readonly string[], options: SetupOptions): Promise<ObjectReport[]> {
+  const reports: ObjectReport[] = [];
+  const newNamespaces = new Set<string>();
+  const newKinds = new Set<string>();
+  let crdsWaited = false;
+  for (const obj of objects) {
+    const ref = describeObject(obj);
+    const ns = obj.metadata?.namespace;
+    if (options.dryRun && ns !== undefined && newNamespaces.has(ns)) {
+      const note = `namespace ${ns} is new: not checked by the server`;
+      reports.push({ ref, outcome: 'created', note });
+      options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
+      continue;
+    }
+    if (!options.dryRun && !crdsWaited && obj.kind !== 'Namespace' && obj.kind !== 'CustomResourceDefinition') {
+      for (const name of crds) await waitCrdEstablished(rest, name, Math.min(options.timeoutMs, 60_000));
+      crdsWaited = true;
+    }
+    try {
+      const result = await applyObject(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
+      const report: ObjectReport = { ref, outcome: result.outcome };
+      if (options.dryRun && result.outcome === 'configured') report.changes = diffObjects(comparable(result.before), comparable(result.after));
+      if (options.dryRun && result.outcome === 'created' && obj.kind === 'Namespace') newNamespaces.add(obj.metadata?.name ?? '');
+      if (options.dryRun && result.outcome === 'created' && obj.kind === 'CustomResourceDefinition') newKinds.add(obj.metadata?.name ?? '');
+      reports.push(report);
+      options.log(`${result.outcome.padEnd(10)} ${ref}${options.dryRun ? ' (dry run)' : ''}`);
+    } catch (error) {
+      if (options.dryRun && error instanceof KindNotServedError && newKinds.size > 0) {
+        const note = 'its CRD is new: not checked by the server';
+        reports.push({ ref, outcome: 'created', note });
+        options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
+        continue;
+      }
+      if (error instanceof KubeApiError || error instanceof KindNotServedError) {
+        const { translateError } = await import('../cli/errors.js');
+        const t = translateError(error);
+        if (t !== undefined) throw new CliError(`applying ${ref}: ${t.message}`, t.exit);
+      }
+      throw error;
+    }
+  }
+  return reports;
+}
+
+interface PvcObject extends KubeObject {
+  status?: { phase?: string };
+}
+
+async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[], options: SetupOptions): Promise<DeploymentReadiness[]> {
+  let snapshot: DeploymentReadiness[] = [];
+  const started = Date.now();
+  const read = async () => {
+    snapshot = [];
+    for (const t of targets) {
+      const ns = t.metadata?.namespace ?? '';
+      const name = t.metadata?.name ?? '';
+      const d = await readDeployment(rest, ns, name);
+      const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : deploymentReadiness(d);
+      if (!r.available && ns === 'registry') {
+        const pvc = await rest.find<PvcObject>(`/api/v1/namespaces/registry/persistentvolumeclaims/registry-data`).catch(() => undefined);
+        if (pvc?.status?.phase === 'Pending') {
+          r.reason = `${r.reason ?? ''}; PVC registry/registry-data is Pending (does the cluster have a default StorageClass?)`;
+        }
+      }
+      snapshot.push(r);
+    }
+    options.onWait?.(snapshot, Date.now() - started);
+    return snapshot.every((s) => s.available) ? snapshot : undefined;
+  };
+  try {
+    return await pollUntil(read, () => describeWaiting(snapshot), { timeoutMs: options.timeoutMs, intervalMs: 1000 });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new CliError(
+        `${(error as Error).message}\nThe platform objects were applied; check with \`mcp-runtime status\` and run setup again (or raise --timeout).`,
+        ExitCode.TIMEOUT,
+      );
+    }
+    throw error;
+  }
+}
+
+export function describeWaiting(snapshot: readonly DeploymentReadiness[]): string {
+  return snapshot
+    .filter((s) => !s.available)
+    .map((s) => `${s.namespace}/${s.name} ${s.ready}/${s.desired}${s.reason !== undefined ? ` (${s.reason})` : ''}`)
+    .join(', ');
+}
+
+interface ServiceObject extends KubeObject {
+  spec?: { type?: string; clusterIP?: string; ports?: { port: number; nodePort?: number; name?: string }[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+async function endpoints(rest: KubeRest, decision: Decision, options: SetupOptions): Promise<string[]> {
+  const { REGISTRY_NAME, REGISTRY_PORT, OPERATOR_NAME, NAMESPACES } = await import('../../charts-ts/platform/index.js');
+  const lines: string[] = [];
+  if (decision.registry.mode === 'internal') {
+    lines.push(`Registry:  ${REGISTRY_NAME}.${NAMESPACES.registry}.svc.cluster.local:${REGISTRY_PORT} (in-cluster; \`mcp-runtime registry info\` for push access)`);
+  } else {
+    lines.push(`Registry:  ${decision.registry.url} (external, from \`registry provision\`)`);
+  }
+  lines.push(`Operator:  Deployment ${NAMESPACES.operator}/${OPERATOR_NAME}`);
+  if (decision.ingress === 'traefik') {
+    const svc = await rest.find<ServiceObject>(`/api/v1/namespaces/${NAMESPACES.traefik}/services/traefik`).catch(() => undefined);
+    const lb = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter((a): a is string => a !== undefined);
+    const nodePort = svc?.spec?.ports?.find((p) => p.name === 'web')?.nodePort;
+    const host = options.defaultIngressHost ?? lb[0];
+    if (host !== undefined) lines.push(`Ingress:   Traefik, servers at http://${host}/<server>/mcp`);
+    else {
+      lines.push(
+        `Ingress:   Traefik (Service ${NAMESPACES.traefik}/traefik, type ${svc?.spec?.type ?? '?'}: no external address yet` +
+          `${nodePort !== undefined ? `; NodePort ${nodePort}` : ''}); servers at http://<address>/<server>/mcp`,
+      );
+    }
+  } else {
+    lines.push(`Ingress:   not installed by setup${decision.ingressSkipped !== undefined ? ' (an IngressClass exists)' : ' (--ingress none)'}; servers use IngressClass ${'traefik'} unless they set ingressClass`);
+  }
+  lines.push(`Servers:   namespace ${NAMESPACES.servers}; deploy with \`mcp-runtime pipeline deploy --dir manifests/\``);
+  return lines;
+}
+
+export async function setupPlatform(rest: KubeRest, options: SetupOptions): Promise<SetupReport> {
+  await rest.version(); // unreachable → clear error before anything else
+  const decision = await decide(rest, options);
+  if (decision.ingressSkipped !== undefined) options.log(`note: ${decision.ingressSkipped}`);
+  if (decision.registry.mode === 'external') options.log(`note: using the external registry ${decision.registry.url}; the in-cluster registry is not installed`);
+  const { objects, crds } = await renderObjects(decision, options);
+  const reports = await applyAll(rest, objects, crds, options);
+  const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
+  for (const r of reports) counts[r.outcome]++;
+  const deploymentsToWait = objects.filter((o) => o.kind === 'Deployment');
+  let deployments: DeploymentReadiness[] = [];
+  if (!options.dryRun && options.wait) deployments = await waitForDeployments(rest, deploymentsToWait, options);
+  return {
+    decision,
+    objects: reports,
+    counts,
+    dryRun: options.dryRun,
+    deployments,
+    endpoints: options.dryRun ? [] : await endpoints(rest, decision, options),
+  };
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { manifestFileName, planGenerate, writeGenerated, GENERATED_MARKER } from '../../../src/pipeline/generate.js';
+import { loadManifests, parseManifestText } from '../../../src/pipeline/manifests.js';
+import { formatProblem, ProblemsError } from '../../../src/metadata/problem.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mcp-cli-unit-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const METADATA = `version: v1
+servers:
+  - name: weather
+    image: ghcr.io/acme/weather
+  - name: notes
+    namespace: team-a
+    image: ghcr.io/acme/notes:1.0
+`;
+
+describe('pipeline generate', () => {
+  it('names files <namespace>.<name>.yaml (unambiguous: DNS labels have no dots)', () => {
+    expect(manifestFileName('mcp-servers', 'weather')).toBe('mcp-servers.weather.yaml');
+    expect(manifestFileName('a-b', 'c')).not.toBe(manifestFileName('a', 'b-c'));
+  });
+
+  it('renders one deterministic file per server, sorted, with a header naming the source', async () => {
+    await mkdir(join(dir, '.mcp'));
+    await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
+    const first = await planGenerate(join(dir, '.mcp'), dir);
+    const second = await planGenerate(join(dir, '.mcp'), dir);
+    expect(first.map((f) => f.fileName)).toEqual(['mcp-servers.weather.yaml', 'team-a.notes.yaml']);
+    expect(second.map((f) => f.content)).toEqual(first.map((f) => f.content));
+    expect(first[0]!.content.startsWith(`${GENERATED_MARKER} from .mcp/metadata.yaml.`)).toBe(true);
+    expect(first[0]!.content).toContain('kind: MCPServer');
+  });
+
+  it('reports every server without an image at its position and plans nothing', async () => {
+    await writeFile(join(dir, 'm.yaml'), 'version: v1\nservers:\n  - name: a\n  - name: b\n    image: x\n  - name: c\n');
+    const error = (await planGenerate(join(dir, 'm.yaml'), dir).catch((e: unknown) => e)) as ProblemsError;
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect(error.problems.map((p) => `${p.line}:${p.col}`)).toEqual(['3:11', '6:11']);
+    expect(error.message).toContain('mcp-runtime server build a');
+  });
+
+  it('writes only changed files and reports (or prunes) stale generated ones, never foreign files', async () => {
+    await mkdir(join(dir, '.mcp'));
+    await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
+    const out = join(dir, 'manifests');
+    const files = await planGenerate(join(dir, '.mcp'), dir);
+    expect((await writeGenerated(files, out)).written).toHaveLength(2);
+    await writeFile(join(out, 'old.gone.yaml'), `${GENERATED_MARKER} from x.\nkind: MCPServer\n`);
+    await writeFile(join(out, 'hand-written.yaml'), 'kind: MCPServer\n');
+    const again = await writeGenerated(files, out);
+    expect(again.written).toEqual([]);
+    expect(again.unchanged).toHaveLength(2);
+    expect(again.stale).toEqual([join(out, 'old.gone.yaml')]);
+    await writeGenerated(files, out, { prune: true });
+    expect((await readdir(out)).sort()).toEqual(['hand-written.yaml', 'mcp-servers.weather.yaml', 'team-a.notes.yaml']);
+  });
+
+  it('leaves the output folder untouched when the metadata is invalid', async () => {
+    await writeFile(join(dir, 'm.yaml'), 'version: v1\nservers:\n  - name: Bad_Name\n    image: x\n');
+    const out = join(dir, 'manifests');
+    await expect(planGenerate(join(dir, 'm.yaml'), dir).then((f) => writeGenerated(f, out))).rejects.toBeInstanceOf(ProblemsError);
+    await expect(readdir(out)).rejects.toThrow();
+  });
+});
+
+describe('manifest validation', () => {
+  it('names file, line, column and field for every problem in every document', () => {
+    const text = [
+      'apiVersion: mcp.agent-hellboy.io/v1alpha1',
+      'kind: MCPServer',
+      'metadata: {name: ok}',
+      'spec: {image: x}',
+      '---',
+      'apiVersion: mcp.agent-hellboy.io/v1alpha1',
+      'kind: MCPServer',
+      'metadata:',
+      '  name: broken',
+      'spec:',
+      '  image: x',
+      '  replicas: -1',
+      '  prot: 80',
+      '---',
+      '',
+    ].join('\n');
+    const { manifests, problems } = parseManifestText('dir/s.yaml', text);
+    expect(manifests.map((m) => m.object.metadata)).toEqual([{ name: 'ok', namespace: 'mcp-servers' }]);
+    expect(problems.map(formatProblem)).toEqual(['dir/s.yaml:12:13 spec.replicas: must be at least 0', 'dir/s.yaml:13:3 spec.prot: unknown field']);
+  });
+
+  it('rejects other kinds and YAML syntax errors', () => {
+    expect(parseManifestText('a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n').problems.map((p) => p.message)).toContain(
+      'kind must be MCPServer',
+    );
+    expect(parseManifestText('b.yaml', 'spec: [unclosed\n').problems[0]?.message).toMatch(/^YAML syntax error/);
+  });
+
+  it('keeps the object as written (no defaults added, status dropped)', () => {
+    const { manifests } = parseManifestText('a.yaml', 'apiVersion: mcp.agent-hellboy.io/v1alpha1\nkind: MCPServer\nmetadata: {name: w, namespace: t}\nspec: {image: x}\nstatus: {phase: Ready}\n');
+    expect(manifests[0]?.object).toEqual({ apiVersion: 'mcp.agent-hellboy.io/v1alpha1', kind: 'MCPServer', metadata: { name: 'w', namespace: 't' }, spec: { image: 'x' } });
+  });
+
+  it('reports a server defined twice across files, and an empty folder', async () => {
+    const doc = 'apiVersion: mcp.agent-hellboy.io/v1alpha1\nkind: MCPServer\nmetadata: {name: w}\nspec: {image: x}\n';
+    await writeFile(join(dir, 'a.yaml'), doc);
+    await writeFile(join(dir, 'b.yml'), doc);
+    const error = (await loadManifests(dir).catch((e: unknown) => e)) as ProblemsError;
+    expect(error.message).toContain('nothing was applied');
+    expect(error.problems[0]?.message).toContain(`also defined at ${join(dir, 'a.yaml')}:1`);
+    const empty = await mkdtemp(join(dir, 'empty-'));
+    await expect(loadManifests(empty)).rejects.toThrow(/No \*\.yaml or \*\.yml files/);
+    expect(await readFile(join(dir, 'a.yaml'), 'utf8')).toBe(doc);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import { deploymentReadiness } from '../../../src/status/deployments.js';
+import { renderPlatformStatus, type PlatformStatus } from '../../../src/status/platform.js';
+import { renderServerStatus, type ServerStatusReport } from '../../../src/servers/status.js';
+import { describeWaiting } from '../../../src/setup/setup.js';
+
+describe('deploymentReadiness', () => {
+  const d = (status: object, generation = 1, replicas = 2) => ({
+    metadata: { name: 'op', namespace: 'mcp-runtime', generation },
+    spec: { replicas, template: { spec: { containers: [{ name: 'c', image: 'img:1' }] } } },
+    status,
+  });
+  it('is available only when the latest generation is rolled out and available', () => {
+    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }))).toEqual({
+      namespace: 'mcp-runtime', name: 'op', available: true, ready: 2, desired: 2, image: 'img:1',
+    });
+    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }, 2)).reason).toBe(
+      'the new spec has not been picked up yet',
+    );
+    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 3, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 })).available).toBe(false);
+    expect(
+      deploymentReadiness(d({ observedGeneration: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'forbidden: violates PodSecurity' }] })).reason,
+    ).toBe('FailedCreate: forbidden: violates PodSecurity');
+    expect(describeWaiting([deploymentReadiness(d({ observedGeneration: 1, availableReplicas: 1 }))])).toBe('mcp-runtime/op 0/2 (1/2 pods available)');
+  });
+});
+
+describe('renderPlatformStatus', () => {
+  it('lists cluster, CRD, components, ingress classes and servers by phase', () => {
+    const status: PlatformStatus = {
+      cluster: { server: 'https://h:6443', context: 'c', version: 'v1.34.4', nodes: { total: 1, ready: 1 } },
+      crd: { state: 'installed', versions: ['v1alpha1'] },
+      components: [
+        { name: 'operator', namespace: 'mcp-runtime', state: 'ready', deployments: [{ namespace: 'mcp-runtime', name: 'op', available: true, ready: 2, desired: 2 }] },
+        { name: 'registry', namespace: 'registry', state: 'external', deployments: [], detail: 'external registry r.example.com (registry provision)' },
+        { name: 'traefik', namespace: 'traefik', state: 'missing', deployments: [] },
+      ],
+      ingressClasses: ['nginx'],
+      servers: { total: 3, byPhase: { Ready: 2, Error: 1 } },
+      healthy: true,
+    };
+    expect(renderPlatformStatus(status)).toEqual([
+      'OK  Cluster https://h:6443 (context c), Kubernetes v1.34.4',
+      'OK  Nodes: 1/1 Ready',
+      'OK  MCPServer CRD installed (v1alpha1)',
+      'OK  Operator: Deployment mcp-runtime/op 2/2 ready',
+      'OK  Registry: external registry r.example.com (registry provision)',
+      'NO  Traefik: no Deployment in namespace traefik (fine with `setup --ingress none` and another controller)',
+      '    IngressClasses: nginx',
+      '    Servers: 3 (2 Ready, 1 Error)',
+      'Platform ready.',
+    ]);
+  });
+});
+
+describe('renderServerStatus', () => {
+  it('explains conditions, children, pods, events and a stale status', () => {
+    const report: ServerStatusReport = {
+      server: {
+        metadata: { name: 'w', namespace: 'n', generation: 3 },
+        spec: { image: 'img' },
+        status: {
+          phase: 'PartiallyReady',
+          observedGeneration: 2,
+          url: 'http://h/w/mcp',
+          replicas: 2,
+          readyReplicas: 1,
+          conditions: [
+            { type: 'Ready', status: 'False', reason: 'NotAvailable', message: '1/2 pods ready', lastTransitionTime: 't' },
+            { type: 'Routed', status: 'True', reason: 'IngressAdmitted', message: '', lastTransitionTime: 't' },
+          ],
+        },
+      },
+      children: [{ kind: 'Deployment', name: 'w', owned: true, ready: false, detail: '1/2 ready, 2 up to date' }],
+      missing: ['Ingress'],
+      pods: [{ name: 'w-1', phase: 'Pending', ready: '0/1', restarts: 0, reason: 'ImagePullBackOff', age: '1m' }],
+      events: [{ type: 'Warning', reason: 'Degraded', message: 'pods not ready', count: 3, age: '30s' }],
+      unreadable: ['events'],
+    };
+    const lines = renderServerStatus(report);
+    expect(lines).toContain('  Phase:    PartiallyReady');
+    expect(lines).toContain('  Status is from generation 2; the spec is at generation 3 (the operator has not caught up yet).');
+    expect(lines).toContain('  NO  Ready=False (NotAvailable) - the server can take traffic end to end');
+    expect(lines).toContain('      1/2 pods ready');
+    expect(lines).toContain('  OK  Routed=True (IngressAdmitted) - the Ingress routes the public path to the Service');
+    expect(lines).toContain('  --  Ingress w: not created yet');
+    expect(lines).toContain('  NO  Pod w-1: Pending, 0/1 ready, 0 restarts, ImagePullBackOff, age 1m');
+    expect(lines).toContain('  30s    Warning Degraded: pods not ready (x3)');
+    expect(lines.at(-1)).toBe('Not shown (you may not read events in namespace n).');
+  });
+});
