@@ -21,6 +21,10 @@ export const ExitCode = {
   TIMEOUT: 7,
   /** `pipeline diff --exit-code` only: deploying would change something. */
   CHANGES_PENDING: 8,
+  /** An image push failed: registry unreachable, TLS verification failed, push refused. */
+  PUSH_FAILED: 9,
+  /** An image build failed. */
+  BUILD_FAILED: 10,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -36,4 +40,6 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   6: 'named object not found',
   7: 'timed out waiting (readiness, deletion)',
   8: '`pipeline diff --exit-code`: changes pending',
+  9: 'image push failed (registry unreachable, TLS verification failed, push refused)',
+  10: 'image build failed',
 };

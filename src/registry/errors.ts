@@ -3,18 +3,20 @@
  * failed, why, what to do), so commands print it without a stack trace and exit non-zero.
  */
 
-/** Exit codes of registry and build commands. */
+import { ExitCode } from '../cli/exit-codes.js';
+
+/** Exit codes of registry and build commands: names for entries of the one CLI-wide table. */
 export const EXIT = {
   /** Bad input: flags, metadata, missing tools. */
-  usage: 2,
+  usage: ExitCode.USAGE,
   /** The registry refused or could not be reached, TLS failed, the push failed. */
-  push: 3,
+  push: ExitCode.PUSH_FAILED,
   /** The build failed. */
-  build: 4,
+  build: ExitCode.BUILD_FAILED,
   /** A Kubernetes API call failed. */
-  cluster: 5,
-  /** `registry status` found the registry unhealthy. */
-  unhealthy: 6,
+  cluster: ExitCode.FAILURE,
+  /** `registry status` found the registry unhealthy (a component that is not ready). */
+  unhealthy: ExitCode.FAILURE,
 } as const;
 
 export class CliError extends Error {
