@@ -35,7 +35,7 @@ export interface SetupOptions {
 }
 
 export interface Decision {
-  registry: { mode: 'internal' } | { mode: 'external'; url: string; secret: string };
+  registry: { mode: 'internal' } | { mode: 'external'; url: string; username?: string; secret: string };
   ingress: 'traefik' | 'none';
   /** Why Traefik is not installed although asked for. */
   ingressSkipped?: string;
@@ -83,7 +83,12 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
         ExitCode.USAGE,
       );
     }
-    registry = { mode: 'external', url: provisioned.url, secret: provisioned.secretName };
+    registry = {
+      mode: 'external',
+      url: provisioned.url,
+      ...(provisioned.username === undefined ? {} : { username: provisioned.username }),
+      secret: provisioned.secretName,
+    };
   } else {
     registry = { mode: 'internal' };
   }
@@ -107,12 +112,20 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
   return decision;
 }
 
-async function renderObjects(decision: Decision, options: SetupOptions): Promise<{ objects: KubeObject[]; crds: string[] }> {
+export async function renderObjects(decision: Decision, options: SetupOptions): Promise<{ objects: KubeObject[]; crds: string[] }> {
   const { renderPlatform } = await import('../../charts-ts/platform/index.js');
   const charts = renderPlatform({
     ingress: decision.ingress,
     ingressVariant: options.ingressManifest,
-    registry: decision.registry.mode === 'internal' ? 'internal' : { url: decision.registry.url, passwordSecret: decision.registry.secret },
+    registry:
+      decision.registry.mode === 'internal'
+        ? 'internal'
+        : {
+            url: decision.registry.url,
+            // The operator needs the user too: it writes pull Secrets only with user and password.
+            ...(decision.registry.username === undefined ? {} : { username: decision.registry.username }),
+            passwordSecret: decision.registry.secret,
+          },
     ...(decision.operatorImage !== undefined ? { operatorImage: decision.operatorImage } : {}),
     ...(options.defaultIngressHost !== undefined ? { defaultIngressHost: options.defaultIngressHost } : {}),
   });
