@@ -13,16 +13,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, KubeClient } from '../runtime/kube-http.js';
 import { KubeApiError, KubeUnreachableError, type StatusBody } from './errors.js';
 
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  contentType?: string;
-  /** Per request; default the client's. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+// One request shape for the CLI and the operator: KubeRest sits on the runtime's KubeClient.
+import type { Query, RequestOptions } from '../runtime/kube-http.js';
+export type { Query, RequestOptions };
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {

@@ -3,13 +3,13 @@
  * document against the metadata schema, normalizes it, and reports every problem at once as
  * `file:LINE:COL field.path: message`. Used by `pipeline generate` and `server build`.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
 import { MetadataFileEnvelopeSchema, MetadataServerSchema, type MetadataServer } from './schema.js';
 import { friendlyIssueMessage } from './issue-messages.js';
 import { positionOf, type Position } from './yaml-positions.js';
+import { issueProblems, listYamlFiles, parseYamlDocuments } from './yaml-files.js';
 import { ProblemsError, type Problem } from './problem.js';
 
 export interface LoadedServer {
@@ -23,23 +23,8 @@ export interface LoadedServer {
   readonly position: Position;
 }
 
-const YAML_FILE = /\.ya?ml$/;
-
 export function defaultRoute(name: string): string {
   return `/${name}/mcp`;
-}
-
-function issueProblems(file: string, doc: Document, counter: LineCounter, issue: z.core.$ZodIssue): Problem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      file,
-      ...positionOf(doc, counter, [...path, key], true),
-      path: [...path, key],
-      message: 'unknown field',
-    }));
-  }
-  return [{ file, ...positionOf(doc, counter, path), path, message: issue.message }];
 }
 
 const EMPTY_FILE = 'file is empty: expected `version: v1` and a `servers:` list';
@@ -53,29 +38,20 @@ export function parseMetadataText(
   file: string,
   text: string,
 ): { servers: LoadedServer[]; names: NameSite[]; problems: Problem[] } {
-  const counter = new LineCounter();
   const names: NameSite[] = [];
-  const docs = Array.from(parseAllDocuments(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true }));
-  const problems: Problem[] = [];
+  const parsed = parseYamlDocuments(file, text);
+  const { counter } = parsed;
+  const problems: Problem[] = [...parsed.problems];
   const servers: LoadedServer[] = [];
-  if (docs.length === 0) problems.push({ file, line: 1, col: 1, path: [], message: EMPTY_FILE });
-  docs.forEach((doc, documentIndex) => {
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-        // prettyErrors adds "at line L, column C:" and a code excerpt; the position is reported separately.
-        const summary = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        problems.push({ file, line: pos.line, col: pos.col, path: [], message: `YAML syntax error: ${summary}` });
-      }
-      return;
-    }
+  if (parsed.count === 0) problems.push({ file, line: 1, col: 1, path: [], message: EMPTY_FILE });
+  parsed.documents.forEach(({ doc, index: documentIndex }) => {
     if (doc.contents === null) {
       problems.push({ file, line: 1, col: 1, path: [], message: EMPTY_FILE });
       return;
     }
     const report = (issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[] = []) => {
       for (const issue of issues) {
-        problems.push(...issueProblems(file, doc, counter, { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue));
+        problems.push(...issueProblems(file, doc, counter, issue, prefix));
       }
     };
     const top = MetadataFileEnvelopeSchema.safeParse(doc.toJS(), { error: friendlyIssueMessage });
@@ -105,17 +81,6 @@ export function parseMetadataText(
     });
   });
   return { servers, names, problems };
-}
-
-async function listYamlFiles(dir: string): Promise<string[]> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info === undefined) throw new ProblemsError(`Metadata folder ${dir} does not exist.`, []);
-  if (!info.isDirectory()) return [dir];
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && YAML_FILE.test(e.name))
-    .map((e) => join(dir, e.name))
-    .sort();
 }
 
 /** Where a server name is written, valid server or not (duplicates are reported either way). */
@@ -150,7 +115,7 @@ function duplicateProblems(sites: readonly NameSite[]): Problem[] {
  * every file; returns the servers in file order otherwise.
  */
 export async function loadMetadata(dirOrFile: string): Promise<LoadedServer[]> {
-  const files = await listYamlFiles(dirOrFile);
+  const files = await listYamlFiles(dirOrFile, 'Metadata folder');
   if (files.length === 0) {
     throw new ProblemsError(`No *.yaml or *.yml files in ${dirOrFile}: expected a metadata file such as ${join(dirOrFile, 'metadata.yaml')}.`, []);
   }
