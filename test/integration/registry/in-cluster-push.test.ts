@@ -49,7 +49,8 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
         });
         return list.items.find((p) => p.status?.podIP !== undefined && p.metadata?.deletionTimestamp === undefined);
       },
-      { timeoutMs: 30_000, intervalMs: 50 },
+      // The archive way exports the image (podman save) before the pod exists: slow on a busy machine.
+      { timeoutMs: 120_000, intervalMs: 50 },
     ) as Promise<V1Pod>;
   }
 
@@ -200,6 +201,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
       expect((error as CliError).message).toMatch(/receive container is not running/);
       await expectGone(seen.metadata!.name!);
     },
+    240_000,
   );
 
   it('CLI: `registry push --mode in-cluster` exits non-zero with the message and no stack trace, and deletes the pod', async () => {
