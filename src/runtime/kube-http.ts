@@ -82,11 +82,14 @@ export interface KubeClientOptions {
   /** Deadline for ordinary requests (default 30 s). Watches have none (the informer's watchdog covers them). */
   timeoutMs?: number;
   userAgent?: string;
+  /** Called once per completed request (not per watch event), e.g. to count requests. */
+  onResponse?: (method: string, code: number) => void;
 }
 
 export class KubeClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly onResponse: ((method: string, code: number) => void) | undefined;
   /** One keep-alive agent per TLS identity: a TLS handshake per request would dominate writes. */
   private shared: { identity: string; agent: HttpsAgent } | undefined;
 
@@ -96,6 +99,7 @@ export class KubeClient {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'mcp-runtime';
+    this.onResponse = options.onResponse;
   }
 
   /** One request; resolves with the parsed JSON body (undefined for an empty body). */
@@ -110,6 +114,7 @@ export class KubeClient {
       const res = await this.send(method, path, options.query, body, options.contentType, controller.signal);
       const text = await readBody(res, controller.signal);
       const code = res.statusCode ?? 0;
+      this.onResponse?.(method, code);
       if (code < 200 || code >= 300) throw new ApiError(code, parseStatus(text), method, path);
       return (text === '' ? undefined : JSON.parse(text)) as T;
     } finally {

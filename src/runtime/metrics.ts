@@ -48,6 +48,13 @@ export class RuntimeMetrics {
     labelNames: ['controller', 'result'] as const,
     registers: [this.registry],
   });
+  /** Every API request the process made, as controller-runtime's client exports it. */
+  private readonly restRequests = new Counter({
+    name: 'rest_client_requests_total',
+    help: 'Number of HTTP requests, partitioned by status code and method.',
+    labelNames: ['code', 'method'] as const,
+    registers: [this.registry],
+  });
   private readonly reconcileErrors = new Counter({
     name: 'controller_runtime_reconcile_errors_total',
     help: 'Total number of reconciliation errors per controller',
@@ -141,6 +148,11 @@ export class RuntimeMetrics {
       workDuration: (s) => this.workDuration.observe(labels, s),
       retried: () => this.queueRetries.inc(labels),
     };
+  }
+
+  /** Counts one API request (wired into the manager's KubeClient). */
+  restRequest(method: string, code: number): void {
+    this.restRequests.inc({ method, code: String(code) });
   }
 
   controller(name: string): ControllerMetrics {
