@@ -73,7 +73,8 @@ export function spawnCli(
 ): Promise<ProcessResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, id, ...argv], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '200', FORCE_COLOR: '0' },
+    // oclif wraps errors to OCLIF_COLUMNS (default 80), not COLUMNS; a wide screen keeps file:line:col on one line.
+    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '200', OCLIF_COLUMNS: '400', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
