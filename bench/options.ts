@@ -1,0 +1,96 @@
+/** Command-line flags of `npm run bench` (node:util parseArgs). */
+import { parseArgs } from 'node:util';
+import type { FloorClient } from './floor.js';
+import type { OperatorSource } from './operator-process.js';
+
+export interface BenchOptions {
+  n: number;
+  smoke: boolean;
+  idleSeconds: number;
+  idleSettleMaxSeconds: number;
+  concurrency: number;
+  createConcurrency: number;
+  nodes: number | undefined;
+  operatorFrom: 'auto' | OperatorSource;
+  cpuProf: boolean;
+  floorClients: FloorClient[];
+  timeoutMinutes: number;
+  skipCluster: boolean;
+  skipOffline: boolean;
+  output: string | undefined;
+}
+
+export const USAGE = `Usage: npm run bench -- [flags]
+
+  --n <count>                 MCPServers to create (default 1000; --smoke: 20)
+  --smoke                     small and quick, same code path (n=20, 5 s idle window); writes results/smoke.*
+  --idle-seconds <s>          idle window after convergence (default 60; --smoke: 5)
+  --idle-settle-max-seconds <s>  wait at most this long for the control plane to go quiet before the window (default 300; --smoke: 30)
+  --concurrency <c>           operator --concurrency and the floor's concurrency (default 4, the operator's default)
+  --create-concurrency <c>    concurrent POSTs/PATCHes of the burst and the update wave (default 16)
+  --nodes <count>             simulated nodes (default: enough for every pod of the run)
+  --operator-from <auto|dist|src>  built JS (bin/run.js) or TypeScript (bin/dev.js); auto = dist if built
+  --cpu-prof                  write a V8 CPU profile of the operator into bench/results/tmp/<run>/ (the profiler
+                              skews RSS and CPU, so such runs write there too, never latest.*)
+  --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed before and after the
+                              operator phases (floorSeconds = mean); kubeclient = the operator's own client, after
+  --timeout-minutes <m>       give up waiting for a phase after this long (default 30)
+  --skip-cluster              only the offline timings (synth, generate, --help)
+  --skip-offline              only the cluster phases
+  --output <dir>              results folder (default bench/results)
+  --help
+`;
+
+function int(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
+  return value;
+}
+
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      n: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      'idle-seconds': { type: 'string' },
+      'idle-settle-max-seconds': { type: 'string' },
+      concurrency: { type: 'string' },
+      'create-concurrency': { type: 'string' },
+      nodes: { type: 'string' },
+      'operator-from': { type: 'string', default: 'auto' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'floor-clients': { type: 'string', default: 'keepalive,kubeclient' },
+      'timeout-minutes': { type: 'string' },
+      'skip-cluster': { type: 'boolean', default: false },
+      'skip-offline': { type: 'boolean', default: false },
+      output: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const smoke = values.smoke;
+  const from = values['operator-from'];
+  if (from !== 'auto' && from !== 'dist' && from !== 'src') throw new Error(`--operator-from must be auto, dist or src, got ${from}`);
+  const floorClients = values['floor-clients'].split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of floorClients) if (c !== 'keepalive' && c !== 'kubeclient') throw new Error(`--floor-clients: unknown client ${c}`);
+  if (floorClients.length === 0) throw new Error('--floor-clients needs at least one client');
+  return {
+    n: int('n', values.n, smoke ? 20 : 1000),
+    smoke,
+    idleSeconds: int('idle-seconds', values['idle-seconds'], smoke ? 5 : 60, 0),
+    idleSettleMaxSeconds: int('idle-settle-max-seconds', values['idle-settle-max-seconds'], smoke ? 30 : 300, 0),
+    concurrency: int('concurrency', values.concurrency, 4),
+    createConcurrency: int('create-concurrency', values['create-concurrency'], 16),
+    nodes: values.nodes === undefined ? undefined : int('nodes', values.nodes, 1),
+    operatorFrom: from,
+    cpuProf: values['cpu-prof'],
+    floorClients: floorClients as FloorClient[],
+    timeoutMinutes: int('timeout-minutes', values['timeout-minutes'], 30),
+    skipCluster: values['skip-cluster'],
+    skipOffline: values['skip-offline'],
+    output: values.output,
+  };
+}

@@ -1,0 +1,88 @@
+/** The shape of bench/results/latest.json. The top-level keys listed first are read by scripts. */
+import type { ApiDelta } from './api-metrics.js';
+import type { CliTiming } from './cli-timing.js';
+import type { MachineInfo } from './machine.js';
+import type { OperatorBuildInfo } from './operator-process.js';
+import type { TimedRuns } from './synth.js';
+
+export interface TargetCheck {
+  name: string;
+  /** e.g. "≤ 1.3× floor" */
+  target: string;
+  value: number | null;
+  unit: string;
+  met: boolean | null;
+  note?: string;
+}
+
+export interface BenchResults {
+  n: number;
+  convergeSeconds: number | null;
+  readySeconds: number | null;
+  floorSeconds: number | null;
+  ratio: number | null;
+  idleWrites: number | null;
+  updateWaveSeconds: number | null;
+  peakRssMb: number | null;
+  synthSeconds: number | null;
+  generate1000Seconds: number | null;
+  helpSeconds: number | null;
+  machine: MachineInfo;
+  date: string;
+
+  smoke: boolean;
+  command: string;
+  concurrency: number;
+  createConcurrency: number;
+  idleWindowSeconds: number;
+  durationSeconds: number;
+  loadAverageAtEnd: [number, number, number];
+  errors: string[];
+  targets: TargetCheck[];
+
+  cluster?: { kubernetesVersion: string; nodes: number; startupMs: number };
+  operator?: OperatorBuildInfo & {
+    concurrency: number;
+    rssAfterReadyMb: number | null;
+    rssAfterIdleMb: number | null;
+    rssAtEndMb: number | null;
+    cpuSeconds: { converge: number | null; idle: number | null; updateWave: number | null; total: number | null };
+    counters: Record<string, number>;
+    helpers: { pid: number; comm: string; rssMb: number }[];
+    logFile: string;
+    cpuProfile?: string;
+  };
+  converge?: {
+    createBurstSeconds: number;
+    childSeconds: Record<string, number>;
+    untilChildren: ApiDelta;
+    untilReady: ApiDelta;
+    /** Requests of any verb by the operator (flow schema service-accounts) per server. */
+    operatorRequestsPerServerUntilChildren: number;
+    operatorRequestsPerServerUntilReady: number;
+    operatorWritesPerServerUntilReady: number;
+    /** From the operator's own rest_client_requests_total, when this build exports it. */
+    operatorRequestsByMethod?: Record<string, number>;
+  };
+  /** Writes in the idle window to what only the operator writes (0 = the operator was silent). */
+  idleOperatorWrites?: number | null;
+  idle?: {
+    settleSeconds: number;
+    settleTimedOut: boolean;
+    settleWritesByVerbResource: Record<string, number>;
+    excludedHeartbeatWrites: number;
+    operatorRequests: number;
+    writesByVerbResource: Record<string, number>;
+    idleOperatorWritesSource: string;
+    operatorRequestsByMethod?: Record<string, number>;
+  };
+  /** What the informer caches hold per kind at 1×N (JSON bytes; managedFields share). */
+  cacheFootprint?: Record<string, { objects: number; meanJsonBytes: number; meanManagedFieldsBytes: number }>;
+  updateWave?: { patchBurstSeconds: number; observedSeconds: number; delta: ApiDelta; operatorRequestsPerServer: number; operatorRequestsByMethod?: Record<string, number> };
+  /** Floor runs: keep-alive before the operator phases and after them (floorSeconds is their mean), then the KubeClient variant. */
+  floor?: { client: string; when: 'before' | 'after'; namespace: string; applies: number; floorSeconds: number; settledSeconds: number | null; delta: ApiDelta }[];
+  floorKubeClientSeconds?: number | null;
+  synth?: TimedRuns & { files: number; objects: number };
+  generate?: { servers: number; inProcess: TimedRuns; cli?: CliTiming; measuredBy: 'cli' | 'in-process' };
+  help?: CliTiming & { hasManifest: boolean; manifestBuiltAt?: string };
+}

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: the operator on a local control plane (converge, idle, update wave, floor)
+ * and the offline paths (synth, pipeline generate, --help). See USAGE in options.ts and
+ * bench/README.md. Results: bench/results/latest.{md,json} plus a dated copy, e.g.
+ * 2026-11-23T2318Z.{md,json} (smoke runs: smoke.{md,json}; failed, partial or profiled runs go
+ * to bench/results/tmp/<run>/ and never replace latest). Exit code 0 unless a phase failed:
+ * targets are reported, never enforced.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { signalGroup } from '../src/local-cluster/process.js';
+import { clusterPhases } from './cluster-phases.js';
+import { repoRootOf } from './cluster.js';
+import { currentLoad, machineInfo } from './machine.js';
+import { offlinePhases } from './offline.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { checkTargets, summary, writeResults } from './report.js';
+import type { BenchResults } from './results-types.js';
+import { elapsedSeconds, log, message, type Run } from './run-context.js';
+
+/** e.g. 2026-11-23T2318Z: several runs a day keep their own copies. */
+const datedName = (d: Date): string => `${d.toISOString().slice(0, 16).replace(':', '')}Z`;
+
+async function main(): Promise<number> {
+  let parsed: BenchOptions | 'help';
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${message(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const o = parsed;
+  const date = new Date();
+  const repoRoot = repoRootOf();
+  const runId = date.toISOString().replace(/[:.]/g, '-');
+  const workDir = join(repoRoot, 'bench', 'results', 'tmp', runId);
+  mkdirSync(workDir, { recursive: true });
+  const machine = machineInfo();
+  const command = `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`.replace(/ --$/, '');
+  log(`${command}: n=${o.n}, concurrency ${o.concurrency}; ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}`);
+
+  const r: BenchResults = {
+    n: o.n,
+    convergeSeconds: null,
+    readySeconds: null,
+    floorSeconds: null,
+    ratio: null,
+    idleWrites: null,
+    updateWaveSeconds: null,
+    peakRssMb: null,
+    synthSeconds: null,
+    generate1000Seconds: null,
+    helpSeconds: null,
+    machine,
+    date: date.toISOString(),
+    smoke: o.smoke,
+    command,
+    concurrency: o.concurrency,
+    createConcurrency: o.createConcurrency,
+    idleWindowSeconds: o.idleSeconds,
+    durationSeconds: 0,
+    loadAverageAtEnd: [0, 0, 0],
+    errors: [],
+    targets: [],
+  };
+
+  const abort = new AbortController();
+  let operatorPid: number | undefined;
+  // Last resort: the operator runs in its own process group; never leave it behind.
+  process.on('exit', () => {
+    if (operatorPid !== undefined) signalGroup(operatorPid, 'SIGKILL');
+  });
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      log(`${sig} again: exiting now`);
+      process.exit(130);
+    }
+    log(`${sig}: stopping the operator and the control plane…`);
+    abort.abort(new Error(`interrupted by ${sig}`));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+
+  const run: Run = {
+    o,
+    r,
+    repoRoot,
+    workDir,
+    abort,
+    async phase(name, fn) {
+      if (abort.signal.aborted) return undefined;
+      try {
+        return await fn();
+      } catch (error) {
+        r.errors.push(`${name}: ${message(error)}`);
+        log(`${name} FAILED: ${message(error)}`);
+        return undefined;
+      }
+    },
+  };
+
+  try {
+    if (!o.skipOffline) await offlinePhases(run);
+    if (!o.skipCluster && !abort.signal.aborted) {
+      await clusterPhases(run, (pid) => {
+        operatorPid = pid;
+      });
+    }
+  } catch (error) {
+    r.errors.push(message(error));
+    log(`FAILED: ${message(error)}`);
+  }
+  if (abort.signal.aborted && !r.errors.some((e) => e.includes('interrupted'))) r.errors.push(message(abort.signal.reason));
+
+  r.durationSeconds = elapsedSeconds();
+  r.loadAverageAtEnd = currentLoad();
+  r.targets = checkTargets(r);
+  // Profiled runs are skewed (the profiler holds samples in memory and costs CPU): never `latest`.
+  const complete = !o.skipCluster && !o.skipOffline && !o.cpuProf && r.errors.length === 0;
+  const written =
+    r.errors.length > 0
+      ? writeResults(r, workDir, ['failed'])
+      : o.smoke
+        ? writeResults(r, o.output ?? (o.cpuProf ? workDir : join(repoRoot, 'bench', 'results')), ['smoke'])
+        : complete
+          ? writeResults(r, o.output ?? join(repoRoot, 'bench', 'results'), ['latest', datedName(date)])
+          : writeResults(r, workDir, ['partial']);
+  console.log(`\n${summary(r)}\n`);
+  log(`wrote ${written.map((p) => relative(process.cwd(), p)).join(', ')}`);
+  if (r.errors.length > 0) {
+    console.error(`\n${r.errors.length} error(s):\n  ${r.errors.join('\n  ')}`);
+    return abort.signal.aborted ? 130 : 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
