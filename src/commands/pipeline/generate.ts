@@ -21,7 +21,7 @@ export default class PipelineGenerate extends BaseCommand {
     const { flags } = await this.parse(PipelineGenerate);
     const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
     const files = await planGenerate(flags.dir);
-    const report = await writeGenerated(files, flags.output, { prune: flags.prune });
+    const report = writeGenerated(files, flags.output, { prune: flags.prune });
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
     for (const path of report.stale) {

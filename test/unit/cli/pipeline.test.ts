@@ -53,14 +53,14 @@ describe('pipeline generate', () => {
     await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
     const out = join(dir, 'manifests');
     const files = await planGenerate(join(dir, '.mcp'), dir);
-    expect((await writeGenerated(files, out)).written).toHaveLength(2);
+    expect(writeGenerated(files, out).written).toHaveLength(2);
     await writeFile(join(out, 'old.gone.yaml'), `${GENERATED_MARKER} from x.\nkind: MCPServer\n`);
     await writeFile(join(out, 'hand-written.yaml'), 'kind: MCPServer\n');
-    const again = await writeGenerated(files, out);
+    const again = writeGenerated(files, out);
     expect(again.written).toEqual([]);
     expect(again.unchanged).toHaveLength(2);
     expect(again.stale).toEqual([join(out, 'old.gone.yaml')]);
-    await writeGenerated(files, out, { prune: true });
+    writeGenerated(files, out, { prune: true });
     expect((await readdir(out)).sort()).toEqual(['hand-written.yaml', 'mcp-servers.weather.yaml', 'team-a.notes.yaml']);
   });
 
@@ -69,6 +69,18 @@ describe('pipeline generate', () => {
     const out = join(dir, 'manifests');
     await expect(planGenerate(join(dir, 'm.yaml'), dir).then((f) => writeGenerated(f, out))).rejects.toBeInstanceOf(ProblemsError);
     await expect(readdir(out)).rejects.toThrow();
+  });
+
+  it('renames nothing and removes its temp files when a write fails part-way', async () => {
+    await mkdir(join(dir, '.mcp'));
+    await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
+    const out = join(dir, 'manifests');
+    const files = await planGenerate(join(dir, '.mcp'), dir);
+    // The second file's temp path is taken by a folder, so its write fails after the first succeeded.
+    const blocker = `.team-a.notes.yaml.${process.pid}.tmp`;
+    await mkdir(join(out, blocker), { recursive: true });
+    expect(() => writeGenerated(files, out)).toThrow(/EISDIR/);
+    expect(await readdir(out)).toEqual([blocker]);
   });
 });
 
