@@ -82,6 +82,12 @@ export interface BenchResults {
   /** Floor runs: keep-alive before the operator phases and after them (floorSeconds is their mean), then the KubeClient variant. */
   floor?: { client: string; when: 'before' | 'after'; namespace: string; applies: number; floorSeconds: number; settledSeconds: number | null; delta: ApiDelta }[];
   floorKubeClientSeconds?: number | null;
+  /**
+   * Load-independent companion of `ratio`: the operator's requests (all verbs, until every child
+   * existed) per request of the floor (its applies). On a CPU-bound API server, wall time follows
+   * work, so this is roughly the ratio a quiet machine would show.
+   */
+  requestRatio?: number | null;
   synth?: TimedRuns & { files: number; objects: number };
   generate?: { servers: number; inProcess: TimedRuns; cli?: CliTiming; measuredBy: 'cli' | 'in-process' };
   help?: CliTiming & { hasManifest: boolean; manifestBuiltAt?: string };

@@ -14,7 +14,7 @@ import { repoRootOf } from './cluster.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { offlinePhases } from './offline.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
-import { checkTargets, summary, writeResults } from './report.js';
+import { checkTargets, summary, withDerived, writeResults } from './report.js';
 import type { BenchResults } from './results-types.js';
 import { elapsedSeconds, log, message, type Run } from './run-context.js';
 
@@ -112,13 +112,17 @@ async function main(): Promise<number> {
       });
     }
   } catch (error) {
-    r.errors.push(message(error));
-    log(`FAILED: ${message(error)}`);
+    // After an interrupt, phases throw the abort reason; it is recorded once below.
+    if (!abort.signal.aborted) {
+      r.errors.push(message(error));
+      log(`FAILED: ${message(error)}`);
+    }
   }
-  if (abort.signal.aborted && !r.errors.some((e) => e.includes('interrupted'))) r.errors.push(message(abort.signal.reason));
+  if (abort.signal.aborted && !r.errors.some((e) => e.includes(message(abort.signal.reason)))) r.errors.push(message(abort.signal.reason));
 
   r.durationSeconds = elapsedSeconds();
   r.loadAverageAtEnd = currentLoad();
+  withDerived(r);
   r.targets = checkTargets(r);
   // Profiled runs are skewed (the profiler holds samples in memory and costs CPU): never `latest`.
   const complete = !o.skipCluster && !o.skipOffline && !o.cpuProf && r.errors.length === 0;

@@ -1,10 +1,9 @@
 /**
  * In-process timings of the offline paths: platform synth (the library behind `mcp-runtime
- * synth`) and `pipeline generate` of 1,000 servers (loadMetadata + toMCPServerManifest + YAML
- * write), on a temp `.mcp/` folder this module writes.
+ * synth`) and `pipeline generate` of 1,000 servers (the command's own library calls), on a
+ * temp `.mcp/` folder this module writes.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -61,23 +60,21 @@ export function writeMetadataFolder(n: number): { root: string; dir: string } {
   return { root, dir };
 }
 
-/** loadMetadata + toMCPServerManifest + one YAML file per server, in-process; `runs` runs into fresh folders. */
+/**
+ * What `pipeline generate` does, in-process and through the same library calls (planGenerate:
+ * load, validate, render; writeGenerated: temp files then renames); `runs` runs into fresh
+ * folders. The first run includes importing the library.
+ */
 export async function timeGenerateInProcess(metadataDir: string, outputRoot: string, runs = 3): Promise<TimedRuns & { servers: number }> {
   const t0 = performance.now();
-  const { loadMetadata, toMCPServerManifest } = await import('../src/metadata/index.js');
+  const { planGenerate, writeGenerated } = await import('../src/pipeline/generate.js');
   const importMs = performance.now() - t0;
   let servers = 0;
   const once = async (out: string): Promise<number> => {
     const t = performance.now();
-    const loaded = await loadMetadata(metadataDir);
-    mkdirSync(out, { recursive: true });
-    await Promise.all(
-      loaded.map((entry) => {
-        const manifest = toMCPServerManifest(entry.server);
-        return writeFile(join(out, `${manifest.metadata.namespace}.${manifest.metadata.name}.yaml`), stringify(manifest, { lineWidth: 0 }));
-      }),
-    );
-    servers = loaded.length;
+    const files = await planGenerate(metadataDir);
+    writeGenerated(files, out);
+    servers = files.length;
     return performance.now() - t;
   };
   const firstMs = importMs + (await once(join(outputRoot, 'in-process-0')));
