@@ -21,6 +21,7 @@ export { EventRecorder, microTimeString, type EventRecorderOptions, type EventTy
 export { HealthServer, type Check } from './health.js';
 export {
   Informer,
+  stripManagedFields,
   type EventHandlers,
   type InformerMetrics,
   type InformerNamespaces,

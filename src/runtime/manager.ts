@@ -20,7 +20,7 @@ import { CoordinationV1Api, type KubeConfig, type KubernetesObject } from '@kube
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './events.js';
 import { HealthServer } from './health.js';
-import { Informer, type InformerNamespaces } from './informer.js';
+import { Informer, stripManagedFields, type InformerNamespaces } from './informer.js';
 import { KubeClient } from './kube-http.js';
 import { coordinationLeaseClient, LeaderElector } from './leader-election.js';
 import { createLogger, type Logger } from './logger.js';
@@ -73,6 +73,11 @@ export interface SharedInformerOptions<T extends KubernetesObject> {
   indexers?: Record<string, IndexFunc<T>>;
   freeze?: boolean;
   watchdogMs?: number;
+  /**
+   * Keep metadata.managedFields in cached objects (default false: stripped, as with
+   * controller-runtime's TransformStripManagedFields; it is a large share of the cache).
+   */
+  keepManagedFields?: boolean;
 }
 
 export type ManagedControllerOptions<T extends KubernetesObject> = Omit<ControllerOptions<T>, 'logger' | 'metrics'>;
@@ -165,6 +170,7 @@ export class Manager {
       typeof namespaces === 'string' ? namespaces : [...namespaces].sort(),
       options.labelSelector ?? '',
       options.fieldSelector ?? '',
+      options.keepManagedFields === true,
     ]);
     const existing = this.informers.get(key) as Informer<T> | undefined;
     if (existing !== undefined) {
@@ -179,6 +185,7 @@ export class Manager {
       fieldSelector: options.fieldSelector,
       indexers: options.indexers,
       freeze: options.freeze,
+      ...(options.keepManagedFields === true ? {} : { transform: stripManagedFields }),
       watchdogMs: options.watchdogMs,
       logger: this.logger,
       metrics: this.metrics.informer(informerLabel(type, namespaces, options)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Informer, type InformerMetrics, type InformerOptions, type WatchRestartReason } from '../../../src/runtime/informer.js';
+import { Informer, stripManagedFields, type InformerMetrics, type InformerOptions, type WatchRestartReason } from '../../../src/runtime/informer.js';
 import { ApiError } from '../../../src/runtime/kube-http.js';
 import { apiListWatcher } from '../../../src/runtime/list-watch.js';
 import type { KubeClient } from '../../../src/runtime/kube-http.js';
@@ -313,6 +313,27 @@ describe('Informer: cache and handlers', () => {
     expect(() => {
       cached.metadata!.name = 'other';
     }).toThrow(TypeError);
+    await h.informer.stop();
+  });
+
+  it('caches and hands over transformed objects: stripManagedFields drops only managedFields', async () => {
+    const managedFields = [{ manager: 'kube-controller-manager', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } }];
+    const withFields = (name: string, rv: string): Obj => {
+      const o = obj(name, rv, { data: { k: 'v' } });
+      return { ...o, metadata: { ...o.metadata, labels: { app: 'x' }, managedFields } };
+    };
+    const seen: Obj[] = [];
+    const h = setup({ transform: stripManagedFields });
+    h.informer.addHandlers({ add: (o) => seen.push(o), update: (_old, o) => seen.push(o) });
+    h.lw.objects = [withFields('a', '1')];
+    h.informer.start();
+    await flush();
+    h.lw.current().emit({ type: 'MODIFIED', object: withFields('a', '2') });
+    await flush();
+    const cached = h.informer.store.get('ns/a')!;
+    expect(cached.metadata).toEqual({ name: 'a', namespace: 'ns', resourceVersion: '2', uid: 'uid-ns-a', ownerReferences: undefined, labels: { app: 'x' } });
+    expect(cached.data).toEqual({ k: 'v' });
+    expect(seen.map((o) => [o.metadata?.resourceVersion, 'managedFields' in (o.metadata ?? {})])).toEqual([['1', false], ['2', false]]);
     await h.informer.stop();
   });
 
