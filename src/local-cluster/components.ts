@@ -1,4 +1,5 @@
 import type { ClusterCerts } from './certs.js';
+import { KWOK_LOG_KINDS } from './kwok-logs.js';
 
 /** Ports and paths a control plane needs; everything lives under `dir`. */
 export interface Layout {
@@ -6,6 +7,8 @@ export interface Layout {
   etcdClientPort: number;
   etcdPeerPort: number;
   apiServerPort: number;
+  /** Where KWOK serves the kubelet API (logs) for every simulated node. */
+  kubeletPort: number;
   kubeconfig: string;
   certs: ClusterCerts;
   serviceClusterIpRange: string;
@@ -68,6 +71,9 @@ export function apiServerArgs(l: Layout): string[] {
     // The `kubernetes` Service's endpoints would be 127.0.0.1, which endpoint validation
     // rejects; nothing in-cluster needs to reach this API server.
     '--endpoint-reconciler-type=none',
+    // Simulated nodes report InternalIP 127.0.0.1 and Hostname <node name>, which does not
+    // resolve; the kubelet API (logs) is KWOK's server on 127.0.0.1.
+    '--kubelet-preferred-address-types=InternalIP',
     '--profiling=false',
     '--v=1',
   ];
@@ -140,6 +146,14 @@ export function kwokArgs(l: Layout): string[] {
     '--node-ip=127.0.0.1',
     // Keep node Leases fresh like a kubelet does.
     '--node-lease-duration-seconds=40',
+    // The kubelet API of every simulated node: KWOK serves it here (HTTPS with a throw-away
+    // certificate, which the API server does not verify without --kubelet-certificate-authority,
+    // as on most clusters) and writes the port into each node's kubeletEndpoint, so
+    // `pods/<name>/log` works. Which file a container's logs come from is said by ClusterLogs
+    // and Logs objects (see kwok-logs.ts).
+    `--server-address=127.0.0.1:${l.kubeletPort}`,
+    `--node-port=${l.kubeletPort}`,
+    `--enable-crds=${KWOK_LOG_KINDS.join(',')}`,
     // No --config: KWOK then uses its built-in node and pod stages (nodes become Ready, pods
     // get an IP and turn Running/Ready, deleted pods are removed).
   ];

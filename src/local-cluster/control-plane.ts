@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { apiGet } from './api-get.js';
+import { apiGet, apiRequest } from './api-get.js';
 import { obtainBinaries } from './binaries.js';
 import { generateCerts } from './certs.js';
 import { registerForCleanup } from './cleanup.js';
@@ -20,6 +20,7 @@ import {
 } from './components.js';
 import { DEFAULT_FAKE_NODE_NAME, fakeNodeManifest } from './fake-node.js';
 import { writeAdminKubeconfig } from './kubeconfig.js';
+import { kwokLogCrds } from './kwok-logs.js';
 import { SANDBOX_VOLUME_COUNT, sandboxStorageClass, sandboxVolume } from './storage.js';
 import { freePorts } from './ports.js';
 import { signalGroup, startProcess, type ManagedProcess } from './process.js';
@@ -116,7 +117,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
 
   try {
     const certsStarted = performance.now();
-    const [etcdClientPort, etcdPeerPort, apiServerPort] = (await freePorts(3)) as [number, number, number];
+    const [etcdClientPort, etcdPeerPort, apiServerPort, kubeletPort] = (await freePorts(4)) as [number, number, number, number];
     const certs = await generateCerts(join(dir, 'pki'), KUBERNETES_SERVICE_IP);
     const server = `https://127.0.0.1:${apiServerPort}`;
     const kubeconfigPath = join(dir, 'admin.kubeconfig');
@@ -133,6 +134,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
       etcdClientPort,
       etcdPeerPort,
       apiServerPort,
+      kubeletPort,
       kubeconfig: kubeconfigPath,
       certs,
       serviceClusterIpRange: SERVICE_CLUSTER_IP_RANGE,
@@ -189,6 +191,10 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     log(`kube-apiserver ready at ${server} after ${Math.round(apiServerReadyMs)} ms`);
 
     const nodeStarted = performance.now();
+    // Meanwhile: the CRDs that give simulated containers their logs (KWOK watches them).
+    const logCrds = installKwokLogCrds(kc, (what) => waitFor(what.description, what.attempt, { timeoutMs, intervalMs: 100, abortIf: died }));
+    // Handled by the await below; without this a rejection while nodes start would be unhandled.
+    logCrds.catch(() => {});
     const core = kc.makeApiClient(k8s.CoreV1Api);
     for (const name of nodeNames) {
       await waitFor(`create simulated node ${name}`, async () => {
@@ -212,6 +218,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
       });
     }
     await createSandboxStorage(kc, dir, (what) => waitFor(what.description, what.attempt, { timeoutMs, abortIf: died }));
+    await logCrds;
     const nodeReadyMs = performance.now() - nodeStarted;
     const timings: ControlPlaneTimings = {
       obtainBinariesMs,
@@ -270,5 +277,32 @@ async function createSandboxStorage(
   });
   for (let i = 0; i < SANDBOX_VOLUME_COUNT; i++) {
     await core.createPersistentVolume({ body: sandboxVolume(i, dataDir) }).catch(ignoreExists);
+  }
+}
+
+/** Creates KWOK's ClusterLogs and Logs CRDs (409 = already there) and waits until both are Established. */
+async function installKwokLogCrds(
+  kc: KubeConfig,
+  retry: (what: { description: string; attempt: () => Promise<boolean> }) => Promise<unknown>,
+): Promise<void> {
+  const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  for (const crd of kwokLogCrds()) {
+    await retry({
+      description: `create CRD ${crd.metadata.name}`,
+      attempt: async () => {
+        const res = await apiRequest(kc, path, { method: 'POST', body: crd });
+        if (res.status !== 201 && res.status !== 409) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 500)}`);
+        return true;
+      },
+    });
+    await retry({
+      description: `CRD ${crd.metadata.name} Established`,
+      attempt: async () => {
+        const res = await apiRequest(kc, `${path}/${crd.metadata.name}`);
+        const conditions = (JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions;
+        if (conditions?.some((c) => c.type === 'Established' && c.status === 'True') !== true) throw new Error('not Established yet');
+        return true;
+      },
+    });
   }
 }

@@ -11,6 +11,7 @@ export {
   type StartControlPlaneOptions,
 } from './control-plane.js';
 export { DEFAULT_FAKE_NODE_NAME, fakeNodeManifest } from './fake-node.js';
+export { appendCriLog, criLogLine, kwokLogCrds, podLogs, type KwokLog } from './kwok-logs.js';
 export { runSandbox, type RunSandboxOptions, type SandboxResult } from './sandbox.js';
 export { BINARY_NAMES, type BinaryName, type BinaryPaths, type ControlPlaneTimings, type LogFn } from './types.js';
 export { waitFor, type WaitOptions } from './wait.js';

@@ -194,6 +194,28 @@ export class KubeClient {
     });
   }
 
+  /**
+   * A GET whose body is a stream of bytes (pod logs): resolves with the response once the API
+   * server answered 200, and rejects with ApiError (carrying the Status it sent) otherwise.
+   * Aborting `signal` destroys the connection; the response then emits 'close' without 'end'.
+   */
+  async stream(path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<IncomingMessage> {
+    const res = await this.send('GET', path, query, undefined, undefined, signal, accept);
+    const code = res.statusCode ?? 0;
+    this.onResponse?.('GET', code);
+    if (code !== 200) {
+      const text = await readBody(res, signal).catch(() => '');
+      throw new ApiError(code, parseStatus(text), 'GET', path);
+    }
+    const onAbort = (): void => {
+      res.destroy();
+    };
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    res.once('close', () => signal.removeEventListener('abort', onAbort));
+    return res;
+  }
+
   /** Releases pooled connections (idle keep-alive sockets would otherwise linger). */
   close(): void {
     this.shared?.agent.destroy();
@@ -222,6 +244,7 @@ export class KubeClient {
     body: string | undefined,
     contentType: string | undefined,
     signal: AbortSignal,
+    accept = 'application/json',
   ): Promise<IncomingMessage> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error('kubeconfig has no current cluster');
@@ -232,7 +255,7 @@ export class KubeClient {
     // Fresh credentials per request: tokens from files and exec plugins rotate.
     const options: HttpsRequestOptions = {};
     await this.kubeConfig.applyToHTTPSOptions(options);
-    const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: accept, 'User-Agent': this.userAgent };
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(body);

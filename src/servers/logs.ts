@@ -1,11 +1,15 @@
 /**
- * `server logs <name>`: the logs of every pod of a server (label `app=<name>`), through
- * client-node's Log helper, one line at a time, prefixed with the pod name when there are
- * several pods.
+ * `server logs <name>`: the logs of every pod of a server (label `app=<name>`), streamed from
+ * the API server's `pods/<pod>/log` endpoint (which proxies the node's kubelet), one line at a
+ * time, prefixed with the pod name when there are several pods. Not client-node's Log helper:
+ * it throws away the API server's Status on errors other than 500, so a 400 or 403 would reach
+ * the user as "Error occurred in log request" instead of what went wrong.
  */
+import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { CliError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { KubeApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { getServer } from './servers.js';
 
@@ -58,22 +62,23 @@ function lineWriter(prefix: string, write: (line: string) => void): PassThrough 
   return stream;
 }
 
-function logError(pod: string, container: string, error: unknown): CliError {
-  const e = error as { code?: unknown; body?: { message?: string } | string; message?: string };
-  const body = typeof e.body === 'string' ? e.body : e.body?.message;
-  const detail = body ?? e.message ?? String(error);
-  const code = typeof e.code === 'number' ? e.code : undefined;
-  if (code === 403) {
-    return new CliError(`forbidden: you may not read logs of pod ${pod} (RBAC verb "get" on "pods/log"): ${detail}`, ExitCode.FORBIDDEN);
-  }
+/**
+ * What a failed log request means. 401/403 and unreachable clusters stay as they are: the
+ * CLI's error translation names the user, the verb (get) and the resource (pods/log).
+ */
+function logError(pod: string, container: string, error: unknown): unknown {
+  if (!(error instanceof KubeApiError) || error.code === 401 || error.code === 403) return error;
+  const detail = error.status.message ?? `HTTP ${error.code}`;
+  // KWOK's answers for a container no ClusterLogs/Logs object gives a log file.
+  const simulated = /no logs found for container|log target not found for container/.test(detail);
   const kubelet = /10250|kubelet|containerLogs|dial tcp/.test(detail);
-  return new CliError(
-    `cannot read the logs of pod ${pod}, container ${container}: ${detail}` +
-      (kubelet
-        ? '\nThe API server could not reach the kubelet of the pod\'s node. On the local sandbox (`cluster provision --provider local`) nodes are simulated by KWOK and no container really runs, so there are no logs.'
-        : ''),
-    ExitCode.FAILURE,
-  );
+  const hint = simulated
+    ? '\nThe pod runs on a node simulated by KWOK (e.g. the local sandbox, `cluster provision --provider local`), where no container really runs; ' +
+      'KWOK serves logs only for containers that a ClusterLogs or Logs object (kwok.x-k8s.io/v1alpha1) gives a log file.'
+    : kubelet
+      ? "\nThe API server could not reach the kubelet of the pod's node (is the node up?)."
+      : '';
+  return new CliError(`cannot read the logs of pod ${pod}, container ${container}: ${detail}${hint}`, ExitCode.FAILURE);
 }
 
 /**
@@ -88,7 +93,8 @@ export async function streamServerLogs(
   write: (line: string) => void,
 ): Promise<string[]> {
   const server = await getServer(rest, namespace, name);
-  const pods = (await rest.list<Pod>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector: `app=${name}` }))
+  const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  const pods = (await rest.list<Pod>(podsPath, { labelSelector: `app=${name}` }))
     .filter((p) => p.status?.phase !== 'Pending' || options.previous === true)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   if (pods.length === 0) {
@@ -98,46 +104,51 @@ export async function streamServerLogs(
       ExitCode.FAILURE,
     );
   }
-  const { Log } = await import('@kubernetes/client-node');
-  const log = new Log(rest.kc);
   const prefixed = pods.length > 1;
-  const controllers: AbortController[] = [];
-  const streams: PassThrough[] = [];
-  const onAbort = () => {
-    controllers.forEach((c) => c.abort());
-    streams.forEach((s) => s.destroy());
-  };
+  // One abort for every stream: Ctrl-C, or the first failure, ends them all.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (options.signal?.aborted === true) return [];
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const done = pods.map(async (pod) => {
-      const podName = pod.metadata?.name ?? '?';
-      const container = pickContainer(pod, name, options.container);
-      const stream = lineWriter(prefixed ? `[${podName}] ` : '', write);
-      streams.push(stream);
-      const ended = new Promise<void>((resolve) => {
-        stream.on('end', resolve);
-        stream.on('close', resolve);
-      });
-      try {
-        controllers.push(
-          await log.log(namespace, podName, container, stream, {
-            follow: options.follow === true,
-            ...(options.tailLines !== undefined ? { tailLines: options.tailLines } : {}),
-            ...(options.sinceSeconds !== undefined ? { sinceSeconds: options.sinceSeconds } : {}),
-            previous: options.previous === true,
-            timestamps: options.timestamps === true,
-          }),
-        );
-      } catch (error) {
-        stream.destroy();
-        throw logError(podName, container, error);
-      }
-      await ended;
-    });
-    await Promise.all(done);
+    await Promise.all(
+      pods.map(async (pod) => {
+        const podName = pod.metadata?.name ?? '?';
+        const container = pickContainer(pod, name, options.container);
+        let res: IncomingMessage;
+        try {
+          res = await rest.stream(
+            `${podsPath}/${encodeURIComponent(podName)}/log`,
+            {
+              container,
+              follow: options.follow === true,
+              tailLines: options.tailLines,
+              sinceSeconds: options.sinceSeconds,
+              previous: options.previous === true,
+              timestamps: options.timestamps === true,
+            },
+            stop.signal,
+          );
+        } catch (error) {
+          if (stop.signal.aborted) return;
+          throw logError(podName, container, error);
+        }
+        await new Promise<void>((resolve, reject) => {
+          const lines = lineWriter(prefixed ? `[${podName}] ` : '', write);
+          lines.on('end', resolve);
+          res.on('close', () => {
+            // Complete: `lines` ends once it has written the last line. Ended by us (Ctrl-C,
+            // another pod failed): done. Broken off otherwise: say so.
+            if (stop.signal.aborted) resolve();
+            else if (!res.complete) reject(new CliError(`the log stream of pod ${podName} broke off before it ended`, ExitCode.FAILURE));
+          });
+          res.pipe(lines);
+        });
+      }),
+    );
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    onAbort();
+    stop.abort();
   }
   return pods.map((p) => p.metadata?.name ?? '?');
 }

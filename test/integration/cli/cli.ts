@@ -69,12 +69,17 @@ const MAIN = join(REPO_ROOT, 'test/integration/cli/fixtures/cli-main.ts');
 export function spawnCli(
   id: string,
   argv: string[],
-  options: { onLine?: (line: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {},
+  options: {
+    onLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+    timeoutMs?: number;
+    /** Added to (or, as undefined, removed from) this process's environment. */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<ProcessResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, id, ...argv], {
     cwd: REPO_ROOT,
     // oclif wraps errors to OCLIF_COLUMNS (default 80), not COLUMNS; a wide screen keeps file:line:col on one line.
-    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '200', OCLIF_COLUMNS: '400', FORCE_COLOR: '0' },
+    env: { ...process.env, NODE_OPTIONS: '', COLUMNS: '200', OCLIF_COLUMNS: '400', FORCE_COLOR: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,15 +1,20 @@
 // server get / status / logs / delete against the real API server. No operator runs here, so
 // the children it would create (Deployment, Service, Ingress, an Event) are made by the test,
-// owned by the MCPServer exactly as the operator owns them.
+// owned by the MCPServer exactly as the operator owns them. Pods run on a KWOK-simulated node;
+// KWOK serves the node's kubelet API, so `server logs` reads log files the test gives each
+// container (kwok.x-k8s.io Logs objects) through the API server's pods/log proxy.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
+import { asServiceAccount, freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
 import ServerGet from '../../../src/commands/server/get.js';
 import ServerStatus from '../../../src/commands/server/status.js';
 import ServerLogs from '../../../src/commands/server/logs.js';
 import ServerDelete from '../../../src/commands/server/delete.js';
 import ServerList from '../../../src/commands/server/list.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
-import { runCli } from './cli.js';
+import { apiGet } from '../../../src/local-cluster/api-get.js';
+import { appendCriLog, podLogs } from '../../../src/local-cluster/kwok-logs.js';
+import { runCli, spawnCli, tempDir, writeKubeconfig } from './cli.js';
 import { admin, adminKubeconfig, applyAsTests } from './fixtures/cluster.js';
 
 let rest: KubeRest;
@@ -166,11 +171,13 @@ describe('server status', () => {
 });
 
 describe('server logs', () => {
-  it('reads every pod through the API server; on simulated nodes the kubelet is absent and says so (exit 1)', async () => {
+  // Runs before any log file is configured (below): KWOK answers for the node's kubelet that it has no logs.
+  it('a container no log file is configured for: exit 1, says the node is simulated by KWOK and what gives it logs', async () => {
     const run = await runCli(ServerLogs, ['weather', ...flags(), '--tail', '10']);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/cannot read the logs of pod weather-[a-z0-9-]+, container weather: /);
-    expect(run.stderr).toContain('nodes are simulated by KWOK');
+    expect(run.stderr).toMatch(/cannot read the logs of pod weather-[a-z0-9-]+, container weather: no logs found for container "weather"/);
+    expect(run.stderr).toContain('The pod runs on a node simulated by KWOK');
+    expect(run.stderr).toContain('a ClusterLogs or Logs object (kwok.x-k8s.io/v1alpha1)');
   });
 
   it('a server without pods, an unknown container and a bad --since are clear errors', async () => {
@@ -182,6 +189,131 @@ describe('server logs', () => {
     expect(container.stderr).toMatch(/has no container "nope" \(containers: weather, sidecar\)/);
     const since = await runCli(ServerLogs, ['weather', ...flags(), '--since', '5 minutes']);
     expect(since.exitCode).toBe(2);
+  });
+
+  describe('with log files served by KWOK (the kubelet API of the simulated node, through the API server)', () => {
+    let logDir: { path: string; cleanup: () => Promise<void> };
+    let pods: string[];
+    const mainLog = (pod: string) => join(logDir.path, `${pod}.weather.log`);
+    const sidecarLog = (pod: string) => join(logDir.path, `${pod}.sidecar.log`);
+    /** When the "containers" wrote the lines of the fixture files (except the newest sidecar line). */
+    const WRITTEN = new Date('2024-05-06T07:08:09.123Z');
+    const mainLines = (pod: string) => [1, 2, 3].map((i) => `weather ${pod} line ${i}`);
+    /** stdout lines that carry the prefix of `pod`, prefix removed, in order. */
+    const linesOf = (stdout: string, pod: string) =>
+      stdout.split('\n').filter((l) => l.startsWith(`[${pod}] `)).map((l) => l.slice(pod.length + 3));
+
+    beforeAll(async () => {
+      logDir = await tempDir('server-logs');
+      pods = (await rest.list(`/api/v1/namespaces/${ns.name}/pods`, { labelSelector: 'app=weather' })).map((p) => p.metadata!.name!).sort();
+      expect(pods).toHaveLength(2);
+      for (const pod of pods) {
+        await appendCriLog(mainLog(pod), mainLines(pod), WRITTEN);
+        // One old line and one just written, for --since.
+        await appendCriLog(sidecarLog(pod), [`sidecar ${pod} started`], WRITTEN);
+        await appendCriLog(sidecarLog(pod), [`sidecar ${pod} says hi`]);
+        await rest.request('POST', `/apis/kwok.x-k8s.io/v1alpha1/namespaces/${ns.name}/logs`, {
+          body: podLogs(ns.name, pod, [
+            { containers: ['weather'], logsFile: mainLog(pod) },
+            { containers: ['sidecar'], logsFile: sidecarLog(pod) },
+          ]),
+        });
+      }
+      // KWOK learns of the Logs objects through its watch: wait until it serves every pod.
+      for (const pod of pods) {
+        await waitFor(`KWOK serves the logs of ${pod}`, () => apiGet(rest.kc, `/api/v1/namespaces/${ns.name}/pods/${pod}/log?container=weather`), {
+          until: (r) => r.status === 200,
+          timeoutMs: 30_000,
+        });
+      }
+    });
+
+    afterAll(async () => {
+      await logDir?.cleanup();
+    });
+
+    it('prints every line of every pod, in order, each prefixed with [<pod>]', async () => {
+      const run = await runCli(ServerLogs, ['weather', ...flags()]);
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toBe('');
+      const lines = run.stdout.split('\n').filter((l) => l !== '');
+      expect(lines).toHaveLength(6);
+      for (const pod of pods) expect(linesOf(run.stdout, pod)).toEqual(mainLines(pod));
+    });
+
+    it('--tail 1 prints only the last line of each pod; -c reads another container', async () => {
+      const tail = await runCli(ServerLogs, ['weather', ...flags(), '--tail', '1']);
+      expect(tail.exitCode).toBe(0);
+      expect(tail.stdout.split('\n').filter((l) => l !== '').sort()).toEqual(pods.map((pod) => `[${pod}] weather ${pod} line 3`).sort());
+      const sidecar = await runCli(ServerLogs, ['weather', ...flags(), '-c', 'sidecar']);
+      expect(sidecar.exitCode).toBe(0);
+      for (const pod of pods) expect(linesOf(sidecar.stdout, pod)).toEqual([`sidecar ${pod} started`, `sidecar ${pod} says hi`]);
+    });
+
+    it('--timestamps prefixes each line with the time the container wrote it; --since leaves out older lines', async () => {
+      const run = await runCli(ServerLogs, ['weather', ...flags(), '--tail', '1', '--timestamps']);
+      expect(run.exitCode).toBe(0);
+      for (const pod of pods) expect(linesOf(run.stdout, pod)).toEqual([`2024-05-06T07:08:09.123000000Z weather ${pod} line 3`]);
+      const since = await runCli(ServerLogs, ['weather', ...flags(), '-c', 'sidecar', '--since', '1h']);
+      expect(since.exitCode).toBe(0);
+      for (const pod of pods) expect(linesOf(since.stdout, pod)).toEqual([`sidecar ${pod} says hi`]);
+    });
+
+    it('a user who may read servers and pods but not pods/log: exit 5, naming the verb, resource and namespace', async () => {
+      await applyAsTests(rest, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'server-reader', namespace: ns.name },
+        rules: [
+          { apiGroups: ['mcp.agent-hellboy.io'], resources: ['mcpservers'], verbs: ['get', 'list'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+        ],
+      });
+      await applyAsTests(rest, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'server-reader', namespace: ns.name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'server-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns.name }],
+      });
+      const reader = await writeKubeconfig(await asServiceAccount(ns.name, 'reader', { create: true }), logDir.path, 'reader.kubeconfig');
+      // RBAC bindings take effect a moment after they are written; wait until the pods may be listed.
+      await waitFor('ServiceAccount reader may list pods', () => runCli(ServerGet, ['weather', '-n', ns.name, '--kubeconfig', reader]), {
+        until: (r) => r.exitCode === 0,
+        timeoutMs: 10_000,
+      });
+      const run = await runCli(ServerLogs, ['weather', '-n', ns.name, '--kubeconfig', reader]);
+      expect(run.exitCode).toBe(5);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`forbidden: system:serviceaccount:${ns.name}:reader may not get pods/log in namespace "${ns.name}"`);
+      expect(run.stderr).toContain(`kubectl auth can-i get pods/log -n ${ns.name}`);
+    });
+
+    it('--follow streams lines appended later, and ends cleanly (exit 0, no error) on Ctrl-C (subprocess)', async () => {
+      const lineOf = (line: string, pod: string) => (line.startsWith(`[${pod}] `) ? line.slice(pod.length + 3) : undefined);
+      const shown = new Set<string>();
+      const appended = new Set<string>();
+      let appending: Promise<unknown> | undefined;
+      const run = await spawnCli('server/logs', ['weather', ...flags(), '--follow', '--tail', '1'], {
+        onLine: (line, child) => {
+          for (const pod of pods) {
+            if (lineOf(line, pod) === `weather ${pod} line 3`) shown.add(pod);
+            if (lineOf(line, pod) === `weather ${pod} line 4`) appended.add(pod);
+          }
+          // Once the last line of every pod is out, the "containers" write one more each...
+          if (appending === undefined && shown.size === pods.length) {
+            appending = Promise.all(pods.map((pod) => appendCriLog(mainLog(pod), [`weather ${pod} line 4`])));
+          }
+          // ...and once those arrived, Ctrl-C.
+          if (appended.size === pods.length) child.kill('SIGINT');
+        },
+      });
+      await appending;
+      expect(run.signal).toBeNull(); // not killed by spawnCli's timeout
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toBe('');
+      for (const pod of pods) expect(linesOf(run.stdout, pod)).toEqual([`weather ${pod} line 3`, `weather ${pod} line 4`]);
+    });
   });
 });
 
