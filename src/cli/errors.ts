@@ -92,7 +92,7 @@ export function translateApiError(error: KubeApiError): Translated {
       return {
         exit: ExitCode.FORBIDDEN,
         message:
-          `unauthorized: the API server ${error.server} rejected the credentials (401). ` +
+          `unauthorized: the API server ${error.server === '' ? '' : `${error.server} `}rejected the credentials (401). ` +
           'The token or client certificate is invalid or expired: log in again or use another --context/--kubeconfig.',
       };
     case 403:

@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { ExitCode } from '../cli/exit-codes.js';
 
 // Platform-only flags make no sense with --servers (oclif ignores defaults when checking this).
 const platformOnly = { exclusive: ['servers'] };
@@ -52,7 +53,8 @@ export default class Synth extends Command {
         // The password never comes from a flag (shell history, process list).
         registryPassword: process.env.PROVISIONED_REGISTRY_PASSWORD,
       });
-      if ('error' in result) this.error(result.error, { exit: 1 });
+      // Invalid manifests (file:line:col problems): the CLI-wide "invalid input" code.
+      if ('error' in result) this.error(result.error, { exit: ExitCode.INVALID_INPUT });
       for (const warning of result.warnings) this.warn(warning);
       for (const file of result.written) this.log(`wrote ${file}`);
       return;

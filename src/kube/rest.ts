@@ -9,6 +9,7 @@
  * stack notes. Server-side apply, dry runs and diffs must see the API server's JSON as it is,
  * and one request path gives one place where errors become actionable messages.
  */
+import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiError, KubeClient } from '../runtime/kube-http.js';
 import { KubeApiError, KubeUnreachableError, type StatusBody } from './errors.js';
@@ -79,7 +80,8 @@ export function isNetworkErrorCode(code: string | undefined): boolean {
   return NETWORK_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('CERT') || code.includes('SELF_SIGNED');
 }
 
-function describeNetworkError(code: string | undefined, message: string): string {
+/** What a network error code means, in words (for KubeUnreachableError). */
+export function describeNetworkError(code: string | undefined, message: string): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the cluster running?)';
@@ -132,18 +134,34 @@ export class KubeRest {
     try {
       return await this.client.request<T>(method, path, options);
     } catch (error) {
-      if (error instanceof ApiError) {
-        const status: StatusBody = error.status ?? { code: error.code, message: `HTTP ${error.code}` };
-        throw new KubeApiError(error.code, status, method, path, this.server);
-      }
-      const code = (error as NodeJS.ErrnoException).code;
-      const message = (error as Error).message ?? String(error);
-      if (typeof code === 'string' && isNetworkErrorCode(code)) {
-        throw new KubeUnreachableError(this.server, this.context, code, describeNetworkError(code, message));
-      }
-      if (/timed out after/.test(message)) throw new KubeUnreachableError(this.server, this.context, 'ETIMEDOUT', `no answer: ${message}`);
-      throw error;
+      throw this.translate(error, method, path);
     }
+  }
+
+  /**
+   * A streamed GET (pod logs): the response once the API server answered 200; KubeApiError or
+   * KubeUnreachableError otherwise, as request() throws them. Aborting `signal` ends the stream.
+   */
+  async stream(path: string, query: Query, signal: AbortSignal): Promise<IncomingMessage> {
+    try {
+      return await this.client.stream(path, query, signal);
+    } catch (error) {
+      throw this.translate(error, 'GET', path);
+    }
+  }
+
+  private translate(error: unknown, method: string, path: string): unknown {
+    if (error instanceof ApiError) {
+      const status: StatusBody = error.status ?? { code: error.code, message: `HTTP ${error.code}` };
+      return new KubeApiError(error.code, status, method, path, this.server);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = (error as Error).message ?? String(error);
+    if (typeof code === 'string' && isNetworkErrorCode(code)) {
+      return new KubeUnreachableError(this.server, this.context, code, describeNetworkError(code, message));
+    }
+    if (/timed out after/.test(message)) return new KubeUnreachableError(this.server, this.context, 'ETIMEDOUT', `no answer: ${message}`);
+    return error;
   }
 
   get<T = KubeObject>(path: string, query?: Query): Promise<T> {

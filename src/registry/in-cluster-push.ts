@@ -19,7 +19,7 @@ import { CommandNotFoundError, runProcess, type Runner } from '../build/exec.js'
 import { ApiError, isNotFound, type KubeClient } from '../runtime/kube-http.js';
 import { parseImageReference } from '../images/reference.js';
 import { CliError, EXIT, classifyPushFailure } from './errors.js';
-import { describeKubeError } from './kube.js';
+import { clusterCliError, describeKubeError } from './kube.js';
 import {
   PUSH_CONTAINER,
   PUSH_NAMESPACE,
@@ -352,7 +352,8 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
       if (error instanceof ApiError && error.code === 404) {
         throw new CliError(`Namespace ${namespace} does not exist: install the in-cluster registry first (\`mcp-runtime setup\`).`, EXIT.cluster);
       }
-      throw new CliError(describeKubeError(error, `Creating the helper pod in namespace ${namespace}`), EXIT.cluster);
+      const doing = `Creating the helper pod in namespace ${namespace}`;
+      throw clusterCliError(error, doing, client.kubeConfig) ?? new CliError(describeKubeError(error, doing), EXIT.cluster);
     }
 
     const deadline = Date.now() + (deps.startTimeoutMs ?? 180_000);

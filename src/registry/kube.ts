@@ -4,6 +4,9 @@
  * raw JSON client over it (src/runtime/kube-http.ts).
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { translateError } from '../cli/errors.js';
+import { KubeApiError, KubeUnreachableError } from '../kube/errors.js';
+import { describeNetworkError, isNetworkErrorCode } from '../kube/rest.js';
 import { KubeClient, ApiError, errorCode } from '../runtime/kube-http.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -51,12 +54,38 @@ export function describeKubeError(error: unknown, doing: string): string {
   return `${doing}: ${code === undefined ? '' : `${code} `}${text}`;
 }
 
-/** Wraps a Kubernetes call so its failure becomes a CliError with a readable message. */
-export async function kubeCall<T>(doing: string, call: () => Promise<T>): Promise<T> {
+/**
+ * The failures every command reports alike (src/cli/errors.ts), as a CliError: credentials
+ * refused (401) or RBAC (403) → exit 5, naming who may not do which verb on which resource
+ * where; the API server unreachable → exit 4. Undefined for any other failure.
+ */
+export function clusterCliError(error: unknown, doing: string, kc?: KubeConfig): CliError | undefined {
+  const server = kc?.getCurrentCluster()?.server.replace(/\/+$/, '') ?? 'of the kubeconfig';
+  const context = kc?.getCurrentContext() ?? '';
+  let translated: { message: string; exit: number } | undefined;
+  if (error instanceof ApiError && (error.code === 401 || error.code === 403)) {
+    translated = translateError(new KubeApiError(error.code, error.status ?? {}, error.method, error.path, server));
+  } else {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const message = (error as Error | undefined)?.message ?? String(error);
+    if (typeof code === 'string' && isNetworkErrorCode(code)) {
+      translated = translateError(new KubeUnreachableError(server, context, code, describeNetworkError(code, message)));
+    } else if (/timed out after/.test(message)) {
+      translated = translateError(new KubeUnreachableError(server, context, 'ETIMEDOUT', `no answer: ${message}`));
+    }
+  }
+  return translated === undefined ? undefined : new CliError(`${doing}: ${translated.message}`, translated.exit);
+}
+
+/**
+ * Wraps a Kubernetes call so its failure becomes a CliError with a readable message: exit 4/5
+ * as for every command (see clusterCliError), else exit 1. `client` names the server in them.
+ */
+export async function kubeCall<T>(doing: string, call: () => Promise<T>, client?: KubeClient): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(describeKubeError(error, doing), EXIT.cluster);
+    throw clusterCliError(error, doing, client?.kubeConfig) ?? new CliError(describeKubeError(error, doing), EXIT.cluster);
   }
 }

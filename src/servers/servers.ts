@@ -1,6 +1,6 @@
 /** Reading MCPServer objects: list, get, one-line summaries for tables. */
 import { API_VERSION, DEFAULT_SERVER_NAMESPACE, GROUP, PLURAL, VERSION, type MCPServerSpec, type MCPServerStatus } from '../api/v1alpha1/index.js';
-import { NotFoundError } from '../kube/errors.js';
+import { KubeApiError, NotFoundError, NotSetUpError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { formatAge } from '../cli/output.js';
 
@@ -32,14 +32,21 @@ export async function listServers(rest: KubeRest, scope: Scope): Promise<ServerO
   );
 }
 
+/**
+ * One server. A 404 means one of two things: the object does not exist (a Status naming it:
+ * NotFoundError, exit 6) or the MCPServer API is not served at all (a bare "404 page not
+ * found": NotSetUpError, exit 4, "run `mcp-runtime setup`").
+ */
 export async function getServer(rest: KubeRest, namespace: string, name: string): Promise<ServerObject> {
-  const server = await rest.find<ServerObject>(serversPath(namespace, name));
-  if (server === undefined) {
+  try {
+    return await rest.get<ServerObject>(serversPath(namespace, name));
+  } catch (error) {
+    if (!(error instanceof KubeApiError) || error.code !== 404) throw error;
+    if (error.status.details?.name === undefined) throw new NotSetUpError(rest.server);
     throw new NotFoundError(
       `MCPServer "${name}" not found in namespace "${namespace}" (see \`mcp-runtime server list -A\` for every namespace)`,
     );
   }
-  return server;
 }
 
 export interface ServerRow {

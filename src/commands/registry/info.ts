@@ -19,7 +19,7 @@ The provisioned external registry if there is one (\`registry provision\`), else
       const { IN_CLUSTER_REGISTRY } = await import('../../images/reference.js');
       const { isNotFound } = await import('../../runtime/kube-http.js');
       const client = kubeClient({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
-      const provisioned = await kubeCall('Reading the provisioned registry', () => readProvisionedRegistry(client));
+      const provisioned = await kubeCall('Reading the provisioned registry', () => readProvisionedRegistry(client), client);
       let clusterIP: string | undefined;
       if (provisioned === undefined) {
         try {

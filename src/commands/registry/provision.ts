@@ -61,7 +61,7 @@ The registry URL and operator image (not secret) are also cached in ~/.config/mc
       });
       const kc = loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
       const client = new KubeClient(kc, { userAgent: 'mcp-runtime-cli' });
-      const result = await kubeCall('Storing the registry Secret', () => provisionRegistry(client, input));
+      const result = await kubeCall('Storing the registry Secret', () => provisionRegistry(client, input), client);
       if (result.createdNamespace) this.logToStderr(`Created namespace ${result.namespace}.`);
       this.log(
         `Stored registry ${input.url}${input.username === undefined ? ' (anonymous)' : ` (user ${input.username}, password from ${from})`} ` +

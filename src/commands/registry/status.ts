@@ -26,6 +26,7 @@ With a provisioned external registry (\`registry provision\`): asks its /v2/ end
         collectRegistryStatus(client, {
           ping: { insecure: flags['insecure-registry'], ...(flags['cert-dir'] === undefined ? {} : { certDir: flags['cert-dir'] }) },
         }),
+        client,
       );
       if (!this.jsonEnabled()) for (const line of formatRegistryStatus(status)) this.log(line);
       if (!status.healthy && !this.jsonEnabled()) throw new CliError('The registry is not healthy (see above).', EXIT.unhealthy);

@@ -9,13 +9,22 @@ import ServerGet from '../../../src/commands/server/get.js';
 import Status from '../../../src/commands/status.js';
 import ClusterInit from '../../../src/commands/cluster/init.js';
 import ClusterStatus from '../../../src/commands/cluster/status.js';
+import ServerStatus from '../../../src/commands/server/status.js';
+import ServerLogs from '../../../src/commands/server/logs.js';
+import ServerDelete from '../../../src/commands/server/delete.js';
+import Setup from '../../../src/commands/setup.js';
+import RegistryInfo from '../../../src/commands/registry/info.js';
+import RegistryStatus from '../../../src/commands/registry/status.js';
+import RegistryProvision from '../../../src/commands/registry/provision.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { runCli, spawnCli, tempDir, writeKubeconfig } from './cli.js';
-import { adminKubeconfig, unreachableKubeconfig } from './fixtures/cluster.js';
+import { adminKubeconfig, bogusTokenKubeconfig, unreachableKubeconfig } from './fixtures/cluster.js';
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let unreachable: string;
 let ns: FreshNamespace;
 let nobody: string;
+let bogus: string;
 
 beforeAll(async () => {
   dir = await tempDir('errors');
@@ -24,6 +33,8 @@ beforeAll(async () => {
   await installCrds();
   ns = await freshNamespace('cli-errors');
   nobody = await writeKubeconfig(await asServiceAccount(ns.name, 'nobody', { create: true }), dir.path, 'nobody.kubeconfig');
+  bogus = join(dir.path, 'bogus.kubeconfig');
+  await writeFile(bogus, await bogusTokenKubeconfig());
 });
 
 afterAll(async () => {
@@ -37,6 +48,8 @@ describe('cluster unreachable', () => {
     ['status', Status, []],
     ['cluster status', ClusterStatus, []],
     ['cluster init', ClusterInit, []],
+    ['registry info', RegistryInfo, []],
+    ['registry status', RegistryStatus, []],
   ] as const)('%s exits 4 naming the server URL and suggesting a sandbox', async (_name, command, extra) => {
     const run = await runCli(command, ['--kubeconfig', unreachable, ...extra]);
     expect(run.exitCode).toBe(4);
@@ -51,6 +64,47 @@ describe('cluster unreachable', () => {
     expect(run.stderr).toContain('Error: cannot reach the Kubernetes API server https://127.0.0.1:1');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('credentials the API server rejects (401)', () => {
+  const unauthorized = (stderr: string) =>
+    expect(stderr).toContain(`unauthorized: the API server ${kubeConfig().getCurrentCluster()!.server} rejected the credentials (401)`);
+
+  it.each([
+    ['server list', ServerList, []],
+    ['server get', ServerGet, ['weather']],
+    ['server status', ServerStatus, ['weather']],
+    ['server logs', ServerLogs, ['weather']],
+    ['server delete', ServerDelete, ['weather']],
+    ['status', Status, []],
+    ['cluster status', ClusterStatus, []],
+    ['cluster init', ClusterInit, []],
+    ['setup', Setup, []],
+    ['registry info', RegistryInfo, []],
+    ['registry status', RegistryStatus, []],
+    ['registry provision', RegistryProvision, ['--url', 'reg.example.com']],
+  ] as const)('%s exits 5 and says to log in again or use another context', async (_name, command, extra) => {
+    const run = await runCli(command, [...extra, '--kubeconfig', bogus]);
+    expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
+    unauthorized(run.stderr);
+    expect(run.stderr).toContain('log in again or use another --context/--kubeconfig');
+  });
+
+  it('reaches the terminal as one message, no stack trace (subprocess)', async () => {
+    const run = await spawnCli('server/list', ['--kubeconfig', bogus]);
+    expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
+    expect(run.stderr).toContain('Error: unauthorized: the API server https://127.0.0.1:');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe('');
+  });
+
+  it('the operator exits 5 at start-up instead of retrying forever (subprocess)', async () => {
+    const run = await spawnCli('operator', ['--kubeconfig', bogus, '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0']);
+    expect(run.signal).toBeNull();
+    expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
+    expect(run.stderr).toContain('Error: unauthorized: the API server rejected the credentials (401)');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
 
@@ -85,6 +139,13 @@ describe('RBAC', () => {
     const run = await runCli(ClusterInit, ['--kubeconfig', nobody]);
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toMatch(/may not (get|patch) namespaces at cluster scope/);
+  });
+
+  it('registry info names the Secret it may not read (exit 5)', async () => {
+    const run = await runCli(RegistryInfo, ['--kubeconfig', nobody]);
+    expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
+    expect(run.stderr).toContain(`Reading the provisioned registry: forbidden: system:serviceaccount:${ns.name}:nobody may not get secrets in namespace "mcp-runtime"`);
+    expect(run.stderr).toContain('kubectl auth can-i get secrets -n mcp-runtime');
   });
 
   it('status degrades to "cannot tell" instead of failing for a user who may read little', async () => {

@@ -29,7 +29,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
     removeImages(images);
   });
 
-  it('an unreachable registry: exit 3, "unreachable", no stack trace', async () => {
+  it('an unreachable registry: exit 9, "unreachable", no stack trace', async () => {
     const [port] = await freePorts(1); // free now, so nothing listens there
     const run = await runCli(['registry', 'push', '--image', image, '--registry', `127.0.0.1:${port}`, '--tool', 'skopeo'], { env: ENV });
     expect(run.code).toBe(EXIT.push);
@@ -38,7 +38,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
     expect(run.stdout).toBe('');
   });
 
-  it.each(['skopeo', 'podman'])('a TLS registry whose CA is not trusted (%s): exit 3, certificate-verification message, no stack trace', async (tool) => {
+  it.each(['skopeo', 'podman'])('a TLS registry whose CA is not trusted (%s): exit 9, certificate-verification message, no stack trace', async (tool) => {
     const run = await runCli(['registry', 'push', '--image', image, '--registry', tls!.host, '--tool', tool], { env: ENV });
     expect(run.code).toBe(EXIT.push);
     const text = unwrap(run.stderr);

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePorts } from '../../../src/local-cluster/ports.js';
 import { EXIT } from '../../../src/registry/errors.js';
 import { MANIFEST_ACCEPT, SCRATCH_FIXTURE, missingTools, removeImages, runCli, startRegistry, unwrap, type TestRegistry } from './fixture.js';
 
@@ -86,7 +87,7 @@ describeIfTools('server build / build push (CLI subprocess, real builder and reg
     expect(readFileSync(metadataFile(), 'utf8')).toBe(expected);
   });
 
-  it('a failing build exits 4 with the builder output and leaves the metadata alone', async () => {
+  it('a failing build exits 10 with the builder output and leaves the metadata alone', async () => {
     const before = readFileSync(metadataFile(), 'utf8');
     const broken = join(project, 'Broken.Dockerfile');
     writeFileSync(broken, 'FROM scratch\nCOPY does-not-exist.txt /x\n');
@@ -94,6 +95,17 @@ describeIfTools('server build / build push (CLI subprocess, real builder and reg
     rmSync(broken);
     expect(run.code).toBe(EXIT.build);
     expect(unwrap(run.stderr)).toMatch(/build of hello failed/);
+    expect(readFileSync(metadataFile(), 'utf8')).toBe(before);
+  });
+
+  it('build push to a registry nobody listens on: the build succeeds, the push fails with exit 9, the metadata is left alone', async () => {
+    const before = readFileSync(metadataFile(), 'utf8');
+    const [port] = await freePorts(1); // free now, so nothing listens there
+    const run = await runCli(['build', 'push', 'other', '--tag', 'ci-fail', '--registry', `127.0.0.1:${port}`, '--insecure-registry'], { cwd: project, env: ENV });
+    images.push(`127.0.0.1:${port}/other:ci-fail`);
+    expect(run.code).toBe(EXIT.push);
+    expect(unwrap(run.stderr)).toMatch(new RegExp(`Registry 127\\.0\\.0\\.1:${port} is unreachable: .*connection refused`));
+    expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(readFileSync(metadataFile(), 'utf8')).toBe(before);
   });
 

@@ -1,0 +1,97 @@
+// `synth` writes YAML without a cluster. These tests take what the command wrote and hand it to
+// the real API server (server-side apply, dry run): what synth prints for review must be what
+// a cluster accepts. Invalid manifests fail with file:line and exit 3, writing nothing.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseAllDocuments } from 'yaml';
+import Synth from '../../../src/commands/synth.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { applyObject } from '../../../src/kube/apply.js';
+import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
+import { freshNamespace, type FreshNamespace } from '../harness/index.js';
+import { runCli, tempDir } from './cli.js';
+import { admin, TEST_MANAGER } from './fixtures/cluster.js';
+
+let rest: KubeRest;
+let ns: FreshNamespace;
+let dir: { path: string; cleanup: () => Promise<void> };
+
+beforeAll(async () => {
+  rest = await admin();
+  ns = await freshNamespace('cli-synth');
+  dir = await tempDir('synth');
+});
+
+afterAll(async () => {
+  await ns?.cleanup();
+  await dir?.cleanup();
+});
+
+/** Every object in the YAML files of `folder` (kustomization.yaml is kustomize's, not the API server's). */
+async function objectsIn(folder: string): Promise<KubeObject[]> {
+  const objects: KubeObject[] = [];
+  for (const file of (await readdir(folder)).sort()) {
+    if (!/\.ya?ml$/.test(file) || file === 'kustomization.yaml') continue;
+    for (const doc of parseAllDocuments(await readFile(join(folder, file), 'utf8'))) {
+      const obj = doc.toJS() as KubeObject | null;
+      if (obj !== null) objects.push(obj);
+    }
+  }
+  return objects;
+}
+
+describe('synth --servers', () => {
+  it("writes the objects the operator would apply, and the API server accepts each built-in one (server-side dry run)", async () => {
+    const manifests = join(dir.path, 'manifests');
+    const out = join(dir.path, 'rendered');
+    await mkdir(manifests);
+    await writeFile(
+      join(manifests, 'weather.yaml'),
+      [
+        'apiVersion: mcp.agent-hellboy.io/v1alpha1',
+        'kind: MCPServer',
+        'metadata:',
+        '  name: weather',
+        `  namespace: ${ns.name}`,
+        'spec:',
+        '  image: registry.example.com/team/weather',
+        '  imageTag: "1.0.0"',
+        '  replicas: 2',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(Synth, ['--servers', manifests, '--output', out, '--default-ingress-host', 'mcp.example.com']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('wrote ');
+
+    const objects = await objectsIn(out);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Middleware', 'Service']);
+    // Middleware is Traefik's kind; whether this shared cluster serves it depends on other suites.
+    for (const obj of objects.filter((o) => o.kind !== 'Middleware')) {
+      const result = await applyObject(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });
+      expect(result.outcome).toBe('created');
+      expect(result.after.metadata?.namespace).toBe(ns.name);
+    }
+    const deployment = objects.find((o) => o.kind === 'Deployment') as KubeObject & { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } };
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.containers[0]!.image).toBe('registry.example.com/team/weather:1.0.0');
+    // A dry run: nothing was created.
+    expect(await rest.find(`/apis/apps/v1/namespaces/${ns.name}/deployments/weather`)).toBeUndefined();
+  });
+
+  it('an invalid manifest: exit 3 naming file, line and field; nothing written', async () => {
+    const manifests = join(dir.path, 'bad');
+    const out = join(dir.path, 'bad-out');
+    await mkdir(manifests);
+    await writeFile(
+      join(manifests, 'bad.yaml'),
+      ['apiVersion: mcp.agent-hellboy.io/v1alpha1', 'kind: MCPServer', 'metadata:', '  name: bad', 'spec:', '  image: example/bad', '  port: 70000', ''].join('\n'),
+    );
+    const run = await runCli(Synth, ['--servers', manifests, '--output', out]);
+    expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(run.stderr).toContain(`${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
