@@ -204,9 +204,12 @@ describe('client-node KubernetesObjectApi.patch (SSA) compared', () => {
     await applyObject(client, widgetCrd(name, otherGroup), MANAGER, { force: true });
     const fixed = await client.request<Obj>('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
     expect(JSON.stringify(fixed)).toContain('x-kubernetes-validations');
+    // The API server swaps in the new validator asynchronously after a CRD update; on a loaded
+    // 2-core machine that once took over 30 s.
     await waitFor(
       'the CEL rule to be enforced',
       async () => errorCode(await applyObject(client, { ...tooBig, metadata: { ...tooBig.metadata, name: 'big2' } }, MANAGER, { force: true }).catch((e: unknown) => e)) === 422,
+      { timeoutMs: 90_000 },
     );
   });
 });
