@@ -1,7 +1,8 @@
 /**
  * The floor: the same server-side applies the operator makes for N servers (the exact objects
  * renderServer produces, ownerReferences included) sent by a tight client loop with the
- * operator's concurrency and identity (its ServiceAccount), into a fresh namespace. Nothing
+ * operator's concurrency and identity (its ServiceAccount), into a fresh namespace, in the
+ * operator's shape: `concurrency` servers at a time, a server's objects applied together. Nothing
  * else: no MCPServer, no reads, no status, no events. convergeSeconds / floorSeconds says how
  * close the operator comes to what the API server can take.
  *
@@ -70,9 +71,12 @@ export function floorObjects(namespace: string, n: number, owner: { apiVersion: 
   });
 }
 
-/** A tight apply loop over one keep-alive connection pool with the kubeconfig's credentials. */
-async function keepAliveApplier(kc: KubeConfig, concurrency: number): Promise<{ apply: (p: PreparedApply) => Promise<void>; close: () => void }> {
-  const client = await keepAliveClient(kc, concurrency);
+/**
+ * A tight apply loop over one keep-alive connection pool with the kubeconfig's credentials,
+ * with a socket for every request that can be in flight (the operator's agent has no limit).
+ */
+async function keepAliveApplier(kc: KubeConfig, maxInFlight: number): Promise<{ apply: (p: PreparedApply) => Promise<void>; close: () => void }> {
+  const client = await keepAliveClient(kc, maxInFlight);
   return {
     apply: async (p) => {
       await client.request('PATCH', p.path, p.body, APPLY_PATCH);
@@ -108,7 +112,8 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
   let apply: (p: PreparedApply) => Promise<void>;
   let close = (): void => {};
   if (o.client === 'keepalive') {
-    ({ apply, close } = await keepAliveApplier(o.operatorKc, o.concurrency));
+    const objectsPerServer = Math.max(...prepared.map((objs) => objs.length));
+    ({ apply, close } = await keepAliveApplier(o.operatorKc, o.concurrency * objectsPerServer));
   } else {
     const client = new KubeClient(o.operatorKc);
     apply = async (p) => {
@@ -119,9 +124,10 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
   const before = await apiSnapshot(o.admin);
   const t0 = performance.now();
   try {
-    // Per server, its objects in order, `concurrency` servers at a time: the operator's shape.
+    // `concurrency` servers at a time, each server's objects together: the operator's shape
+    // (its reconciler applies a server's children concurrently).
     await runPool(prepared, o.concurrency, async (objs) => {
-      for (const p of objs) await apply(p);
+      await Promise.all(objs.map((p) => apply(p)));
     }, o.signal);
   } finally {
     close();
