@@ -27,8 +27,9 @@ export interface ConvergeResult {
   operatorRequestsByMethod?: Record<string, number>;
 }
 
-export interface ConvergeOptions {
-  /** The benchmark's own (admin) client for the burst. */
+/** What a timed burst phase (the create burst, the update wave) needs. */
+export interface BurstPhaseOptions {
+  /** The benchmark's own (admin) client for the burst of creates or patches. */
   burst: KeepAliveClient;
   admin: KubeConfig;
   namespace: string;
@@ -40,6 +41,8 @@ export interface ConvergeOptions {
   signal: AbortSignal;
   log: (line: string) => void;
 }
+
+export type ConvergeOptions = BurstPhaseOptions;
 
 export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
   const names = serverNames(o.n);

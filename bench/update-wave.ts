@@ -4,14 +4,13 @@
  * its new generation (the operator applied the change) and until it is Ready again (the
  * rollout finished).
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { keyOf, MERGE_PATCH } from '../src/runtime/index.js';
 import { apiDelta, apiSnapshot, type ApiDelta } from './api-metrics.js';
-import type { KeepAliveClient } from './http.js';
-import { methodDelta, operatorRequestsByMethod, type OperatorProcess } from './operator-process.js';
+import { methodDelta, operatorRequestsByMethod } from './operator-process.js';
 import { runPool, seconds } from './pool.js';
 import { serverNames, serversPath, WAVE_ENV } from './servers.js';
-import type { ClusterTracker, Obj } from './tracker.js';
+import type { BurstPhaseOptions } from './converge.js';
+import type { Obj } from './tracker.js';
 
 export interface UpdateWaveResult {
   patchBurstSeconds: number;
@@ -25,19 +24,7 @@ export interface UpdateWaveResult {
   operatorRequestsByMethod?: Record<string, number>;
 }
 
-export interface UpdateWaveOptions {
-  /** The benchmark's own (admin) client for the patches. */
-  burst: KeepAliveClient;
-  admin: KubeConfig;
-  namespace: string;
-  n: number;
-  createConcurrency: number;
-  tracker: ClusterTracker;
-  operator: OperatorProcess;
-  timeoutMs: number;
-  signal: AbortSignal;
-  log: (line: string) => void;
-}
+export type UpdateWaveOptions = BurstPhaseOptions;
 
 export async function runUpdateWave(o: UpdateWaveOptions): Promise<UpdateWaveResult> {
   const baseline = new Map(o.tracker.servers.store.list().map((s) => [keyOf(s), s.metadata?.generation ?? 0]));
