@@ -2,7 +2,7 @@
  * The operator as a subprocess, exactly as users run it (`mcp-runtime operator …`), under the
  * ServiceAccount kubeconfig the benchmark wrote. Built JS (`node bin/run.js`, needs `dist/`)
  * is preferred for realistic numbers; without `dist/` (or with --operator-from src) it runs the
- * command class from TypeScript through tsx (bench/operator-src-entry.ts), which costs start-up
+ * command from the TypeScript sources through tsx (bin/dev.js), which costs start-up
  * time and memory of its own.
  */
 import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
@@ -68,7 +68,7 @@ export function operatorBuildInfo(repoRoot: string, from: 'auto' | OperatorSourc
   const hasDist = existsSync(distEntry);
   if (from === 'dist' && !hasDist) throw new Error(`--operator-from dist: ${relative(repoRoot, distEntry)} does not exist (run npm run build)`);
   const source: OperatorSource = from === 'src' || !hasDist ? 'src' : 'dist';
-  if (source === 'src') return { source, command: 'node --import tsx bench/operator-src-entry.ts' };
+  if (source === 'src') return { source, command: 'node --import tsx bin/dev.js operator' };
   const built = newestMtime(join(repoRoot, 'dist'), (n) => n.endsWith('.js'));
   const builtAt = Math.min(...built.map((f) => f.mtime));
   const sources = ['src', 'charts-ts', 'imports']
@@ -85,8 +85,7 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
     ...(info.source === 'src' ? ['--import', 'tsx'] : []),
     ...(options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]),
   ];
-  // From src: the command class itself (bin/dev.js would load dist/ while oclif.manifest.json exists).
-  const entry = info.source === 'src' ? ['bench/operator-src-entry.ts'] : ['bin/run.js', 'operator'];
+  const entry = info.source === 'src' ? ['bin/dev.js', 'operator'] : ['bin/run.js', 'operator'];
   const args = [
     ...nodeArgs,
     ...entry,

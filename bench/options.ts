@@ -30,7 +30,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --create-concurrency <c>    concurrent POSTs/PATCHes of the burst and the update wave (default 16)
   --nodes <count>             simulated nodes (default: enough for every pod of the run)
   --operator-from <auto|dist|src>  built JS (bin/run.js) or the TypeScript sources via tsx
-                              (bench/operator-src-entry.ts); auto = dist if built
+                              (bin/dev.js); auto = dist if built
   --cpu-prof                  write a V8 CPU profile of the operator into bench/results/tmp/<run>/ (the profiler
                               skews RSS and CPU, so such runs write there too, never latest.*)
   --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed before and after the

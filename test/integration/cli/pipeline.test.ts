@@ -10,7 +10,7 @@ import PipelineDiff from '../../../src/commands/pipeline/diff.js';
 import ServerList from '../../../src/commands/server/list.js';
 import type { KubeRest } from '../../../src/kube/rest.js';
 import { runCli, spawnCli, tempDir, writeKubeconfig } from './cli.js';
-import { admin, adminKubeconfig, applyAsTests } from './fixtures/cluster.js';
+import { admin, adminKubeconfig } from './fixtures/cluster.js';
 
 let rest: KubeRest;
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -157,19 +157,9 @@ describe('pipeline deploy validation', () => {
         `apiVersion: mcp.agent-hellboy.io/v1alpha1\nkind: MCPServer\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: {image: x}\n`;
       await writeFile(join(folder, 'a.yaml'), doc('allowed', ns.name));
       await writeFile(join(folder, 'b.yaml'), doc('refused', other.name));
-      const sa = await asServiceAccount(ns.name, 'deployer', { create: true });
-      await applyAsTests(rest, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'mcp-deployer', namespace: ns.name },
+      const sa = await asServiceAccount(ns.name, 'deployer', {
+        create: true,
         rules: [{ apiGroups: ['mcp.agent-hellboy.io'], resources: ['mcpservers'], verbs: ['get', 'list', 'create', 'patch'] }],
-      });
-      await applyAsTests(rest, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'mcp-deployer', namespace: ns.name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'mcp-deployer' },
-        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: ns.name }],
       });
       const deployer = await writeKubeconfig(sa, dir.path, 'deployer.kubeconfig');
       const run = await runCli(PipelineDeploy, ['--dir', folder, '--kubeconfig', deployer]);

@@ -196,6 +196,8 @@ describe('server logs', () => {
     let pods: string[];
     const mainLog = (pod: string) => join(logDir.path, `${pod}.weather.log`);
     const sidecarLog = (pod: string) => join(logDir.path, `${pod}.sidecar.log`);
+    /** What the container's previous instance wrote (served for --previous). */
+    const previousLog = (pod: string) => join(logDir.path, `${pod}.weather.previous.log`);
     /** When the "containers" wrote the lines of the fixture files (except the newest sidecar line). */
     const WRITTEN = new Date('2024-05-06T07:08:09.123Z');
     const mainLines = (pod: string) => [1, 2, 3].map((i) => `weather ${pod} line ${i}`);
@@ -209,12 +211,13 @@ describe('server logs', () => {
       expect(pods).toHaveLength(2);
       for (const pod of pods) {
         await appendCriLog(mainLog(pod), mainLines(pod), WRITTEN);
+        await appendCriLog(previousLog(pod), [`weather ${pod} crashed`], WRITTEN);
         // One old line and one just written, for --since.
         await appendCriLog(sidecarLog(pod), [`sidecar ${pod} started`], WRITTEN);
         await appendCriLog(sidecarLog(pod), [`sidecar ${pod} says hi`]);
         await rest.request('POST', `/apis/kwok.x-k8s.io/v1alpha1/namespaces/${ns.name}/logs`, {
           body: podLogs(ns.name, pod, [
-            { containers: ['weather'], logsFile: mainLog(pod) },
+            { containers: ['weather'], logsFile: mainLog(pod), previousLogsFile: previousLog(pod) },
             { containers: ['sidecar'], logsFile: sidecarLog(pod) },
           ]),
         });
@@ -259,24 +262,22 @@ describe('server logs', () => {
       for (const pod of pods) expect(linesOf(since.stdout, pod)).toEqual([`sidecar ${pod} says hi`]);
     });
 
+    it('--previous prints what the previous instance of the container wrote', async () => {
+      const run = await runCli(ServerLogs, ['weather', ...flags(), '--previous']);
+      expect(run.exitCode).toBe(0);
+      expect(run.stderr).toBe('');
+      for (const pod of pods) expect(linesOf(run.stdout, pod)).toEqual([`weather ${pod} crashed`]);
+    });
+
     it('a user who may read servers and pods but not pods/log: exit 5, naming the verb, resource and namespace', async () => {
-      await applyAsTests(rest, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'server-reader', namespace: ns.name },
+      const readerKc = await asServiceAccount(ns.name, 'reader', {
+        create: true,
         rules: [
           { apiGroups: ['mcp.agent-hellboy.io'], resources: ['mcpservers'], verbs: ['get', 'list'] },
           { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
         ],
       });
-      await applyAsTests(rest, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'server-reader', namespace: ns.name },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'server-reader' },
-        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns.name }],
-      });
-      const reader = await writeKubeconfig(await asServiceAccount(ns.name, 'reader', { create: true }), logDir.path, 'reader.kubeconfig');
+      const reader = await writeKubeconfig(readerKc, logDir.path, 'reader.kubeconfig');
       // RBAC bindings take effect a moment after they are written; wait until the pods may be listed.
       await waitFor('ServiceAccount reader may list pods', () => runCli(ServerGet, ['weather', '-n', ns.name, '--kubeconfig', reader]), {
         until: (r) => r.exitCode === 0,

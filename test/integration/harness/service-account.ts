@@ -1,4 +1,4 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1PolicyRule } from '@kubernetes/client-node';
 import { kubeConfig } from './kube-config.js';
 
 export interface AsServiceAccountOptions {
@@ -8,6 +8,21 @@ export interface AsServiceAccountOptions {
   expirationSeconds?: number;
   /** Admin config used to create the SA and request the token. */
   admin?: KubeConfig;
+  /**
+   * Grant these rules in the SA's namespace: a Role and a RoleBinding, both named after the SA
+   * (default none). Bindings take effect a moment after they are written; wait for the first
+   * request that needs them.
+   */
+  rules?: V1PolicyRule[];
+}
+
+/** Creates an object, or leaves the existing one (409) as it is. */
+async function createOrKeep(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+  }
 }
 
 /**
@@ -23,11 +38,21 @@ export async function asServiceAccount(
   const admin = options.admin ?? kubeConfig();
   const core = admin.makeApiClient(CoreV1Api);
   if (options.create === true) {
-    try {
-      await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 409) throw error;
-    }
+    await createOrKeep(() => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } }));
+  }
+  if (options.rules !== undefined) {
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    await createOrKeep(() => rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules: options.rules } }));
+    await createOrKeep(() =>
+      rbac.createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+          subjects: [{ kind: 'ServiceAccount', name, namespace }],
+        },
+      }),
+    );
   }
   const tokenRequest = await core.createNamespacedServiceAccountToken({
     name,
