@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) and caches the binaries of a local Kubernetes control plane:
-#   kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok.
+#   kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok, and for a real node
+#   kubelet and kube-proxy.
 # There is no download of release binaries on our machines, only the Go module proxy, so we
 # build from source with the local Go toolchain and cache the results by version under
 #   ${MCP_RUNTIME_CACHE:-$HOME/.cache/mcp-runtime}/control-plane/<k8s-version>/
@@ -32,7 +33,7 @@ log() { echo "[control-plane] $*" >&2; }
 # Which Go module (folder under scripts/control-plane/) builds which binary.
 group_of() {
   case "$1" in
-    kube-apiserver|kube-controller-manager|kube-scheduler) echo kube ;;
+    kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kube-proxy) echo kube ;;
     etcd) echo etcd ;;
     kwok) echo kwok ;;
   esac
@@ -48,7 +49,7 @@ expected_stamp() {
   echo "$g $(version_of "$g") gosum=$sum go=$(go env GOVERSION 2>/dev/null || echo unknown)"
 }
 
-all_bins=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+all_bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy etcd kwok)
 
 # Fast path: everything cached and stamped, no asset folder to consult.
 complete_stamp="$cache_dir/.complete"
@@ -100,7 +101,7 @@ if ((${#missing[@]} > 0)); then
     for b in "${missing[@]}"; do
       [[ "$(group_of "$b")" == "$g" ]] || continue
       case "$b" in
-        kube-*) pkgs+=("k8s.io/kubernetes/cmd/$b") ;;
+        kube-*|kubelet) pkgs+=("k8s.io/kubernetes/cmd/$b") ;;
         etcd) pkgs+=(".") ;;
         kwok) pkgs+=("sigs.k8s.io/kwok/cmd/kwok") ;;
       esac
