@@ -1,9 +1,42 @@
 /**
  * Decides whether a live object already matches what we would apply, so that a reconcile that
- * changes nothing sends no write. Server-side apply only owns the fields we send, so "matches"
- * means: every field of the desired object is present and equal in the live one (the API server
- * adds defaults and other managers add fields; neither is drift).
+ * changes nothing sends no write. Two checks, because each alone misses a case:
+ *
+ * - the applied digest: a hash of the last object we applied, kept in an annotation on the
+ *   child. A field removed from the spec (an env var, an annotation, a probe) is absent from the
+ *   desired object, so no walk over the desired keys can see that the live object still has it;
+ *   the digest changes, and the next server-side apply (which drops fields our manager owned
+ *   but no longer sends) removes it;
+ * - the field walk: every field of the desired object is present and equal in the live one
+ *   (the API server adds defaults and other managers add fields; neither is drift), which
+ *   catches edits made by others to fields we own.
  */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../kube/equal.js';
+
+/** Annotation on every child: the digest of the object the operator last applied. */
+export const APPLIED_DIGEST_ANNOTATION = 'mcp.agent-hellboy.io/applied-digest';
+
+type Metadata = { annotations?: Record<string, string>; [field: string]: unknown };
+interface WithMetadata {
+  metadata: Metadata;
+}
+
+/** The digest of an object as rendered (before the digest annotation is added). */
+export function appliedDigest(object: unknown): string {
+  return createHash('sha256').update(canonicalJson(object)).digest('base64url').slice(0, 22);
+}
+
+/** The object to apply: the rendered one, annotated with its own digest. */
+export function withAppliedDigest<T extends WithMetadata>(object: T): T {
+  const annotations = { ...(object.metadata.annotations ?? {}), [APPLIED_DIGEST_ANNOTATION]: appliedDigest(object) };
+  return { ...object, metadata: { ...object.metadata, annotations } };
+}
+
+/** The digest recorded on a live object, if any. */
+export function recordedDigest(live: unknown): string | undefined {
+  return (live as { metadata?: Metadata } | undefined)?.metadata?.annotations?.[APPLIED_DIGEST_ANNOTATION];
+}
 
 // The API server canonicalizes quantities ("0.5" is stored as "500m", "1024Mi" as "1Gi").
 const QUANTITY_KEYS = new Set(['cpu', 'memory', 'ephemeral-storage', 'storage']);
@@ -34,31 +67,54 @@ function isZeroValue(value: unknown): boolean {
   return value !== null && typeof value === 'object' && Object.keys(value).length === 0;
 }
 
-/** Returns the path of the first desired field the live object lacks or differs in, or undefined. */
-export function firstDifference(desired: unknown, live: unknown, path = '', key = ''): string | undefined {
-  if (live === undefined && isZeroValue(desired)) return undefined;
-  if (QUANTITY_KEYS.has(key) && sameQuantity(desired, live)) return undefined;
+/**
+ * The paths of desired fields the live object lacks or differs in (at most `limit`, in the
+ * desired object's key order).
+ */
+export function differences(desired: unknown, live: unknown, limit = 8): string[] {
+  const found: string[] = [];
+  walk(desired, live, '', '', found, limit);
+  return found;
+}
+
+function walk(desired: unknown, live: unknown, path: string, key: string, found: string[], limit: number): void {
+  if (found.length >= limit) return;
+  if (live === undefined && isZeroValue(desired)) return;
+  if (QUANTITY_KEYS.has(key) && sameQuantity(desired, live)) return;
   if (Array.isArray(desired)) {
     // Lists are owned whole by server-side apply unless they are map-lists; comparing them
     // element by element (same length) is exact for both kinds in what we render.
-    if (!Array.isArray(live) || live.length !== desired.length) return path || '.';
-    for (let i = 0; i < desired.length; i++) {
-      const diff = firstDifference(desired[i], live[i], `${path}[${i}]`);
-      if (diff !== undefined) return diff;
+    if (!Array.isArray(live) || live.length !== desired.length) {
+      found.push(path || '.');
+      return;
     }
-    return undefined;
+    desired.forEach((item, i) => walk(item, live[i], `${path}[${i}]`, '', found, limit));
+    return;
   }
   if (desired !== null && typeof desired === 'object') {
-    if (live === null || typeof live !== 'object' || Array.isArray(live)) return path || '.';
-    for (const [k, value] of Object.entries(desired)) {
-      const diff = firstDifference(value, (live as Record<string, unknown>)[k], `${path}.${k}`, k);
-      if (diff !== undefined) return diff;
+    if (live === null || typeof live !== 'object' || Array.isArray(live)) {
+      found.push(path || '.');
+      return;
     }
-    return undefined;
+    for (const [k, value] of Object.entries(desired)) walk(value, (live as Record<string, unknown>)[k], `${path}.${k}`, k, found, limit);
+    return;
   }
-  return desired === live ? undefined : path || '.';
+  if (desired !== live) found.push(path || '.');
 }
 
-export function needsApply(desired: unknown, live: unknown | undefined): boolean {
-  return live === undefined || firstDifference(desired, live) !== undefined;
+/** Returns the path of the first desired field the live object lacks or differs in, or undefined. */
+export function firstDifference(desired: unknown, live: unknown): string | undefined {
+  return differences(desired, live, 1)[0];
+}
+
+
+/**
+ * Why `live` must be re-applied to become `desired` (which carries its digest annotation), or
+ * undefined when it already matches. Paths in `ignored` are fields the API server is known not
+ * to keep for this digest (see FieldsNotKept); they are not drift.
+ */
+export function driftOf(desired: WithMetadata, live: unknown, ignored: ReadonlySet<string> = new Set()): string | undefined {
+  const want = recordedDigest(desired);
+  if (want !== undefined && recordedDigest(live) !== want) return 'changed since the last apply';
+  return differences(desired, live).find((path) => !ignored.has(path));
 }

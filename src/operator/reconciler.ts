@@ -22,10 +22,12 @@ import {
   type ReconcileRequest,
   type ReconcileResult,
   type ResourceType,
+  TerminalError,
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
 import { routeOwner } from './conflicts.js';
-import { firstDifference } from './drift.js';
+import { differences, driftOf, recordedDigest, withAppliedDigest } from './drift.js';
+import { FieldsNotKept } from './fields-not-kept.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
@@ -83,12 +85,16 @@ function errorText(error: unknown): string {
 export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRequest) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
   const { settings, ingressReadiness } = deps.config;
+  const notKeptFields = new FieldsNotKept();
 
   return async ({ namespace, name, logger, signal }) => {
     const key = objectKey({ namespace, name });
     const obj = deps.servers.store.get(key);
     // Deleted: the garbage collector removes the children through their ownerReferences.
-    if (obj === undefined || obj.metadata?.deletionTimestamp !== undefined) return;
+    if (obj === undefined || obj.metadata?.deletionTimestamp !== undefined) {
+      notKeptFields.clearPrefix(`${key}/`);
+      return;
+    }
     const generation = obj.metadata?.generation ?? 0;
     const server = asMCPServer(obj);
 
@@ -99,8 +105,9 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
 
     if (server === undefined) {
       // The CRD schema makes this unreachable unless the CRD is older than the operator.
-      await writeStatus({ ...(obj.status ?? {}), phase: 'Error', message: 'spec does not match the MCPServer schema; reinstall the CRD with `mcp-runtime setup`.', observedGeneration: generation });
-      return;
+      const message = 'spec does not match the MCPServer schema; reinstall the CRD with `mcp-runtime setup`.';
+      await writeStatus({ ...(obj.status ?? {}), phase: 'Error', message, observedGeneration: generation });
+      throw new TerminalError(message);
     }
 
     let rendered;
@@ -112,7 +119,8 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       await writeStatus({
         ...computeStatus({ name, namespace: namespace ?? '', generation, desiredReplicas: server.spec.replicas, url: '', image: server.spec.image, ingressReadiness, applyError: error.message, previous: obj.status, now }),
       });
-      return; // a spec change will bring it back; retrying cannot help
+      // A spec change brings it back (a new generation is a new event); retrying cannot help.
+      throw new TerminalError(error.message, { cause: error });
     }
     const { resolved } = rendered;
     for (const warning of resolved.warnings) void deps.recorder.record(obj, 'Warning', 'Configuration', 'Render', warning);
@@ -130,7 +138,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     const sharedSecrets = wantedObjects.filter((o) => o.kind === 'Secret');
     const desired = wantedObjects
       .filter((o) => deps.children.has(o.kind))
-      .map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
+      .map((o) => withAppliedDigest({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
     const skipped = wantedObjects.filter((o) => o.kind !== 'Secret' && !deps.children.has(o.kind));
     for (const o of skipped) {
       void deps.recorder.record(obj, 'Warning', 'KindNotServed', 'Apply', `${o.kind} is not served by this cluster (is Traefik's CRD installed? run \`mcp-runtime setup\`); ${describe(o)} was not created`);
@@ -139,7 +147,10 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     const live = new Map<string, KubernetesObject>();
     const created: string[] = [];
     const updated: string[] = [];
+    const notKept: string[] = [];
+    let retryNotKeptAt: number | undefined;
     let applyError: string | undefined;
+    const nowMs = now().getTime();
     // The children do not depend on each other, so they are applied concurrently: a reconcile
     // then takes one round trip instead of one per child. Results are folded in render order so
     // messages and the reported error are the same whatever order the answers arrive in.
@@ -149,11 +160,23 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
         if (cached !== undefined && controllerUid(cached) !== undefined && controllerUid(cached) !== obj.metadata?.uid) {
           return { object, error: `${describe(object)} already exists and is controlled by another owner; delete it or rename the server` };
         }
-        const drift = cached === undefined ? undefined : firstDifference(object, cached);
-        if (cached !== undefined && drift === undefined) return { object, live: cached };
+        const childKey = `${key}/${object.kind}/${object.metadata.name}`;
+        const digest = recordedDigest(object);
+        const known = notKeptFields.current(childKey, digest);
+        const waiting = known !== undefined && nowMs < known.retryAt ? known : undefined;
+        const drift = cached === undefined ? undefined : driftOf(object, cached, new Set(waiting?.paths));
+        if (cached !== undefined && drift === undefined) return { object, live: cached, notKept: waiting };
         try {
           const stored = await applyObject(deps.client, object as KubernetesObject, FIELD_MANAGER, { force: true, signal });
-          return { object, live: stored, change: cached === undefined ? ('created' as const) : ('updated' as const), drift };
+          const change = cached === undefined ? ('created' as const) : ('updated' as const);
+          // The answer to an apply is what the API server keeps. If it already lacks a field we
+          // sent, re-applying cannot help: say so, and wait instead of looping.
+          const lost = differences(object, stored);
+          if (lost.length === 0 || digest === undefined) {
+            notKeptFields.clear(childKey);
+            return { object, live: stored, change, drift };
+          }
+          return { object, live: stored, change, drift, notKept: notKeptFields.record(childKey, digest, lost, nowMs) };
         } catch (error) {
           logger.warn({ err: error, object: describe(object) }, 'apply failed');
           return { object, error: `${describe(object)}: ${errorText(error)}` };
@@ -166,12 +189,16 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       if (outcome.change !== undefined) {
         (outcome.change === 'created' ? created : updated).push(describe(outcome.object) + (outcome.drift === undefined ? '' : ` (${outcome.drift})`));
       }
+      if (outcome.notKept !== undefined) {
+        notKept.push(`${describe(outcome.object)}: ${outcome.notKept.paths.join(', ')}`);
+        retryNotKeptAt = Math.min(retryNotKeptAt ?? Infinity, outcome.notKept.retryAt);
+      }
     }
 
     for (const secret of sharedSecrets) {
       try {
         const current = await getObject(deps.client, Secrets, secret.metadata.namespace, secret.metadata.name, signal);
-        if (current !== undefined && firstDifference(secret, current) === undefined) continue;
+        if (current !== undefined && driftOf(secret, current) === undefined) continue;
         await applyObject(deps.client, secret as KubernetesObject, FIELD_MANAGER, { force: true, signal });
         (current === undefined ? created : updated).push(describe(secret));
       } catch (error) {
@@ -206,6 +233,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       ingressReadiness,
       conflictWith: owner?.key,
       applyError,
+      fieldsNotKept: notKept.length === 0 ? undefined : notKept.join('; '),
       previous: obj.status,
       now,
     });
@@ -213,7 +241,9 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       void deps.recorder.record(obj, 'Normal', 'Ready', 'Reconcile', `Serving at ${resolved.url}`);
     }
     await writeStatus(status);
-    // Apply errors are retried with backoff; everything else waits for the next event.
-    if (applyError !== undefined) return { requeue: true };
+    // Apply errors are errors: the controller counts them and retries with backoff.
+    if (applyError !== undefined) throw new Error(applyError);
+    // Fields the API server does not keep: look again when the backoff ends, not before.
+    if (retryNotKeptAt !== undefined) return { requeueAfter: Math.max(retryNotKeptAt - nowMs, 1_000) };
   };
 }

@@ -44,6 +44,8 @@ export interface StatusInput {
   readonly conflictWith?: string;
   /** Set when applying the children failed; the reconcile is retried with backoff. */
   readonly applyError?: string;
+  /** Set when the API server did not keep fields the operator applied (`Kind name: paths`). */
+  readonly fieldsNotKept?: string;
   readonly previous?: MCPServerStatus;
   readonly now: () => Date;
 }
@@ -97,9 +99,17 @@ function routing(input: StatusInput): ConditionInput {
   };
 }
 
-function readiness(available: ConditionInput, routed: ConditionInput, applyError?: string): ConditionInput {
+function readiness(available: ConditionInput, routed: ConditionInput, applyError?: string, fieldsNotKept?: string): ConditionInput {
   if (applyError !== undefined) {
     return { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: `Could not apply the server's objects: ${applyError}` };
+  }
+  if (fieldsNotKept !== undefined) {
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'FieldsNotKept',
+      message: `The API server did not keep fields the operator applied (${fieldsNotKept}). Its schema for that kind is likely older than the operator's (a CRD that prunes unknown fields: run \`mcp-runtime setup\` to update it), or an admission webhook rewrites them. The operator retries with backoff.`,
+    };
   }
   if (available.status === 'True' && routed.status === 'True') {
     return { type: 'Ready', status: 'True', reason: 'Ready', message: routed.message };
@@ -117,13 +127,13 @@ function phaseOf(ready: ConditionInput, parts: readonly boolean[], applyError?: 
 export function computeStatus(input: StatusInput): MCPServerStatus {
   const available = availability(input);
   const routed = routing(input);
-  const ready = readiness(available, routed, input.applyError);
+  const ready = readiness(available, routed, input.applyError, input.fieldsNotKept);
   const deploymentReady = available.status === 'True';
   const serviceReady = (input.service?.spec?.clusterIP ?? '') !== '';
   const ingressReady = routed.status === 'True';
   const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed], input.generation, input.now);
   return {
-    phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError, input.conflictWith),
+    phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError ?? input.fieldsNotKept, input.conflictWith),
     message: ready.message,
     conditions,
     observedGeneration: input.generation,

@@ -15,6 +15,7 @@
  * sync before its workers take the first key, so reconcilers always see a complete cache.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { realClock, sleep, type Clock, type TimerHandle } from './clock.js';
 import type { EventHandlers, Informer } from './informer.js';
@@ -140,6 +141,8 @@ export class Controller<T extends KubernetesObject> {
     this.logger = controllerLogger(options.logger ?? silentLogger(), options.name);
     this.concurrency = options.concurrency ?? 2;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new Error(`concurrency must be a positive integer`);
+    // One listener per worker (see handle); more workers than Node's default of 10 is no leak.
+    setMaxListeners(this.concurrency + 10, this.reconcileAbort.signal);
     this.metrics = options.metrics?.controller(options.name);
     this.metrics?.maxConcurrentReconciles(this.concurrency);
     this.queue = new WorkQueue<string>({
@@ -242,8 +245,15 @@ export class Controller<T extends KubernetesObject> {
     const logger = keyLogger(this.logger, key, randomUUID().slice(0, 8));
     let result: ResultLabel = 'success';
     this.metrics?.activeWorkers(1);
+    // Each reconcile gets its own signal, tied to the controller's: the requests a reconcile
+    // sends in parallel listen on it, so the shared signal has one listener per worker rather
+    // than one per in-flight request (which Node reports as a MaxListenersExceeded leak).
+    const abort = new AbortController();
+    const onShutdown = (): void => abort.abort(this.reconcileAbort.signal.reason);
+    if (this.reconcileAbort.signal.aborted) onShutdown();
+    else this.reconcileAbort.signal.addEventListener('abort', onShutdown, { once: true });
     try {
-      const outcome = await this.options.reconcile({ key, ...ref, logger, signal: this.reconcileAbort.signal });
+      const outcome = await this.options.reconcile({ key, ...ref, logger, signal: abort.signal });
       if (outcome?.requeueAfter !== undefined && outcome.requeueAfter > 0) {
         this.queue.forget(key);
         this.queue.addAfter(key, outcome.requeueAfter);
@@ -264,6 +274,7 @@ export class Controller<T extends KubernetesObject> {
         logger.error({ err: error, retries: this.queue.retries(key) }, 'reconcile failed; will retry');
       }
     } finally {
+      this.reconcileAbort.signal.removeEventListener('abort', onShutdown);
       this.metrics?.activeWorkers(-1);
       this.metrics?.reconciled(result, (this.clock.now() - started) / 1000);
     }

@@ -123,6 +123,13 @@ export class EventRecorder {
     return this.kick(entry);
   }
 
+  /** Series whose latest count is not yet on the API server (waiting, in flight or failed). */
+  pendingWrites(): number {
+    let pending = 0;
+    for (const entry of this.series.values()) if (entry.count > entry.written || entry.inFlight !== undefined) pending++;
+    return pending;
+  }
+
   /** Writes pending series counts and stops recording. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -155,6 +155,22 @@ export class RuntimeMetrics {
     this.restRequests.inc({ method, code: String(code) });
   }
 
+  /**
+   * mcp_runtime_event_writes_pending: Event writes recorded but not yet sent (series counts
+   * waiting for their rate limit, or in flight). 0 means every Event is on the API server.
+   */
+  eventWritesPending(read: () => number): void {
+    if (this.registry.getSingleMetric('mcp_runtime_event_writes_pending') !== undefined) return;
+    new Gauge({
+      name: 'mcp_runtime_event_writes_pending',
+      help: 'Event creations or series updates recorded but not yet written',
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
   controller(name: string): ControllerMetrics {
     const labels = { controller: name };
     for (const result of ['success', 'error', 'requeue', 'requeue_after'] as const) this.reconcileTotal.inc({ ...labels, result }, 0);

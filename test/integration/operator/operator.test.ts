@@ -15,7 +15,9 @@ let operator: Manager;
 beforeAll(async () => {
   await installAllCrds();
   ns = await freshNamespace('operator', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-  operator = await startOperator(await operatorIdentity(ns.name), ns.name);
+  // A short resync makes idleness observable: every server is looked at every 2 s, and the
+  // idle test counts those reconciles instead of sleeping.
+  operator = await startOperator(await operatorIdentity(ns.name), ns.name, {}, { RESYNC_PERIOD_SECONDS: '2' });
 });
 
 afterAll(async () => {
@@ -26,14 +28,17 @@ afterAll(async () => {
 
 const create = (name: string, spec: Obj) => admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, name, spec) });
 const server = (name: string) => get<Obj>(serverPath(ns.name, name));
-/** Write requests the operator has sent, from its own metrics endpoint. */
-async function operatorWrites(): Promise<number> {
+/** From the operator's own metrics: write requests sent, reconciles done, Event writes pending. */
+async function operatorCounters(): Promise<{ writes: number; reconciles: number; eventsPending: number }> {
   const text = await (await fetch(`http://127.0.0.1:${operator.metricsPort}/metrics`)).text();
-  let total = 0;
+  let writes = 0;
+  let reconciles = 0;
   for (const match of text.matchAll(/^rest_client_requests_total\{([^}]*)\} (\d+)/gm)) {
-    if (/method="(POST|PUT|PATCH|DELETE)"/.test(match[1]!)) total += Number(match[2]);
+    if (/method="(POST|PUT|PATCH|DELETE)"/.test(match[1]!)) writes += Number(match[2]);
   }
-  return total;
+  for (const match of text.matchAll(/^controller_runtime_reconcile_total\{([^}]*)\} (\d+)/gm)) reconciles += Number(match[2]);
+  const eventsPending = Number(/^mcp_runtime_event_writes_pending (\d+)/m.exec(text)?.[1] ?? NaN);
+  return { writes, reconciles, eventsPending };
 }
 
 const condition = (s: Obj | undefined, type: string) => (s?.status?.conditions ?? []).find((c: Obj) => c.type === type);
@@ -125,19 +130,30 @@ describe('MCPServer reconciliation', () => {
       until: (items) => items.every((s) => s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation),
       timeoutMs: 30_000,
     });
-    // Let deferred writes land before the window opens: the event recorder folds repeats into a
-    // series and patches its count at most every 15 s.
-    await new Promise((r) => setTimeout(r, 17_000));
-    const before = { server: await apiServerRequestCounts(), operator: await operatorWrites() };
-    await new Promise((r) => setTimeout(r, 30_000));
-    const after = { server: await apiServerRequestCounts(), operator: await operatorWrites() };
+    const servers = ((await admin().request<Obj>('GET', serverPath(ns.name))).items as Obj[]).length;
+    // Settled: every Event is written, and a full resync round (every server reconciled again)
+    // sent no write.
+    let last = await operatorCounters();
+    const settled = await waitFor('operator settled', async () => {
+      const now = await operatorCounters();
+      const quiet = now.eventsPending === 0 && now.writes === last.writes && now.reconciles >= last.reconciles + servers;
+      if (now.writes !== last.writes || now.reconciles >= last.reconciles + servers) last = now;
+      return quiet ? now : undefined;
+    }, { until: (c) => c !== undefined, timeoutMs: 60_000, intervalMs: 250 });
+    const before = { server: await apiServerRequestCounts(), operator: settled! };
+    // The window: three more full rounds of reconciles, counted, not timed.
+    const after = {
+      operator: (await waitFor('three resync rounds', operatorCounters, { until: (c) => c.reconciles >= before.operator.reconciles + 3 * servers, timeoutMs: 60_000, intervalMs: 250 })),
+      server: undefined as Awaited<ReturnType<typeof apiServerRequestCounts>> | undefined,
+    };
+    after.server = await apiServerRequestCounts();
     // The operator's own count of its write requests (controller-runtime's rest_client_requests_total):
     // exact, whatever else the shared cluster is doing (e.g. the namespace controller cleaning up
     // earlier test files).
-    expect(before.operator).toBeGreaterThan(10); // the counter does count: every create above wrote
-    expect(after.operator - before.operator).toBe(0);
+    expect(before.operator.writes).toBeGreaterThan(10); // the counter does count: every create above wrote
+    expect(after.operator.writes - before.operator.writes).toBe(0);
     // And the API server agrees on the one kind only operators write: MCPServer status.
-    const statusWrites = diffRequestCounts(before.server, after.server).samples.filter((s) => WRITE_VERBS.has(s.verb) && s.resource === 'mcpservers/status');
+    const statusWrites = diffRequestCounts(before.server, after.server!).samples.filter((s) => WRITE_VERBS.has(s.verb) && s.resource === 'mcpservers/status');
     expect(statusWrites).toEqual([]);
   }, 90_000);
 

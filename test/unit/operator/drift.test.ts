@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { firstDifference, needsApply, quantityValue } from '../../../src/operator/drift.js';
+import { APPLIED_DIGEST_ANNOTATION, appliedDigest, differences, driftOf, firstDifference, quantityValue, recordedDigest, withAppliedDigest } from '../../../src/operator/drift.js';
 
 const desired = {
   metadata: { name: 'w', labels: { app: 'w' } },
@@ -21,7 +21,7 @@ const live = {
 describe('drift detection', () => {
   it('treats defaults and fields added by others as no drift', () => {
     expect(firstDifference(desired, live)).toBeUndefined();
-    expect(needsApply(desired, live)).toBe(false);
+    expect(differences(desired, live)).toEqual([]);
   });
 
   it('finds a changed scalar and names its path', () => {
@@ -40,7 +40,6 @@ describe('drift detection', () => {
     const edited = structuredClone(live);
     delete (edited.metadata.labels as Record<string, string>).app;
     expect(firstDifference(desired, edited)).toBe('.metadata.labels.app');
-    expect(needsApply(desired, undefined)).toBe(true);
   });
 
   it('compares quantities by value', () => {
@@ -56,5 +55,52 @@ describe('drift detection', () => {
     const edited = structuredClone(live);
     edited.spec.template.spec.containers[0]!.env.push({ name: 'B' });
     expect(firstDifference(desired, edited)).toBe('.spec.template.spec.containers[0].env');
+  });
+});
+
+describe('applied digest: removals are drift too', () => {
+  const rendered = { metadata: { name: 'w', annotations: { team: 'a' } }, spec: { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] } };
+
+  it('annotates the rendered object with a digest of itself, leaving the input untouched', () => {
+    const applied = withAppliedDigest(rendered);
+    expect(applied.metadata.annotations).toEqual({ team: 'a', [APPLIED_DIGEST_ANNOTATION]: appliedDigest(rendered) });
+    expect(rendered.metadata.annotations).toEqual({ team: 'a' });
+    expect(recordedDigest(applied)).toBe(appliedDigest(rendered));
+    // Stable across key order, different for different content.
+    expect(appliedDigest({ spec: rendered.spec, metadata: rendered.metadata })).toBe(appliedDigest(rendered));
+    expect(appliedDigest({ ...rendered, spec: { env: [] } })).not.toBe(appliedDigest(rendered));
+  });
+
+  it('sees a field removed from the desired object, which the field walk alone cannot', () => {
+    const live = withAppliedDigest(rendered);
+    const withoutB = withAppliedDigest({ ...rendered, spec: { env: [{ name: 'A', value: '1' }] } });
+    const withoutAnnotation = withAppliedDigest({ ...rendered, metadata: { name: 'w' } });
+    expect(firstDifference({ metadata: { name: 'w' } }, live)).toBeUndefined(); // the walk is blind to removals
+    expect(driftOf(withoutAnnotation, live)).toBe('changed since the last apply');
+    expect(driftOf(withoutB, live)).toBe('changed since the last apply');
+    expect(driftOf(live, structuredClone(live))).toBeUndefined();
+  });
+
+  it('still sees edits by others to fields we own, and a live object without a digest', () => {
+    const applied = withAppliedDigest(rendered);
+    const edited = structuredClone(applied);
+    edited.spec.env[1]!.value = 'evil';
+    expect(driftOf(applied, edited)).toBe('.spec.env[1].value');
+    const legacy = structuredClone(rendered); // created before digests existed
+    expect(driftOf(applied, legacy)).toBe('changed since the last apply');
+  });
+
+  it('ignores only the paths it is told the API server does not keep', () => {
+    const applied = withAppliedDigest({ metadata: { name: 'm' }, spec: { stripPrefix: { prefixes: ['/w'] }, extra: 1 } });
+    const pruned = { metadata: structuredClone(applied.metadata), spec: { extra: 1 } };
+    expect(differences(applied, pruned)).toEqual(['.spec.stripPrefix']);
+    expect(driftOf(applied, pruned, new Set(['.spec.stripPrefix']))).toBeUndefined();
+    const alsoEdited = { ...pruned, spec: { extra: 2 } };
+    expect(driftOf(applied, alsoEdited, new Set(['.spec.stripPrefix']))).toBe('.spec.extra');
+  });
+
+  it('lists several differences, up to a limit', () => {
+    expect(differences({ a: 1, b: 2, c: 3 }, {}, 2)).toEqual(['.a', '.b']);
+    expect(differences({ a: [1, 2] }, { a: [1] })).toEqual(['.a']);
   });
 });

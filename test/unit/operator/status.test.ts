@@ -76,6 +76,16 @@ describe('computeStatus', () => {
     expect(condition(status, 'Ready')).toMatchObject({ reason: 'ApplyFailed', message: expect.stringContaining('forbidden: ingresses') });
   });
 
+  it('reports fields the API server did not keep, naming them and the likely cause', () => {
+    const status = computeStatus({ ...base, fieldsNotKept: 'Middleware weather-path-rewrite: .spec.stripPrefix' });
+    expect(status.phase).toBe('Error');
+    expect(condition(status, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'FieldsNotKept',
+      message: expect.stringMatching(/Middleware weather-path-rewrite: \.spec\.stripPrefix.*CRD that prunes unknown fields.*mcp-runtime setup/),
+    });
+  });
+
   it('keeps lastTransitionTime for unchanged conditions and moves it for changed ones', () => {
     const first = computeStatus({ ...base, ingress: { status: {} } });
     const second = computeStatus({ ...base, previous: first, now: () => T1 });

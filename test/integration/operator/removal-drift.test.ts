@@ -1,0 +1,165 @@
+/**
+ * Removal is drift too: for every optional field, set it, remove it from the live MCPServer,
+ * and the children lose it — they end up equal to what `synth` renders for that server. And
+ * the opposite case: when the API server does not keep what the operator applies (a CRD whose
+ * schema prunes fields), the operator says so in a condition and does not re-apply in a loop.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { renderServer } from '../../../charts-ts/server/index.js';
+import { loadOperatorConfig } from '../../../src/operator/index.js';
+import { differences } from '../../../src/operator/drift.js';
+import { asMCPServer } from '../../../src/operator/routes.js';
+import type { Manager } from '../../../src/runtime/index.js';
+import { apiServerRequestCounts, diffRequestCounts, freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
+import { admin, get, installAllCrds, mcpServer, operatorIdentity, paths, removeIdentity, serverPath, startOperator } from './fixture.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ns: FreshNamespace;
+let operator: Manager;
+
+beforeAll(async () => {
+  await installAllCrds();
+  ns = await freshNamespace('removal', { 'pod-security.kubernetes.io/enforce': 'restricted' });
+  operator = await startOperator(await operatorIdentity(ns.name), ns.name);
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await removeIdentity(ns.name);
+  await ns?.cleanup();
+});
+
+const server = (name: string) => get<Obj>(serverPath(ns.name, name));
+const container = (d: Obj | undefined) => d?.spec.template.spec.containers[0];
+const base = { image: 'registry.example.com/team/tool:1.0' };
+
+interface RemovalCase {
+  /** The field as a user writes it (also the server's name, made DNS-safe). */
+  field: string;
+  set: Obj;
+  /** JSON patch that removes the field from the live object. */
+  remove: { op: 'remove'; path: string }[];
+  /** Reads the child where the field shows; true while the field is still there. */
+  present: () => Promise<boolean>;
+}
+
+const nameOf = (field: string) => `rm-${field.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+const deployment = (field: string) => get<Obj>(paths.deployment(ns.name, nameOf(field)));
+const ingress = (field: string) => get<Obj>(paths.ingress(ns.name, nameOf(field)));
+
+const cases: RemovalCase[] = [
+  {
+    field: 'envVars',
+    set: { envVars: [{ name: 'EXTRA', value: '1' }] },
+    remove: [{ op: 'remove', path: '/spec/envVars' }],
+    present: async () => (container(await deployment('envVars'))?.env ?? []).some((e: Obj) => e.name === 'EXTRA'),
+  },
+  {
+    field: 'secretEnvVars',
+    set: { secretEnvVars: [{ name: 'TOKEN', secretKeyRef: { name: 'tool-secrets', key: 'token' } }] },
+    remove: [{ op: 'remove', path: '/spec/secretEnvVars' }],
+    present: async () => (container(await deployment('secretEnvVars'))?.env ?? []).some((e: Obj) => e.name === 'TOKEN'),
+  },
+  {
+    field: 'ingressAnnotations',
+    set: { ingressAnnotations: { 'example.com/team': 'tools' } },
+    remove: [{ op: 'remove', path: '/spec/ingressAnnotations' }],
+    present: async () => (await ingress('ingressAnnotations'))?.metadata.annotations?.['example.com/team'] !== undefined,
+  },
+  {
+    field: 'imagePullSecrets',
+    set: { imagePullSecrets: ['team-pull'] },
+    remove: [{ op: 'remove', path: '/spec/imagePullSecrets' }],
+    present: async () => ((await deployment('imagePullSecrets'))?.spec.template.spec.imagePullSecrets ?? []).length > 0,
+  },
+  {
+    field: 'resources.limits.cpu',
+    set: { resources: { limits: { cpu: '750m' } } },
+    remove: [{ op: 'remove', path: '/spec/resources/limits/cpu' }],
+    present: async () => container(await deployment('resources.limits.cpu'))?.resources?.limits?.cpu === '750m',
+  },
+  {
+    field: 'probe',
+    set: { probe: { type: 'http', path: '/healthz' } },
+    remove: [{ op: 'remove', path: '/spec/probe' }],
+    present: async () => container(await deployment('probe'))?.readinessProbe?.httpGet !== undefined,
+  },
+  {
+    field: 'imagePullPolicy',
+    set: { imagePullPolicy: 'Never' },
+    remove: [{ op: 'remove', path: '/spec/imagePullPolicy' }],
+    present: async () => container(await deployment('imagePullPolicy'))?.imagePullPolicy === 'Never',
+  },
+  {
+    field: 'ingressHost',
+    set: { ingressHost: 'tools.example.com' },
+    remove: [{ op: 'remove', path: '/spec/ingressHost' }],
+    present: async () => (await ingress('ingressHost'))?.spec.rules[0].host !== undefined,
+  },
+];
+
+/** The children as `synth` renders them for the server as it is stored now. */
+async function expectChildrenAsRendered(name: string): Promise<void> {
+  const stored = (await server(name))!;
+  const settings = loadOperatorConfig({}, { namespaces: [ns.name] }).settings;
+  const rendered = renderServer(asMCPServer(stored)!, settings).filter((o) => o.kind !== 'Secret');
+  for (const object of rendered) {
+    const path = { Deployment: paths.deployment, Service: paths.service, Ingress: paths.ingress, Middleware: paths.middleware }[object.kind]!;
+    const live = await get<Obj>(path(ns.name, object.metadata.name));
+    expect({ kind: object.kind, missingOrDifferent: differences(object, live) }).toEqual({ kind: object.kind, missingOrDifferent: [] });
+  }
+}
+
+describe('removing an optional field removes it from the children', () => {
+  it.each(cases.map((c) => [c.field, c] as const))('%s', async (_field, c) => {
+    const name = nameOf(c.field);
+    await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, name, { ...base, ...c.set }) });
+    await waitFor(`${c.field} applied`, c.present, { until: (present) => present, timeoutMs: 60_000 });
+
+    await admin().request('PATCH', serverPath(ns.name, name), { body: c.remove, contentType: 'application/json-patch+json' });
+    const after = await waitFor(`generation 2 observed for ${name}`, () => server(name), { until: (s) => s?.status?.observedGeneration === 2, timeoutMs: 60_000 });
+    expect(after?.metadata.generation).toBe(2);
+    expect(await waitFor(`${c.field} gone from the child`, c.present, { until: (present) => !present, timeoutMs: 30_000 })).toBe(false);
+    await expectChildrenAsRendered(name);
+  });
+});
+
+describe('fields the API server does not keep', () => {
+  const MIDDLEWARE_CRD = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/middlewares.traefik.io';
+  /** A Middleware schema that prunes every spec field (what an outdated CRD does to new fields). */
+  const pruningSchema = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { headers: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } };
+
+  afterAll(async () => {
+    await installAllCrds(); // restores the open schema for the files that follow
+  });
+
+  it('says which field was not kept, and applies once instead of looping', async () => {
+    const crd = (await get<Obj>(MIDDLEWARE_CRD))!;
+    crd.spec.versions[0].schema.openAPIV3Schema = pruningSchema;
+    delete crd.metadata.managedFields;
+    await admin().request('PUT', MIDDLEWARE_CRD, { body: crd });
+
+    const before = await apiServerRequestCounts();
+    await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, 'pruned', { ...base, ingressPath: '/pruned/mcp' }) });
+    const stuck = await waitFor('FieldsNotKept reported', () => server('pruned'), {
+      until: (s) => (s?.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.reason === 'FieldsNotKept'),
+      timeoutMs: 60_000,
+    });
+    const ready = stuck!.status.conditions.find((c: Obj) => c.type === 'Ready');
+    expect(ready.message).toContain('Middleware pruned-path-rewrite: .spec.stripPrefix');
+    expect(ready.message).toContain('mcp-runtime setup');
+    expect(stuck!.status.phase).toBe('Error');
+
+    // A window bounded by real work, not a sleep: another server converges meanwhile.
+    await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, 'bystander', { ...base, ingressPath: '/bystander/mcp' }) });
+    await waitFor('bystander reconciled', () => server('bystander'), { until: (s) => s?.status?.observedGeneration === 1, timeoutMs: 60_000 });
+    await waitFor('bystander Ready', () => server('bystander'), { until: (s) => s?.status?.phase === 'Ready' || s?.status?.phase === 'Error', timeoutMs: 60_000 });
+    const writes = diffRequestCounts(before, await apiServerRequestCounts()).samples.filter((s) => s.resource === 'middlewares' && s.verb !== 'GET' && s.verb !== 'LIST' && s.verb !== 'WATCH');
+    // One apply per server's Middleware (pruned's and bystander's): no loop on pruned's.
+    expect(writes.reduce((n, s) => n + s.value, 0)).toBe(2);
+    const statusWrites = diffRequestCounts(before, await apiServerRequestCounts()).samples.filter((s) => s.resource === 'mcpservers/status');
+    // pruned: a handful of status changes as its children appear, not one per loop turn.
+    expect(statusWrites.reduce((n, s) => n + s.value, 0)).toBeLessThan(12);
+  }, 180_000);
+});
