@@ -24,12 +24,17 @@ export function dockerDaemonAnswers(): boolean {
 }
 
 /**
- * Why the registry tests cannot run here, or undefined when they can. Only missing podman or
- * skopeo skip them (CI installs both); a missing docker-registry or openssl fails the tests.
+ * Why the registry tests cannot run here, or undefined when they can. On a developer's machine
+ * missing podman or skopeo skip them; in CI (CI set), where .ci/run installs both, a missing
+ * tool is a broken install step, so it fails instead of letting the suites pass by skipping.
+ * A missing docker-registry or openssl always fails the tests.
  */
 export function missingTools(): string | undefined {
   const missing = ['podman', 'skopeo'].filter((t) => !installed(t));
-  return missing.length === 0 ? undefined : `not installed: ${missing.join(', ')} (apt-get install podman skopeo)`;
+  if (missing.length === 0) return undefined;
+  const reason = `not installed: ${missing.join(', ')} (apt-get install podman skopeo)`;
+  if (process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false') throw new Error(`CI must run the registry tests, but ${reason}`);
+  return reason;
 }
 
 export interface TestRegistry {
