@@ -60,6 +60,10 @@ function sameQuantity(a: unknown, b: unknown): boolean {
   return x !== undefined && y !== undefined && Math.abs(x - y) <= Math.abs(x) * 1e-9;
 }
 
+function isNamedMapList(list: readonly unknown[]): boolean {
+  return list.length > 0 && list.every((item) => item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string');
+}
+
 /** Go's omitempty drops these, so a live object without the field matches them. */
 function isZeroValue(value: unknown): boolean {
   if (value === '' || value === 0 || value === false) return true;
@@ -82,9 +86,23 @@ function walk(desired: unknown, live: unknown, path: string, key: string, found:
   if (live === undefined && isZeroValue(desired)) return;
   if (QUANTITY_KEYS.has(key) && sameQuantity(desired, live)) return;
   if (Array.isArray(desired)) {
-    // Lists are owned whole by server-side apply unless they are map-lists; comparing them
-    // element by element (same length) is exact for both kinds in what we render.
-    if (!Array.isArray(live) || live.length !== desired.length) {
+    if (!Array.isArray(live)) {
+      found.push(path || '.');
+      return;
+    }
+    if (isNamedMapList(desired)) {
+      // A map-list keyed by name (containers, env, ports, volumes, pull secrets): server-side
+      // apply owns our entries, not the list, so entries others add (a sidecar injected by a
+      // webhook, an env var set by hand) are theirs and not drift. Ours are matched by name.
+      desired.forEach((item, i) => {
+        const match = live.find((l: unknown) => (l as { name?: unknown } | null)?.name === (item as { name: string }).name);
+        if (match === undefined) found.push(`${path}[${i}]`);
+        else walk(item, match, `${path}[${i}]`, '', found, limit);
+      });
+      return;
+    }
+    // Other lists are atomic: owned whole, compared element by element.
+    if (live.length !== desired.length) {
       found.push(path || '.');
       return;
     }

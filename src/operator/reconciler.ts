@@ -26,6 +26,7 @@ import {
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
 import { routeOwner } from './conflicts.js';
+import { jsonEqual } from '../kube/equal.js';
 import { differences, driftOf, recordedDigest, withAppliedDigest } from './drift.js';
 import { FieldsNotKept } from './fields-not-kept.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
@@ -74,10 +75,6 @@ async function getObject(client: KubeClient, type: ResourceType, namespace: stri
   }
 }
 
-function sameStatus(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -99,7 +96,8 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     const server = asMCPServer(obj);
 
     const writeStatus = async (status: ReturnType<typeof computeStatus>) => {
-      if (sameStatus(status, obj.status)) return;
+      // Key order differs between what we compute and what the API server returns.
+      if (jsonEqual(status, obj.status)) return;
       await patchStatus(deps.client, MCPServers, { namespace, name }, status, { fieldManager: FIELD_MANAGER, signal });
     };
 
@@ -164,6 +162,9 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
         const digest = recordedDigest(object);
         const known = notKeptFields.current(childKey, digest);
         const waiting = known !== undefined && nowMs < known.retryAt ? known : undefined;
+        // Just applied and known not to be kept: wait for the backoff, even if the cache has not
+        // seen the object yet (every child event until then would otherwise apply it again).
+        if (cached === undefined && waiting !== undefined) return { object, notKept: waiting };
         const drift = cached === undefined ? undefined : driftOf(object, cached, new Set(waiting?.paths));
         if (cached !== undefined && drift === undefined) return { object, live: cached, notKept: waiting };
         try {

@@ -84,10 +84,20 @@ function aggregate(samples: RequestSample[]): RequestCounts {
  */
 export function diffRequestCounts(before: RequestCounts, after: RequestCounts): RequestCounts {
   const key = (s: RequestSample) => `${s.verb}|${s.group}|${s.resource}|${s.code}`;
-  const old = new Map(before.samples.map((s) => [key(s), s.value]));
+  // Series that differ only in labels we do not keep (dry_run, scope, component) share a key:
+  // sum them, or one would shadow the other.
+  const sums = (counts: RequestCounts) => {
+    const m = new Map<string, RequestSample>();
+    for (const s of counts.samples) {
+      const seen = m.get(key(s));
+      m.set(key(s), seen === undefined ? { ...s } : { ...seen, value: seen.value + s.value });
+    }
+    return m;
+  };
+  const old = sums(before);
   const changed: RequestSample[] = [];
-  for (const s of after.samples) {
-    const delta = s.value - (old.get(key(s)) ?? 0);
+  for (const [k, s] of sums(after)) {
+    const delta = s.value - (old.get(k)?.value ?? 0);
     if (delta !== 0) changed.push({ ...s, value: delta });
   }
   return aggregate(changed);

@@ -137,9 +137,10 @@ describe('MCPServer reconciliation', () => {
     const settled = await waitFor('operator settled', async () => {
       const now = await operatorCounters();
       const quiet = now.eventsPending === 0 && now.writes === last.writes && now.reconciles >= last.reconciles + servers;
+      const seen = { ...now, quiet, since: last };
       if (now.writes !== last.writes || now.reconciles >= last.reconciles + servers) last = now;
-      return quiet ? now : undefined;
-    }, { until: (c) => c !== undefined, timeoutMs: 60_000, intervalMs: 250 });
+      return seen;
+    }, { until: (c) => c.quiet, timeoutMs: 60_000, intervalMs: 250 });
     const before = { server: await apiServerRequestCounts(), operator: settled! };
     // The window: three more full rounds of reconciles, counted, not timed.
     const after = {

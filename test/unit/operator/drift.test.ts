@@ -51,10 +51,25 @@ describe('drift detection', () => {
     expect(firstDifference(desired, edited)).toBe('.spec.template.spec.containers[0].resources.limits.cpu');
   });
 
-  it('sees a list of a different length as drift', () => {
-    const edited = structuredClone(live);
-    edited.spec.template.spec.containers[0]!.env.push({ name: 'B' });
-    expect(firstDifference(desired, edited)).toBe('.spec.template.spec.containers[0].env');
+  it('sees a changed or missing entry of a named list as drift, but not an entry someone else added', () => {
+    const added = structuredClone(live);
+    added.spec.template.spec.containers[0]!.env.push({ name: 'B' });
+    // Server-side apply leaves B to whoever added it; re-applying would not remove it.
+    expect(firstDifference(desired, added)).toBeUndefined();
+    const sidecar = structuredClone(live) as typeof live & { spec: { template: { spec: { containers: unknown[] } } } };
+    sidecar.spec.template.spec.containers.unshift({ name: 'istio-proxy', image: 'proxy:1' });
+    expect(firstDifference(desired, sidecar)).toBeUndefined();
+    const missing = structuredClone(live);
+    missing.spec.template.spec.containers[0]!.env = [];
+    expect(firstDifference(desired, missing)).toBe('.spec.template.spec.containers[0].env[0]');
+    const changed = structuredClone(live);
+    changed.spec.template.spec.containers[0]!.env = [{ name: 'A', value: 'x' } as { name: string }];
+    expect(firstDifference(desired, changed)).toBe('.spec.template.spec.containers[0].env[0].value');
+  });
+
+  it('compares atomic lists whole', () => {
+    expect(firstDifference({ args: ['a', 'b'] }, { args: ['a'] })).toBe('.args');
+    expect(firstDifference({ prefixes: ['/w'] }, { prefixes: ['/w', '/x'] })).toBe('.prefixes');
   });
 });
 
