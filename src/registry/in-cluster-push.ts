@@ -250,7 +250,11 @@ export function attachStreamer(client: KubeClient) {
     // The receive container exits (closing the stream) once it has checked the checksum. An
     // abnormal close (1006: no close frame) means the connection broke with data in flight.
     // Either way the pod status has the last word: the receive container verifies the sha256.
-    const code = await Promise.race([closed, sleep(120_000).then(() => undefined)]);
+    // The 120 s cap is cancelled once the stream closes: a pending timer would keep the CLI
+    // (and the test process) alive for up to two minutes after the push finished.
+    const cap = new AbortController();
+    const code = await Promise.race([closed, sleep(120_000, cap.signal).then(() => undefined)]);
+    cap.abort();
     if (code === 1006) throw broken();
   };
 }
