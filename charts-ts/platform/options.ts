@@ -3,6 +3,7 @@
  */
 import { DEFAULT_SERVER_NAMESPACE } from '../../src/api/v1alpha1/index.js';
 import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME } from '../server/settings.js';
+import { InvalidPlatformOptionsError, platformOptionProblems } from './option-problems.js';
 
 export const NAMESPACES = {
   operator: 'mcp-runtime',
@@ -83,7 +84,10 @@ export interface ResolvedPlatformOptions {
   readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
 }
 
+/** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
 export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedPlatformOptions {
+  const problems = platformOptionProblems(options);
+  if (problems.length > 0) throw new InvalidPlatformOptionsError(problems);
   const registry = options.registry ?? 'internal';
   return {
     ingress: options.ingress ?? 'traefik',

@@ -82,7 +82,8 @@ export default class Synth extends Command {
         registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
       },
     });
-    if ('error' in result) this.error(result.error, { exit: 1 });
+    // Malformed flags (a CIDR, a host): the CLI-wide "invalid input" code.
+    if ('error' in result) this.error(result.error, { exit: result.invalidInput === true ? ExitCode.INVALID_INPUT : 1 });
     for (const file of result.written) this.log(`wrote ${file}`);
   }
 }

@@ -95,3 +95,26 @@ describe('synth --servers', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('synth refuses malformed flags before writing anything', () => {
+  it('platform: exit 3 naming each flag and value; nothing written', async () => {
+    const out = join(dir.path, 'bad-flags');
+    const run = await runCli(Synth, ['--output', out, '--registry-allow-cidr', '10.0.0.0/16', '--registry-allow-cidr', '10.0.0.0/33', '--default-ingress-host', '10.1.2.3']);
+    expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(run.stderr).toContain('--default-ingress-host "10.1.2.3": must be a DNS name');
+    expect(run.stderr).toContain('--registry-allow-cidr "10.0.0.0/33": must be a CIDR');
+    expect(run.stderr).not.toContain('10.0.0.0/16');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--servers: exit 3 naming the flag; nothing written', async () => {
+    const manifests = join(dir.path, 'flags-manifests');
+    const out = join(dir.path, 'flags-out');
+    await mkdir(manifests);
+    await writeFile(join(manifests, 'a.yaml'), ['apiVersion: mcp.agent-hellboy.io/v1alpha1', 'kind: MCPServer', 'metadata:', '  name: a', 'spec:', '  image: example/a', ''].join('\n'));
+    const run = await runCli(Synth, ['--servers', manifests, '--output', out, '--default-ingress-host', 'https://mcp.example.com']);
+    expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(run.stderr).toContain('--default-ingress-host "https://mcp.example.com": must be a DNS name');
+    expect(existsSync(out)).toBe(false);
+  });
+});

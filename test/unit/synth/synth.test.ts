@@ -136,7 +136,7 @@ describe('synth --servers', () => {
   it('returns resolveServer warnings', async () => {
     const input = await serversDir({ 'a.yaml': WEATHER.replace('spec:\n', 'spec:\n  ingressClass: nginx\n') });
     const result = await renderServerFiles({ serversDir: input, output: await tempDir() });
-    expect('warnings' in result && result.warnings.join()).toMatch(/mcp-servers\/weather: ingress class "nginx" gets no path rewrite/);
+    expect('warnings' in result && result.warnings.join()).toMatch(/mcp-servers\/weather: NoPathRewrite: ingress class "nginx" gets no path rewrite/);
   });
 
   it('fails on an invalid manifest, naming file, line and field, and writes nothing', async () => {
@@ -162,7 +162,7 @@ spec:
       'a.yaml': WEATHER.replace('reg.example.com/team/weather:1.0.0', 'Bad/Image'),
       'b.yaml': WEATHER.replace('kind: MCPServer', 'kind: Deployment').replace('weather', 'other'),
       'c.yaml': 'key: [unclosed\n',
-      'd.yaml': TIME.replace('image: time', 'image: time\n  envVars:\n    - name: 9X'),
+      'd.yaml': TIME.replace('image: time', 'image: time\n  envVars:\n    - name: X=Y'),
       'e.yaml': WEATHER,
     });
     const out = await tempDir();
