@@ -20,8 +20,16 @@ export const DEFAULT_OPERATOR_IMAGE = 'ghcr.io/agent-hellboy/mcp-runtime:0.1.0';
 export const DEFAULT_REGISTRY_IMAGE = 'registry:2';
 export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.6';
 export const DEFAULT_REGISTRY_STORAGE_SIZE = '10Gi';
-/** Secret (in mcp-runtime) holding the external registry's password under key `password`. */
-export const DEFAULT_REGISTRY_PASSWORD_SECRET = 'mcp-runtime-registry-password';
+/**
+ * The Secret (in mcp-runtime) where `registry provision` stores the external registry: keys
+ * `url`, `username` and `password`. The operator reads its password from here, so `setup` and
+ * `synth` must name this very Secret: one constant for the writer and both readers.
+ */
+export const PROVISIONED_REGISTRY_SECRET = 'mcp-runtime-registry';
+/** The key of the password in PROVISIONED_REGISTRY_SECRET. */
+export const PROVISIONED_REGISTRY_PASSWORD_KEY = 'password';
+/** Default of ExternalRegistry.passwordSecret: the Secret `registry provision` writes. */
+export const DEFAULT_REGISTRY_PASSWORD_SECRET = PROVISIONED_REGISTRY_SECRET;
 
 export interface ExternalRegistry {
   /** Registry host with optional port and path, e.g. `reg.example.com/team`. Required. */
@@ -33,7 +41,7 @@ export interface ExternalRegistry {
   /**
    * Secret in the operator namespace whose key `password` the operator reads
    * (PROVISIONED_REGISTRY_PASSWORD). Created by `registry provision`, never by the chart, so
-   * no password is ever in a manifest. Default `mcp-runtime-registry-password`.
+   * no password is ever in a manifest. Default `mcp-runtime-registry` (PROVISIONED_REGISTRY_SECRET).
    */
   readonly passwordSecret?: string;
 }

@@ -22,6 +22,13 @@ export interface LoadedManifest {
   object: KubeObject & { metadata: { name: string; namespace: string } };
 }
 
+const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io/';
+
+function isKustomization(raw: unknown): boolean {
+  const apiVersion = (raw as { apiVersion?: unknown } | null)?.apiVersion;
+  return typeof apiVersion === 'string' && apiVersion.startsWith(KUSTOMIZE_GROUP);
+}
+
 /** Validates the text of one manifest file; never throws on bad input. */
 export function parseManifestText(file: string, text: string): { manifests: LoadedManifest[]; problems: Problem[] } {
   const parsedFile = parseYamlDocuments(file, text);
@@ -32,6 +39,9 @@ export function parseManifestText(file: string, text: string): { manifests: Load
     // An empty document (e.g. after a trailing `---`) is not a manifest.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
     const raw = doc.toJS() as unknown;
+    // A kustomization (written by `pipeline generate` and `synth`) lists the manifests; it is
+    // kustomize's, not an object for the API server.
+    if (isKustomization(raw)) return;
     const parsed = MCPServerManifestSchema.safeParse(raw, { error: friendlyIssueMessage });
     if (!parsed.success) {
       for (const issue of parsed.error.issues as z.core.$ZodIssue[]) problems.push(...issueProblems(file, doc, counter, issue));

@@ -3,7 +3,8 @@ import { BaseCommand } from '../../cli/base.js';
 
 export default class PipelineGenerate extends BaseCommand {
   static override description =
-    'Turn the metadata folder (.mcp/*.yaml) into one MCPServer manifest per server, <namespace>.<name>.yaml. ' +
+    'Turn the metadata folder (.mcp/*.yaml) into one MCPServer manifest per server, <namespace>.<name>.yaml, ' +
+    'plus a kustomization.yaml listing them (for `kubectl apply -k` and GitOps tools). ' +
     'Nothing is written unless every server is valid; problems are reported as file:line:col (exit code 3).';
 
   static override examples = [
@@ -24,10 +25,13 @@ export default class PipelineGenerate extends BaseCommand {
     const report = writeGenerated(files, flags.output, { prune: flags.prune });
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
+    if (report.foreignKustomization !== undefined) {
+      this.warn(`${report.foreignKustomization} was not written by mcp-runtime: left as it is; list the manifests above in its resources`);
+    }
     for (const path of report.stale) {
       if (report.pruned) this.log(`removed   ${path} (server no longer in the metadata)`);
       else this.warn(`${path} was generated for a server that is no longer in the metadata; delete it or rerun with --prune (deploy would still apply it)`);
     }
-    this.log(`${files.length} server(s): ${report.written.length} written, ${report.unchanged.length} unchanged.`);
+    this.log(`${files.length} server(s); files: ${report.written.length} written, ${report.unchanged.length} unchanged.`);
   }
 }

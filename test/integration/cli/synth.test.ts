@@ -10,6 +10,7 @@ import Synth from '../../../src/commands/synth.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { applyObject } from '../../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
+import { provisionRegistry } from '../../../src/registry/provision.js';
 import { freshNamespace, type FreshNamespace } from '../harness/index.js';
 import { runCli, tempDir } from './cli.js';
 import { admin, TEST_MANAGER } from './fixtures/cluster.js';
@@ -103,7 +104,7 @@ describe('synth refuses malformed flags before writing anything', () => {
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain('--default-ingress-host "10.1.2.3": must be a DNS name');
     expect(run.stderr).toContain('--registry-allow-cidr "10.0.0.0/33": must be a CIDR');
-    expect(run.stderr).not.toContain('10.0.0.0/16');
+    expect(run.stderr).not.toContain('"10.0.0.0/16"');
     expect(existsSync(out)).toBe(false);
   });
 
@@ -116,5 +117,27 @@ describe('synth refuses malformed flags before writing anything', () => {
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain('--default-ingress-host "https://mcp.example.com": must be a DNS name');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('synth with an external registry', () => {
+  it('points the operator at the very Secret `registry provision` writes (GitOps users get the pull password)', async () => {
+    const provisioned = await provisionRegistry(rest, { url: 'https://reg.example.com/team', username: 'robot', password: 'not-a-real-password' });
+    try {
+      const out = join(dir.path, 'external-registry');
+      const run = await runCli(Synth, ['--output', out, '--registry', 'reg.example.com/team', '--registry-username', 'robot']);
+      expect(run.exitCode).toBe(0);
+      const operator = (await objectsIn(out)).find((o) => o.kind === 'Deployment' && o.metadata?.namespace === 'mcp-runtime')!;
+      const containers = (operator.spec as { template: { spec: { containers: { env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } } })
+        .template.spec.containers;
+      const ref = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'PROVISIONED_REGISTRY_PASSWORD')?.valueFrom?.secretKeyRef;
+      expect(ref).toBeDefined();
+      // The reference resolves on the cluster: same namespace, same name, the key holds the password.
+      expect(provisioned.namespace).toBe('mcp-runtime');
+      const secret = await rest.get<{ data: Record<string, string> }>(`/api/v1/namespaces/mcp-runtime/secrets/${ref!.name}`);
+      expect(Buffer.from(secret.data[ref!.key] ?? '', 'base64').toString('utf8')).toBe('not-a-real-password');
+    } finally {
+      await rest.request('DELETE', `/api/v1/namespaces/${provisioned.namespace}/secrets/${provisioned.secretName}`);
+    }
   });
 });

@@ -181,3 +181,16 @@ spec:
     expect('error' in result && result.error).toMatch(/no \*\.yaml or \*\.yml files/);
   });
 });
+
+describe('synth with an external registry', () => {
+  it('names the Secret and key `registry provision` writes (one constant for writer and readers)', async () => {
+    const { PROVISIONED_REGISTRY_KEYS, PROVISIONED_REGISTRY_NAMESPACE, PROVISIONED_REGISTRY_SECRET } = await import('../../../src/registry/provision.js');
+    const files = synthPlatform({ registry: { url: 'reg.example.com/team', username: 'robot' } });
+    const objects = [...files.values()].flatMap(docs) as { kind?: string; metadata?: { namespace?: string }; spec?: unknown }[];
+    const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata?.namespace === PROVISIONED_REGISTRY_NAMESPACE)!;
+    const env = (operator.spec as { template: { spec: { containers: { env?: { name: string; valueFrom?: unknown }[] }[] } } }).template.spec.containers.flatMap((c) => c.env ?? []);
+    expect(env.find((e) => e.name === 'PROVISIONED_REGISTRY_PASSWORD')?.valueFrom).toEqual({
+      secretKeyRef: { name: PROVISIONED_REGISTRY_SECRET, key: PROVISIONED_REGISTRY_KEYS.password, optional: true },
+    });
+  });
+});
