@@ -54,7 +54,7 @@ export default class Synth extends Command {
         registryPassword: process.env.PROVISIONED_REGISTRY_PASSWORD,
       });
       // Invalid manifests (file:line:col problems): the CLI-wide "invalid input" code.
-      if ('error' in result) this.error(result.error, { exit: ExitCode.INVALID_INPUT });
+      if ('error' in result) this.error(result.error, { exit: result.cannotWrite === true ? ExitCode.CANNOT_WRITE : ExitCode.INVALID_INPUT });
       for (const warning of result.warnings) this.warn(warning);
       for (const file of result.written) this.log(`wrote ${file}`);
       return;
@@ -83,7 +83,9 @@ export default class Synth extends Command {
       },
     });
     // Malformed flags (a CIDR, a host): the CLI-wide "invalid input" code.
-    if ('error' in result) this.error(result.error, { exit: result.invalidInput === true ? ExitCode.INVALID_INPUT : 1 });
+    if ('error' in result) {
+      this.error(result.error, { exit: result.cannotWrite === true ? ExitCode.CANNOT_WRITE : result.invalidInput === true ? ExitCode.INVALID_INPUT : 1 });
+    }
     for (const file of result.written) this.log(`wrote ${file}`);
   }
 }

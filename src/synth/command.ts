@@ -8,15 +8,27 @@ import { InvalidPlatformOptionsError } from '../../charts-ts/platform/option-pro
 import { defaultOperatorSettings, OPERATOR_ENV } from '../../charts-ts/server/index.js';
 import { operatorSettingsProblems } from '../../charts-ts/server/settings.js';
 import { loadServerManifests } from './manifests.js';
-import { writeFileSet } from './output.js';
+import { OutputWriteError, writeFileSet } from './output.js';
 import { synthPlatform } from './platform.js';
 import { ManifestError, sortProblems } from './problems.js';
 import { synthServers } from './servers.js';
 
-/** `invalidInput`: the error is about the flags or the input files (the CLI's "invalid input" exit code). */
+/**
+ * `invalidInput`: the error is about the flags or the input files (the CLI's "invalid input"
+ * exit code); `cannotWrite`: the output folder could not be written (and was left as it was).
+ */
 export type SynthOutcome =
   | { readonly written: string[]; readonly warnings: readonly string[] }
-  | { readonly error: string; readonly invalidInput?: boolean };
+  | { readonly error: string; readonly invalidInput?: boolean; readonly cannotWrite?: boolean };
+
+async function write(...args: Parameters<typeof writeFileSet>): Promise<{ written: string[] } | { error: string; cannotWrite: true }> {
+  try {
+    return { written: await writeFileSet(...args) };
+  } catch (error) {
+    if (error instanceof OutputWriteError) return { error: error.message, cannotWrite: true };
+    throw error;
+  }
+}
 
 export async function renderPlatformFiles(input: { output: string; options: PlatformOptions }): Promise<SynthOutcome> {
   let files;
@@ -26,7 +38,8 @@ export async function renderPlatformFiles(input: { output: string; options: Plat
     if (error instanceof InvalidPlatformOptionsError) return { error: error.message, invalidInput: true };
     return { error: `cannot render the platform: ${(error as Error).message}` };
   }
-  return { written: await writeFileSet(input.output, files), warnings: [] };
+  const result = await write(input.output, files);
+  return 'error' in result ? result : { written: result.written, warnings: [] };
 }
 
 /** The `synth --servers` flag behind each operator setting. */
@@ -71,5 +84,6 @@ export async function renderServerFiles(input: ServerFilesInput): Promise<SynthO
     problems.push(...error.problems);
   }
   if (problems.length > 0 || result === undefined) return { error: new ManifestError(sortProblems(problems)).message, invalidInput: true };
-  return { written: await writeFileSet(input.output, result.files, result.privateFiles), warnings: result.warnings };
+  const written = await write(input.output, result.files, result.privateFiles);
+  return 'error' in written ? written : { written: written.written, warnings: result.warnings };
 }

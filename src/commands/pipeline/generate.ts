@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { ExitCode } from '../../cli/exit-codes.js';
 
 export default class PipelineGenerate extends BaseCommand {
   static override description =
@@ -21,8 +22,15 @@ export default class PipelineGenerate extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PipelineGenerate);
     const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
+    const { OutputWriteError } = await import('../../synth/output.js');
     const files = await planGenerate(flags.dir);
-    const report = writeGenerated(files, flags.output, { prune: flags.prune });
+    let report;
+    try {
+      report = writeGenerated(files, flags.output, { prune: flags.prune });
+    } catch (error) {
+      if (error instanceof OutputWriteError) this.error(error.message, { exit: ExitCode.CANNOT_WRITE });
+      throw error;
+    }
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
     if (report.foreignKustomization !== undefined) {

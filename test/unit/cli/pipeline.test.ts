@@ -107,16 +107,15 @@ describe('pipeline generate', () => {
     await expect(readdir(out)).rejects.toThrow();
   });
 
-  it('renames nothing and removes its temp files when a write fails part-way', async () => {
+  it('writes nothing when a target is in the way, and names it', async () => {
     await mkdir(join(dir, '.mcp'));
     await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
     const out = join(dir, 'manifests');
     const files = await planGenerate(join(dir, '.mcp'), dir);
-    // The second file's temp path is taken by a folder, so its write fails after the first succeeded.
-    const blocker = `.team-a.notes.yaml.${process.pid}.tmp`;
-    await mkdir(join(out, blocker), { recursive: true });
-    expect(() => writeGenerated(files, out)).toThrow(/EISDIR/);
-    expect(await readdir(out)).toEqual([blocker]);
+    // The second file's target is a folder: refused before the first file is touched.
+    await mkdir(join(out, 'team-a.notes.yaml'), { recursive: true });
+    expect(() => writeGenerated(files, out)).toThrow(`cannot write ${join(out, 'team-a.notes.yaml')}: it is a folder, not a file`);
+    expect(await readdir(out)).toEqual(['team-a.notes.yaml']);
   });
 });
 
