@@ -106,14 +106,14 @@ export interface McpServerSpec {
   readonly image: string;
 
   /**
-   * Tag appended when `image` carries no tag or digest. Default "latest".
+   * Tag appended when `image` carries no tag or digest (ignored otherwise). Default "latest" (also when empty).
    *
    * @schema McpServerSpec#imageTag
    */
   readonly imageTag?: string;
 
   /**
-   * Replaces the registry host of `image` (or is prefixed when the image names no host).
+   * Replaces the registry host of `image` (or is prefixed when the image names no host). Empty: none.
    *
    * @schema McpServerSpec#registryOverride
    */
@@ -134,7 +134,7 @@ export interface McpServerSpec {
   readonly imagePullPolicy?: McpServerSpecImagePullPolicy;
 
   /**
-   * Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.
+   * Secrets used to pull the image; empty names are skipped. When none is given and the operator has provisioned credentials, it creates one.
    *
    * @schema McpServerSpec#imagePullSecrets
    */
@@ -148,14 +148,14 @@ export interface McpServerSpec {
   readonly replicas?: number;
 
   /**
-   * Container port the server listens on. Default 8088.
+   * Container port the server listens on. Default 8088 (also when 0).
    *
    * @schema McpServerSpec#port
    */
   readonly port?: number;
 
   /**
-   * ClusterIP Service port. Default 80.
+   * ClusterIP Service port. Default 80 (also when 0).
    *
    * @schema McpServerSpec#servicePort
    */
@@ -169,21 +169,21 @@ export interface McpServerSpec {
   readonly containerPath?: string;
 
   /**
-   * Public path. Default /<name>/mcp.
+   * Public path. Default /<name>/mcp (also when empty).
    *
    * @schema McpServerSpec#ingressPath
    */
   readonly ingressPath?: string;
 
   /**
-   * Public host. Default: the operator's MCP_DEFAULT_INGRESS_HOST; empty matches any host.
+   * Public host. Default (also when empty): the operator's MCP_DEFAULT_INGRESS_HOST, else any host.
    *
    * @schema McpServerSpec#ingressHost
    */
   readonly ingressHost?: string;
 
   /**
-   * IngressClass. Default: the operator's DEFAULT_INGRESS_CLASS, else traefik.
+   * IngressClass. Default (also when empty): the operator's DEFAULT_INGRESS_CLASS, else traefik.
    *
    * @schema McpServerSpec#ingressClass
    */
@@ -211,7 +211,7 @@ export interface McpServerSpec {
   readonly envVars?: McpServerSpecEnvVars[];
 
   /**
-   * Environment variables read from Secrets.
+   * Environment variables read from Secrets (these win over envVars of the same name).
    *
    * @schema McpServerSpec#secretEnvVars
    */
@@ -433,14 +433,14 @@ export function toJson_McpServerSpecProbe(obj: McpServerSpecProbe | undefined): 
  */
 export interface McpServerSpecResourcesRequests {
   /**
-   * CPU requests. Default "50m".
+   * CPU requests. Default "50m" (also when empty).
    *
    * @schema McpServerSpecResourcesRequests#cpu
    */
   readonly cpu?: string;
 
   /**
-   * Memory requests. Default "64Mi".
+   * Memory requests. Default "64Mi" (also when empty).
    *
    * @schema McpServerSpecResourcesRequests#memory
    */
@@ -469,14 +469,14 @@ export function toJson_McpServerSpecResourcesRequests(obj: McpServerSpecResource
  */
 export interface McpServerSpecResourcesLimits {
   /**
-   * CPU limits. Default "500m".
+   * CPU limits. Default "500m" (also when empty).
    *
    * @schema McpServerSpecResourcesLimits#cpu
    */
   readonly cpu?: string;
 
   /**
-   * Memory limits. Default "256Mi".
+   * Memory limits. Default "256Mi" (also when empty).
    *
    * @schema McpServerSpecResourcesLimits#memory
    */

@@ -33,7 +33,7 @@ export interface McpRuntimeMetadata {
      */
     image?: string;
     /**
-     * Tag appended when `image` carries no tag or digest. Default "latest".
+     * Tag appended when `image` carries no tag or digest (ignored otherwise). Default "latest" (also when empty).
      */
     imageTag?: string;
     /**
@@ -41,11 +41,11 @@ export interface McpRuntimeMetadata {
      */
     route?: string;
     /**
-     * Container port the server listens on. Default 8088.
+     * Container port the server listens on. Default 8088 (also when 0).
      */
     port?: number;
     /**
-     * ClusterIP Service port. Default 80.
+     * ClusterIP Service port. Default 80 (also when 0).
      */
     servicePort?: number;
     /**
@@ -65,11 +65,11 @@ export interface McpRuntimeMetadata {
        */
       requests?: {
         /**
-         * CPU requests. Default "50m".
+         * CPU requests. Default "50m" (also when empty).
          */
         cpu?: string;
         /**
-         * Memory requests. Default "64Mi".
+         * Memory requests. Default "64Mi" (also when empty).
          */
         memory?: string;
       };
@@ -78,11 +78,11 @@ export interface McpRuntimeMetadata {
        */
       limits?: {
         /**
-         * CPU limits. Default "500m".
+         * CPU limits. Default "500m" (also when empty).
          */
         cpu?: string;
         /**
-         * Memory limits. Default "256Mi".
+         * Memory limits. Default "256Mi" (also when empty).
          */
         memory?: string;
       };
@@ -103,7 +103,7 @@ export interface McpRuntimeMetadata {
       value?: string;
     }[];
     /**
-     * Environment variables read from Secrets.
+     * Environment variables read from Secrets (these win over envVars of the same name).
      *
      * @maxItems 128
      */
@@ -127,11 +127,11 @@ export interface McpRuntimeMetadata {
       };
     }[];
     /**
-     * Public host. Default: the operator's MCP_DEFAULT_INGRESS_HOST; empty matches any host.
+     * Public host. Default (also when empty): the operator's MCP_DEFAULT_INGRESS_HOST, else any host.
      */
     ingressHost?: string;
     /**
-     * IngressClass. Default: the operator's DEFAULT_INGRESS_CLASS, else traefik.
+     * IngressClass. Default (also when empty): the operator's DEFAULT_INGRESS_CLASS, else traefik.
      */
     ingressClass?: string;
     /**
@@ -141,14 +141,14 @@ export interface McpRuntimeMetadata {
       [k: string]: string;
     };
     /**
-     * Replaces the registry host of `image` (or is prefixed when the image names no host).
+     * Replaces the registry host of `image` (or is prefixed when the image names no host). Empty: none.
      */
     registryOverride?: string;
     useProvisionedRegistry?: boolean;
     /**
-     * Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.
+     * Secrets used to pull the image; empty names are skipped. When none is given and the operator has provisioned credentials, it creates one.
      *
-     * @maxItems 16
+     * @maxItems 256
      */
     imagePullSecrets?: string[];
     /**

@@ -3,6 +3,7 @@
  */
 import { DEFAULT_SERVER_NAMESPACE } from '../../src/api/v1alpha1/index.js';
 import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME } from '../server/settings.js';
+import { InvalidPlatformOptionsError, platformOptionProblems } from './option-problems.js';
 
 export const NAMESPACES = {
   operator: 'mcp-runtime',
@@ -19,8 +20,16 @@ export const DEFAULT_OPERATOR_IMAGE = 'ghcr.io/agent-hellboy/mcp-runtime:0.1.0';
 export const DEFAULT_REGISTRY_IMAGE = 'registry:2';
 export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.6';
 export const DEFAULT_REGISTRY_STORAGE_SIZE = '10Gi';
-/** Secret (in mcp-runtime) holding the external registry's password under key `password`. */
-export const DEFAULT_REGISTRY_PASSWORD_SECRET = 'mcp-runtime-registry-password';
+/**
+ * The Secret (in mcp-runtime) where `registry provision` stores the external registry: keys
+ * `url`, `username` and `password`. The operator reads its password from here, so `setup` and
+ * `synth` must name this very Secret: one constant for the writer and both readers.
+ */
+export const PROVISIONED_REGISTRY_SECRET = 'mcp-runtime-registry';
+/** The key of the password in PROVISIONED_REGISTRY_SECRET. */
+export const PROVISIONED_REGISTRY_PASSWORD_KEY = 'password';
+/** Default of ExternalRegistry.passwordSecret: the Secret `registry provision` writes. */
+export const DEFAULT_REGISTRY_PASSWORD_SECRET = PROVISIONED_REGISTRY_SECRET;
 
 export interface ExternalRegistry {
   /** Registry host with optional port and path, e.g. `reg.example.com/team`. Required. */
@@ -32,7 +41,7 @@ export interface ExternalRegistry {
   /**
    * Secret in the operator namespace whose key `password` the operator reads
    * (PROVISIONED_REGISTRY_PASSWORD). Created by `registry provision`, never by the chart, so
-   * no password is ever in a manifest. Default `mcp-runtime-registry-password`.
+   * no password is ever in a manifest. Default `mcp-runtime-registry` (PROVISIONED_REGISTRY_SECRET).
    */
   readonly passwordSecret?: string;
 }
@@ -83,7 +92,10 @@ export interface ResolvedPlatformOptions {
   readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
 }
 
+/** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
 export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedPlatformOptions {
+  const problems = platformOptionProblems(options);
+  if (problems.length > 0) throw new InvalidPlatformOptionsError(problems);
   const registry = options.registry ?? 'internal';
   return {
     ingress: options.ingress ?? 'traefik',

@@ -3,7 +3,13 @@
  * The constructs render only what this returns, so `synth --servers` and the operator cannot
  * disagree about a default. It never sees the registry password (see pull-secret.ts).
  */
-import { DEFAULT_SERVER_NAMESPACE, SPEC_DEFAULTS, type MCPServer, type MCPServerSpec } from '../../src/api/v1alpha1/index.js';
+import {
+  DEFAULT_SERVER_NAMESPACE,
+  SPEC_DEFAULTS,
+  effectiveQuantity,
+  type MCPServer,
+  type MCPServerSpec,
+} from '../../src/api/v1alpha1/index.js';
 import {
   defaultPullPolicy,
   formatImageReference,
@@ -14,6 +20,7 @@ import {
 import { serverLabels, serverSelectorLabels, type Labels } from '../lib/labels.js';
 import { ingressAnnotations, middlewareReference } from './annotations.js';
 import { pathRewrite, type PathRewrite } from './path-rewrite.js';
+import { compatibilityWarnings, dedupeEnv, imageSourceByOriginalRules, renderWarning } from './compatibility.js';
 import type { OperatorSettings } from './settings.js';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -79,7 +86,10 @@ export interface ResolvedServer {
   };
   readonly env: readonly ResolvedEnvVar[];
   readonly probe: ResolvedProbe;
-  /** Things that will not work as the user probably expects; the operator surfaces them as Events. */
+  /**
+   * Things that will not work as the user probably expects; the operator surfaces them as Events.
+   * Each reads `<Reason>: <message>`, Reason a CamelCase condition reason (see compatibility.ts).
+   */
   readonly warnings: readonly string[];
 }
 
@@ -105,13 +115,14 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   const { spec } = server;
   const name = server.metadata.name;
   const namespace = server.metadata.namespace ?? DEFAULT_SERVER_NAMESPACE;
-  const warnings: string[] = [];
+  const warnings: string[] = compatibilityWarnings(spec, settings);
 
   const provisioned = settings.provisionedRegistry;
-  const ref = resolveImageReference(spec, provisioned?.url);
+  const ref = resolveImageReference(imageSourceByOriginalRules(spec, settings), provisioned?.url);
   const image = formatImageReference(ref);
 
-  const givenPullSecrets = spec.imagePullSecrets ?? [];
+  // The original skips empty names; other names are used as given (the API server takes them).
+  const givenPullSecrets = (spec.imagePullSecrets ?? []).filter((s) => s !== '');
   const pullSecret =
     givenPullSecrets.length === 0 &&
     provisioned?.username !== undefined &&
@@ -121,7 +132,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
       : undefined;
 
   const containerPath = spec.containerPath ?? SPEC_DEFAULTS.containerPath;
-  const ingressPath = spec.ingressPath ?? defaultIngressPath(name);
+  const ingressPath = nonEmpty(spec.ingressPath) ?? defaultIngressPath(name);
   const ingressHost = nonEmpty(spec.ingressHost) ?? nonEmpty(settings.defaultIngressHost);
   const ingressClass = nonEmpty(spec.ingressClass) ?? settings.defaultIngressClass;
   const rewrite = pathRewrite(ingressPath, containerPath);
@@ -131,20 +142,22 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   const userAnnotations = spec.ingressAnnotations ?? {};
   if (rewrite.kind !== 'none' && !traefik) {
     warnings.push(
-      `ingress class "${ingressClass}" gets no path rewrite: the container receives ${ingressPath}, ` +
-        `not containerPath ${containerPath}; serve ingressPath in the container or use the traefik class`,
+      renderWarning('NoPathRewrite', `ingress class "${ingressClass}" gets no path rewrite: the container receives ${ingressPath}, ` +
+        `not containerPath ${containerPath}; serve ingressPath in the container or use the traefik class`),
     );
   }
   const mwRef = mwName === undefined ? undefined : middlewareReference(namespace, mwName);
   const userMiddlewares = userAnnotations['traefik.ingress.kubernetes.io/router.middlewares'];
   if (mwRef !== undefined && userMiddlewares !== undefined && !userMiddlewares.split(',').map((s) => s.trim()).includes(mwRef)) {
     warnings.push(
-      `ingressAnnotations replace traefik.ingress.kubernetes.io/router.middlewares, which drops the path rewrite; ` +
-        `add ${mwRef} to your list to keep it`,
+      renderWarning(
+        'PathRewriteDropped',
+        `ingressAnnotations replace traefik.ingress.kubernetes.io/router.middlewares, which drops the path rewrite; ` +
+          `add ${mwRef} to your list to keep it`,
+      ),
     );
   }
 
-  const resources: Partial<MCPServerSpec['resources']> = spec.resources ?? {};
   const probe = resolveProbe(spec.probe, warnings);
   return {
     name,
@@ -156,8 +169,9 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     imagePullSecrets: pullSecret === undefined ? [...givenPullSecrets] : [pullSecret.name],
     ...(pullSecret === undefined ? {} : { pullSecret }),
     replicas: spec.replicas ?? SPEC_DEFAULTS.replicas,
-    port: spec.port ?? SPEC_DEFAULTS.port,
-    servicePort: spec.servicePort ?? SPEC_DEFAULTS.servicePort,
+    // 0 is Go's zero value: the original read it as "unset".
+    port: spec.port || SPEC_DEFAULTS.port,
+    servicePort: spec.servicePort || SPEC_DEFAULTS.servicePort,
     containerPath,
     ingressPath,
     ...(ingressHost === undefined ? {} : { ingressHost }),
@@ -168,18 +182,18 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     url: serverUrl({ ingressPath }, ingressHost),
     resources: {
       requests: {
-        cpu: resources.requests?.cpu ?? SPEC_DEFAULTS.requests.cpu,
-        memory: resources.requests?.memory ?? SPEC_DEFAULTS.requests.memory,
+        cpu: effectiveQuantity(spec.resources, 'requests', 'cpu'),
+        memory: effectiveQuantity(spec.resources, 'requests', 'memory'),
       },
       limits: {
-        cpu: resources.limits?.cpu ?? SPEC_DEFAULTS.limits.cpu,
-        memory: resources.limits?.memory ?? SPEC_DEFAULTS.limits.memory,
+        cpu: effectiveQuantity(spec.resources, 'limits', 'cpu'),
+        memory: effectiveQuantity(spec.resources, 'limits', 'memory'),
       },
     },
-    env: [
+    env: dedupeEnv([
       ...(spec.envVars ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
       ...(spec.secretEnvVars ?? []).map((e) => ({ name: e.name, secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } })),
-    ],
+    ]),
     probe,
     warnings,
   };
@@ -191,7 +205,7 @@ function resolveProbe(given: Partial<MCPServerSpec['probe']> | undefined, warnin
   // The API server rejects http without a path; a spec that skipped validation falls back to tcp
   // rather than probing the MCP endpoint (which answers GET with 405 or an endless stream).
   if (type === 'http' && probe.path === undefined) {
-    warnings.push("probe type 'http' needs a path; using a TCP probe instead");
+    warnings.push(renderWarning('ProbeFallback', "probe type 'http' needs a path; using a TCP probe instead"));
     type = 'tcp';
   }
   return {

@@ -3,7 +3,9 @@
  * from its environment once (`defaultOperatorSettings(process.env)`); `synth --servers` builds
  * the same object from flags, so both render through identical inputs.
  */
+import { ingressHostProblem } from '../../src/api/v1alpha1/index.js';
 import { normalizeRegistry } from '../../src/images/reference.js';
+import { dnsSubdomainProblem, registryProblem } from '../platform/option-problems.js';
 
 export const DEFAULT_INGRESS_CLASS = 'traefik';
 export const DEFAULT_PULL_SECRET_NAME = 'mcp-runtime-registry-creds';
@@ -83,4 +85,29 @@ export function defaultOperatorSettings(env: Record<string, string | undefined> 
 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
+}
+
+export interface SettingProblem {
+  /** The environment variable (OPERATOR_ENV value) the setting comes from. */
+  readonly env: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+/**
+ * Settings every server would inherit and the API server would refuse in each Ingress or pod
+ * (a host that is an IP address, a class or Secret name that is not a DNS name, a registry that
+ * is not a host). `synth --servers` refuses them up front; the operator can do the same at start.
+ */
+export function operatorSettingsProblems(settings: OperatorSettings): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  const check = (env: string, value: string | undefined, problem: (v: string) => string | undefined) => {
+    const message = value === undefined ? undefined : problem(value);
+    if (message !== undefined) problems.push({ env, value: value!, message });
+  };
+  check(OPERATOR_ENV.defaultIngressHost, settings.defaultIngressHost, ingressHostProblem);
+  check(OPERATOR_ENV.defaultIngressClass, settings.defaultIngressClass, dnsSubdomainProblem);
+  check(OPERATOR_ENV.registryUrl, settings.provisionedRegistry?.url, registryProblem);
+  check(OPERATOR_ENV.registrySecretName, settings.provisionedRegistry?.secretName, dnsSubdomainProblem);
+  return problems;
 }

@@ -25,6 +25,8 @@ export const ExitCode = {
   PUSH_FAILED: 9,
   /** An image build failed. */
   BUILD_FAILED: 10,
+  /** An output file or folder cannot be written (a file where a folder is needed, read-only, no space); nothing was changed. */
+  CANNOT_WRITE: 11,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -42,4 +44,5 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   8: '`pipeline diff --exit-code`: changes pending',
   9: 'image push failed (registry unreachable, TLS verification failed, push refused)',
   10: 'image build failed',
+  11: 'output cannot be written (a file in the way, read-only folder, no space); nothing was changed',
 };

@@ -27,7 +27,7 @@ export default class Synth extends Command {
     registry: Flags.string({ ...platformOnly, default: 'internal', description: "'internal' (in-cluster registry:2) or the URL of an external registry" }),
     'registry-username': Flags.string({ description: 'User of the external (provisioned) registry' }),
     'registry-pull-secret': Flags.string({ description: 'Name of the pull Secret generated in server namespaces [default: mcp-runtime-registry-creds]' }),
-    'registry-password-secret': Flags.string({ ...platformOnly, description: 'Secret in mcp-runtime whose key "password" holds the external registry password [default: mcp-runtime-registry-password]' }),
+    'registry-password-secret': Flags.string({ ...platformOnly, description: 'Secret in mcp-runtime whose key "password" holds the external registry password [default: mcp-runtime-registry, the one `registry provision` writes]' }),
     'registry-storage-size': Flags.string({ ...platformOnly, default: '10Gi', description: 'Volume size of the in-cluster registry' }),
     'registry-storage-class': Flags.string({ ...platformOnly, description: "StorageClass of the in-cluster registry's volume [default: the cluster default]" }),
     'registry-allow-cidr': Flags.string({ ...platformOnly, multiple: true, description: 'CIDR allowed to reach the in-cluster registry, e.g. the node network (repeatable)' }),
@@ -54,7 +54,7 @@ export default class Synth extends Command {
         registryPassword: process.env.PROVISIONED_REGISTRY_PASSWORD,
       });
       // Invalid manifests (file:line:col problems): the CLI-wide "invalid input" code.
-      if ('error' in result) this.error(result.error, { exit: ExitCode.INVALID_INPUT });
+      if ('error' in result) this.error(result.error, { exit: result.cannotWrite === true ? ExitCode.CANNOT_WRITE : ExitCode.INVALID_INPUT });
       for (const warning of result.warnings) this.warn(warning);
       for (const file of result.written) this.log(`wrote ${file}`);
       return;
@@ -82,7 +82,10 @@ export default class Synth extends Command {
         registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
       },
     });
-    if ('error' in result) this.error(result.error, { exit: 1 });
+    // Malformed flags (a CIDR, a host): the CLI-wide "invalid input" code.
+    if ('error' in result) {
+      this.error(result.error, { exit: result.cannotWrite === true ? ExitCode.CANNOT_WRITE : result.invalidInput === true ? ExitCode.INVALID_INPUT : 1 });
+    }
     for (const file of result.written) this.log(`wrote ${file}`);
   }
 }

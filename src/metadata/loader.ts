@@ -3,13 +3,13 @@
  * document against the metadata schema, normalizes it, and reports every problem at once as
  * `file:LINE:COL field.path: message`. Used by `pipeline generate` and `server build`.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { MetadataFileEnvelopeSchema, MetadataServerSchema, type MetadataServer } from './schema.js';
 import { friendlyIssueMessage } from './issue-messages.js';
 import { positionOf, type Position } from './yaml-positions.js';
 import { issueProblems, listYamlFiles, parseYamlDocuments } from './yaml-files.js';
+import { documentValue, readInputFile } from './input-files.js';
 import { ProblemsError, type Problem } from './problem.js';
 
 export interface LoadedServer {
@@ -54,7 +54,12 @@ export function parseMetadataText(
         problems.push(...issueProblems(file, doc, counter, issue, prefix));
       }
     };
-    const top = MetadataFileEnvelopeSchema.safeParse(doc.toJS(), { error: friendlyIssueMessage });
+    const value = documentValue(file, doc);
+    if ('problem' in value) {
+      problems.push(value.problem);
+      return;
+    }
+    const top = MetadataFileEnvelopeSchema.safeParse(value.value, { error: friendlyIssueMessage });
     if (!top.success) {
       report(top.error.issues);
       return;
@@ -123,7 +128,12 @@ export async function loadMetadata(dirOrFile: string): Promise<LoadedServer[]> {
   const names: NameSite[] = [];
   const problems: Problem[] = [];
   for (const file of files) {
-    const parsed = parseMetadataText(file, await readFile(file, 'utf8'));
+    const input = await readInputFile(file);
+    if ('problem' in input) {
+      problems.push(input.problem);
+      continue;
+    }
+    const parsed = parseMetadataText(file, input.text);
     servers.push(...parsed.servers);
     names.push(...parsed.names);
     problems.push(...parsed.problems);

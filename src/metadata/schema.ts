@@ -11,7 +11,7 @@ import {
   SPEC_CROSS_FIELD_RULES,
   refineWithRules,
   dnsLabel,
-  urlPath,
+  ingressPath,
 } from '../api/v1alpha1/index.js';
 
 const spec = MCPServerSpecSchema.shape;
@@ -20,7 +20,7 @@ const spec = MCPServerSpecSchema.shape;
 const route = z
   .string({ error: 'must be a path such as /my-server/mcp' })
   .transform((value) => (value.startsWith('/') ? value : `/${value}`))
-  .pipe(urlPath())
+  .pipe(ingressPath())
   .describe("Public path. Default /<name>/mcp; a missing leading '/' is added.");
 
 export const BuildSchema = z

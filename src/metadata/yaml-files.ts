@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
+import { fsReason } from './fs-errors.js';
 import { ProblemsError, type Problem } from './problem.js';
 import { positionOf } from './yaml-positions.js';
 
@@ -15,12 +16,22 @@ const YAML_FILE = /\.ya?ml$/;
 
 /** The `*.yaml` / `*.yml` files of a folder in name order (a file path is returned as is). */
 export async function listYamlFiles(dirOrFile: string, what: string): Promise<string[]> {
-  const info = await stat(dirOrFile).catch(() => undefined);
-  if (info === undefined) throw new ProblemsError(`${what} ${dirOrFile} does not exist.`, []);
+  let info;
+  try {
+    info = await stat(dirOrFile);
+  } catch (error) {
+    throw new ProblemsError(`${what} ${dirOrFile} ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${fsReason(error)}`}.`, []);
+  }
   if (!info.isDirectory()) return [dirOrFile];
-  const entries = await readdir(dirOrFile, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dirOrFile, { withFileTypes: true });
+  } catch (error) {
+    throw new ProblemsError(`${what} ${dirOrFile} cannot be read: ${fsReason(error)}.`, []);
+  }
+  // Symbolic links are listed too: reading them reports a dangling link or a loop by name.
   return entries
-    .filter((e) => e.isFile() && YAML_FILE.test(e.name) && !e.name.startsWith('.'))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && YAML_FILE.test(e.name) && !e.name.startsWith('.'))
     .map((e) => join(dirOrFile, e.name))
     .sort();
 }

@@ -15,12 +15,18 @@ import { KubeApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { diffObjects, type FieldChange } from './field-diff.js';
 import type { LoadedManifest } from './manifests.js';
+import { pruneServers, type PrunedObject } from './prune.js';
+import { withSource, type DeploySource } from './source.js';
 
 export interface DeployOptions {
   dryRun?: boolean;
   /** Take over fields owned by another field manager. */
   force?: boolean;
   fieldManager?: string;
+  /** Labels every object with its source (always set by the CLI), so a later prune can find it. */
+  source?: DeploySource;
+  /** After applying, delete the MCPServers of `source` the folder no longer defines. Needs `source`. */
+  prune?: boolean;
 }
 
 export interface NamespaceResult {
@@ -40,6 +46,8 @@ export interface DeployReport {
   dryRun: boolean;
   namespaces: NamespaceResult[];
   objects: ObjectResult[];
+  /** Servers removed by `prune` (or that would be, in a dry run). */
+  pruned: PrunedObject[];
 }
 
 /** Re-throws an API error naming the file and object it came from. */
@@ -83,8 +91,11 @@ function namespaceNote(ns: string): string {
   return `namespace ${ns} does not exist yet, so the server could not check this object in a dry run`;
 }
 
-export async function deployManifests(rest: KubeRest, manifests: readonly LoadedManifest[], options: DeployOptions = {}): Promise<DeployReport> {
+export async function deployManifests(rest: KubeRest, given: readonly LoadedManifest[], options: DeployOptions = {}): Promise<DeployReport> {
   const dryRun = options.dryRun === true;
+  const source = options.source;
+  if (options.prune === true && source === undefined) throw new Error('deployManifests: prune needs a source');
+  const manifests = source === undefined ? given : given.map((m) => ({ ...m, object: withSource(m.object, source) }));
   const manager = options.fieldManager ?? CLI_FIELD_MANAGER;
   await ensureApiInstalled(rest);
   const states = await namespaceStates(rest, manifests);
@@ -106,6 +117,7 @@ export async function deployManifests(rest: KubeRest, manifests: readonly Loaded
     dryRun,
     namespaces: [...states].map(([name, s]) => ({ name, outcome: s === 'missing' ? 'created' : s })),
     objects: [],
+    pruned: [],
   };
   if (dryRun) {
     for (const m of manifests) {
@@ -116,6 +128,7 @@ export async function deployManifests(rest: KubeRest, manifests: readonly Loaded
           : { ref: describeObject(m.object), file: m.file, outcome: 'created', note: namespaceNote(m.object.metadata.namespace) },
       );
     }
+    if (options.prune === true) report.pruned = await pruneServers(rest, source!, manifests.map((m) => m.object), { dryRun: true });
     return report;
   }
 
@@ -131,6 +144,8 @@ export async function deployManifests(rest: KubeRest, manifests: readonly Loaded
       inContext(error, m, '', applied || missing.length > 0);
     }
   }
+  // Only once everything applied: a failed deploy never removes a server.
+  if (options.prune === true) report.pruned = await pruneServers(rest, source!, manifests.map((m) => m.object));
   return report;
 }
 
@@ -143,8 +158,11 @@ export interface ObjectDiff {
 }
 
 /** What `deploy` would change, per object, as field changes (server-side dry run vs live). */
-export async function diffManifests(rest: KubeRest, manifests: readonly LoadedManifest[], options: DeployOptions = {}): Promise<ObjectDiff[]> {
+export async function diffManifests(rest: KubeRest, given: readonly LoadedManifest[], options: DeployOptions = {}): Promise<ObjectDiff[]> {
   await ensureApiInstalled(rest);
+  // Compare what deploy would apply, source label included (else the label shows as removed).
+  const source = options.source;
+  const manifests = source === undefined ? given : given.map((m) => ({ ...m, object: withSource(m.object, source) }));
   const states = await namespaceStates(rest, manifests);
   const diffs: ObjectDiff[] = [];
   for (const m of manifests) {

@@ -3,7 +3,6 @@
  * every document before anything touches a cluster. Problems are reported like the metadata
  * loader's: `file:LINE:COL field.path: message`.
  */
-import { readFile } from 'node:fs/promises';
 import { isScalar } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_SERVER_NAMESPACE, MCPServerManifestSchema } from '../api/v1alpha1/index.js';
@@ -11,6 +10,7 @@ import { friendlyIssueMessage } from '../metadata/issue-messages.js';
 import { ProblemsError, type Problem } from '../metadata/problem.js';
 import { positionOf } from '../metadata/yaml-positions.js';
 import { issueProblems, listYamlFiles, parseYamlDocuments } from '../metadata/yaml-files.js';
+import { documentValue, readInputFile } from '../metadata/input-files.js';
 import type { KubeObject } from '../kube/rest.js';
 
 export interface LoadedManifest {
@@ -22,6 +22,13 @@ export interface LoadedManifest {
   object: KubeObject & { metadata: { name: string; namespace: string } };
 }
 
+const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io/';
+
+function isKustomization(raw: unknown): boolean {
+  const apiVersion = (raw as { apiVersion?: unknown } | null)?.apiVersion;
+  return typeof apiVersion === 'string' && apiVersion.startsWith(KUSTOMIZE_GROUP);
+}
+
 /** Validates the text of one manifest file; never throws on bad input. */
 export function parseManifestText(file: string, text: string): { manifests: LoadedManifest[]; problems: Problem[] } {
   const parsedFile = parseYamlDocuments(file, text);
@@ -31,7 +38,15 @@ export function parseManifestText(file: string, text: string): { manifests: Load
   parsedFile.documents.forEach(({ doc, index }) => {
     // An empty document (e.g. after a trailing `---`) is not a manifest.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
-    const raw = doc.toJS() as unknown;
+    const value = documentValue(file, doc, positionOf(doc, counter, []).line);
+    if ('problem' in value) {
+      problems.push(value.problem);
+      return;
+    }
+    const raw = value.value;
+    // A kustomization (written by `pipeline generate` and `synth`) lists the manifests; it is
+    // kustomize's, not an object for the API server.
+    if (isKustomization(raw)) return;
     const parsed = MCPServerManifestSchema.safeParse(raw, { error: friendlyIssueMessage });
     if (!parsed.success) {
       for (const issue of parsed.error.issues as z.core.$ZodIssue[]) problems.push(...issueProblems(file, doc, counter, issue));
@@ -57,7 +72,12 @@ export async function loadManifests(dir: string, consequence = 'nothing was appl
   const manifests: LoadedManifest[] = [];
   const problems: Problem[] = [];
   for (const file of files) {
-    const result = parseManifestText(file, await readFile(file, 'utf8'));
+    const input = await readInputFile(file);
+    if ('problem' in input) {
+      problems.push(input.problem);
+      continue;
+    }
+    const result = parseManifestText(file, input.text);
     manifests.push(...result.manifests);
     problems.push(...result.problems);
   }

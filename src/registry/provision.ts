@@ -10,10 +10,13 @@ import { normalizeRegistry, parseImageReference, registryHost } from '../images/
 import { isConflict, isNotFound, type Query } from '../runtime/kube-http.js';
 import { CliError, EXIT } from './errors.js';
 
+import { PROVISIONED_REGISTRY_PASSWORD_KEY, PROVISIONED_REGISTRY_SECRET } from '../../charts-ts/platform/options.js';
+
 export const PROVISIONED_REGISTRY_NAMESPACE = 'mcp-runtime';
-export const PROVISIONED_REGISTRY_SECRET = 'mcp-runtime-registry';
+// One name for the writer (here) and the readers (setup, synth): see charts-ts/platform/options.ts.
+export { PROVISIONED_REGISTRY_SECRET };
 /** Keys of the Secret. */
-export const PROVISIONED_REGISTRY_KEYS = { url: 'url', username: 'username', password: 'password' } as const;
+export const PROVISIONED_REGISTRY_KEYS = { url: 'url', username: 'username', password: PROVISIONED_REGISTRY_PASSWORD_KEY } as const;
 /** Annotation carrying the operator image given to `registry provision --operator-image` (not secret). */
 export const OPERATOR_IMAGE_ANNOTATION = 'mcp.agent-hellboy.io/operator-image';
 export const CLI_FIELD_MANAGER = 'mcp-runtime-cli';

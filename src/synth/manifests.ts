@@ -4,10 +4,12 @@
  * Each document is validated with the same zod schema the CRD is generated from, and every
  * problem is reported with file, line and field — all of them, not just the first.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { DEFAULT_SERVER_NAMESPACE, MCPServerManifestSchema, type MCPServer } from '../api/v1alpha1/index.js';
+import { fsReason } from '../metadata/fs-errors.js';
+import { documentValue, readInputFile } from '../metadata/input-files.js';
 import { fieldPath, ManifestError, type ManifestProblem } from './problems.js';
 
 export interface LoadedServer {
@@ -47,7 +49,12 @@ export function parseServerManifests(file: string, text: string): { servers: Loa
       }
       return;
     }
-    const value: unknown = doc.toJS();
+    const converted = documentValue(file, doc);
+    if ('problem' in converted) {
+      problems.push({ file, line: converted.problem.line, field: '', message: converted.problem.message });
+      return;
+    }
+    const value: unknown = converted.value;
     if (value === null || value === undefined) return; // an empty document (e.g. a trailing '---')
     const lineOf = locator(doc, lines);
     const parsed = MCPServerManifestSchema.safeParse(value);
@@ -70,11 +77,11 @@ export async function loadServerManifests(dir: string): Promise<{ servers: Loade
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => e.isFile() && MANIFEST_FILE.test(e.name) && !SKIPPED.has(e.name.toLowerCase()))
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && MANIFEST_FILE.test(e.name) && !SKIPPED.has(e.name.toLowerCase()))
       .map((e) => e.name)
       .sort();
   } catch (error) {
-    return { servers: [], problems: [{ file: dir, field: '', message: `cannot read the folder: ${(error as Error).message}` }] };
+    return { servers: [], problems: [{ file: dir, field: '', message: `cannot read the folder: ${fsReason(error)}` }] };
   }
   if (names.length === 0) return { servers: [], problems: [{ file: dir, field: '', message: 'no *.yaml or *.yml files' }] };
 
@@ -83,7 +90,12 @@ export async function loadServerManifests(dir: string): Promise<{ servers: Loade
   const seen = new Map<string, string>();
   for (const name of names) {
     const file = join(dir, name);
-    const result = parseServerManifests(file, await readFile(file, 'utf8'));
+    const input = await readInputFile(file);
+    if ('problem' in input) {
+      problems.push({ file, field: '', message: input.problem.message });
+      continue;
+    }
+    const result = parseServerManifests(file, input.text);
     problems.push(...result.problems);
     for (const loaded of result.servers) {
       const key = `${loaded.server.metadata.namespace ?? DEFAULT_SERVER_NAMESPACE}/${loaded.server.metadata.name}`;

@@ -18,13 +18,16 @@ import {
   annotations,
   dnsLabel,
   dnsSubdomain,
+  dnsSubdomainOrDefault,
   envVarName,
-  port,
+  ingressHost,
+  ingressPath,
+  portOrDefault,
   quantity,
   urlPath,
   CONFIG_KEY,
-  INGRESS_HOST,
 } from './formats.js';
+import { compareQuantities } from './quantity.js';
 
 export const SPEC_DEFAULTS = {
   replicas: 1,
@@ -38,23 +41,51 @@ export const SPEC_DEFAULTS = {
 } as const;
 
 const MAX_ENV_VARS = 128;
+/** The Deployment's replicas is an int32. */
+const MAX_REPLICAS = 2 ** 31 - 1;
 
 const resourceList = (defaults: { cpu: string; memory: string }, what: string) =>
   z
     .strictObject({
-      cpu: quantity().default(defaults.cpu).describe(`CPU ${what}. Default "${defaults.cpu}".`),
+      cpu: quantity().default(defaults.cpu).describe(`CPU ${what}. Default "${defaults.cpu}" (also when empty).`),
       memory: quantity()
         .default(defaults.memory)
-        .describe(`Memory ${what}. Default "${defaults.memory}".`),
+        .describe(`Memory ${what}. Default "${defaults.memory}" (also when empty).`),
     })
     .prefault({});
 
-export const ResourcesSchema = z
-  .strictObject({
+type ResourceName = 'cpu' | 'memory';
+interface ResourceFields {
+  requests?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string };
+}
+
+/** The value the container gets: the given quantity, or the default when absent or empty. */
+export function effectiveQuantity(resources: ResourceFields | undefined, kind: 'requests' | 'limits', name: ResourceName): string {
+  const given = resources?.[kind]?.[name];
+  return given === undefined || given === '' ? SPEC_DEFAULTS[kind][name] : given;
+}
+
+/** CEL for effectiveQuantity (the API server fills defaults in, but "" stays ""). */
+const effectiveCel = (kind: 'requests' | 'limits', name: ResourceName): string =>
+  `(has(self.${kind}) && has(self.${kind}.${name}) && self.${kind}.${name} != '' && isQuantity(self.${kind}.${name}) ? self.${kind}.${name} : '${SPEC_DEFAULTS[kind][name]}')`;
+
+// A request above its limit is refused by the API server only when the Deployment is written,
+// long after the MCPServer was accepted; defaults count, as they do in the original.
+const requestWithinLimit = (name: ResourceName): CrossFieldRule<ResourceFields> => ({
+  cel: `quantity(${effectiveCel('requests', name)}).compareTo(quantity(${effectiveCel('limits', name)})) <= 0`,
+  message: `requests.${name} must not be above limits.${name} (defaults: requests ${SPEC_DEFAULTS.requests[name]}, limits ${SPEC_DEFAULTS.limits[name]})`,
+  path: ['requests', name],
+  holds: (r) => (compareQuantities(effectiveQuantity(r, 'requests', name), effectiveQuantity(r, 'limits', name)) ?? 0) <= 0,
+});
+
+export const ResourcesSchema = withCrossFieldRules(
+  z.strictObject({
     requests: resourceList(SPEC_DEFAULTS.requests, 'requests').describe('Resources the scheduler reserves.'),
     limits: resourceList(SPEC_DEFAULTS.limits, 'limits').describe('Upper bounds enforced at run time.'),
-  })
-  .describe('Container resources. Defaults: requests 50m / 64Mi, limits 500m / 256Mi.');
+  }),
+  [requestWithinLimit('cpu'), requestWithinLimit('memory')],
+).describe('Container resources. Defaults: requests 50m / 64Mi, limits 500m / 256Mi.');
 
 export const EnvVarSchema = z.strictObject({
   name: envVarName.describe('Environment variable name.'),
@@ -113,16 +144,15 @@ const specObject = z.strictObject({
     .describe('Container image, with or without registry host, tag or digest.'),
   imageTag: z
     .string()
-    .regex(IMAGE_TAG, { error: 'must be a valid tag: letters, digits, _, . and -, at most 128 characters' })
+    .max(1024)
     .optional()
-    .describe('Tag appended when `image` carries no tag or digest. Default "latest".'),
+    .describe('Tag appended when `image` carries no tag or digest (ignored otherwise). Default "latest" (also when empty).'),
   registryOverride: z
     .string()
-    .min(1)
     .max(255)
-    .regex(/^[^\s/]+(\/[^\s/]+)*$/, { error: 'must be a registry host (and optional path), without spaces' })
+    .regex(/^$|^[^\s/]+(\/[^\s/]+)*$/, { error: 'must be a registry host (and optional path), without spaces' })
     .optional()
-    .describe('Replaces the registry host of `image` (or is prefixed when the image names no host).'),
+    .describe('Replaces the registry host of `image` (or is prefixed when the image names no host). Empty: none.'),
   useProvisionedRegistry: z
     .boolean()
     .default(SPEC_DEFAULTS.useProvisionedRegistry)
@@ -132,19 +162,22 @@ const specObject = z.strictObject({
     .optional()
     .describe('Default: Always for the tag "latest", IfNotPresent for other tags and digests.'),
   imagePullSecrets: z
-    .array(dnsSubdomain())
-    .max(16)
+    .array(z.string().max(253))
+    .max(256)
     .optional()
-    .describe('Secrets used to pull the image. When empty and the operator has provisioned credentials, it creates one.'),
+    .describe(
+      'Secrets used to pull the image; empty names are skipped. When none is given and the operator has provisioned ' +
+        'credentials, it creates one.',
+    ),
   replicas: z
     .number()
     .int()
     .min(0, { error: 'must be at least 0' })
-    .max(1000, { error: 'must be at most 1000' })
+    .max(MAX_REPLICAS, { error: `must be at most ${MAX_REPLICAS}` })
     .default(SPEC_DEFAULTS.replicas)
     .describe('Number of pods. Default 1.'),
-  port: port().default(SPEC_DEFAULTS.port).describe('Container port the server listens on. Default 8088.'),
-  servicePort: port().default(SPEC_DEFAULTS.servicePort).describe('ClusterIP Service port. Default 80.'),
+  port: portOrDefault().default(SPEC_DEFAULTS.port).describe('Container port the server listens on. Default 8088 (also when 0).'),
+  servicePort: portOrDefault().default(SPEC_DEFAULTS.servicePort).describe('ClusterIP Service port. Default 80 (also when 0).'),
   containerPath: urlPath()
     .default(SPEC_DEFAULTS.containerPath)
     .describe(
@@ -152,32 +185,25 @@ const specObject = z.strictObject({
         '`ingressPath` ends with it the leading part is stripped (/<name>/mcp -> /mcp), otherwise the whole ' +
         '`ingressPath` prefix is replaced by it.',
     ),
-  ingressPath: urlPath().optional().describe('Public path. Default /<name>/mcp.'),
-  ingressHost: z
-    .string()
-    .max(253)
-    .regex(INGRESS_HOST, { error: 'must be a DNS name such as mcp.example.com (optionally *.example.com)' })
+  ingressPath: ingressPath().optional().describe('Public path. Default /<name>/mcp (also when empty).'),
+  ingressHost: ingressHost()
     .optional()
-    .describe("Public host. Default: the operator's MCP_DEFAULT_INGRESS_HOST; empty matches any host."),
-  ingressClass: dnsSubdomain()
+    .describe("Public host. Default (also when empty): the operator's MCP_DEFAULT_INGRESS_HOST, else any host."),
+  ingressClass: dnsSubdomainOrDefault()
     .optional()
-    .describe("IngressClass. Default: the operator's DEFAULT_INGRESS_CLASS, else traefik."),
+    .describe("IngressClass. Default (also when empty): the operator's DEFAULT_INGRESS_CLASS, else traefik."),
   ingressAnnotations: annotations
     .optional()
     .describe("Annotations merged over the controller's own Ingress annotations (these win)."),
   resources: ResourcesSchema.prefault({}),
-  envVars: z
-    .array(EnvVarSchema)
-    .max(MAX_ENV_VARS)
-    .optional()
-    .describe('Plain environment variables.')
-    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+  // Atomic lists, as in the original: a repeated name is accepted (the last one wins, with a
+  // render warning) rather than refused.
+  envVars: z.array(EnvVarSchema).max(MAX_ENV_VARS).optional().describe('Plain environment variables.'),
   secretEnvVars: z
     .array(SecretEnvVarSchema)
     .max(MAX_ENV_VARS)
     .optional()
-    .describe('Environment variables read from Secrets.')
-    .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] }),
+    .describe('Environment variables read from Secrets (these win over envVars of the same name).'),
   probe: ProbeSchema.prefault({}),
 });
 
@@ -185,47 +211,29 @@ const specObject = z.strictObject({
 interface RuleFields {
   image?: string;
   imageTag?: string;
-  registryOverride?: string;
-  useProvisionedRegistry?: boolean;
-  envVars?: readonly { name: string }[];
-  secretEnvVars?: readonly { name: string }[];
 }
 
-const names = (list: readonly { name: string }[] | undefined) => (list ?? []).map((e) => e.name);
-const unique = (values: readonly string[]) => new Set(values).size === values.length;
+/** True when `image` names a tag or a digest, so `imageTag` is not used (the original's rule). */
+export function imageCarriesTagOrDigest(image: string): boolean {
+  return image.includes('@') || image.slice(image.lastIndexOf('/') + 1).includes(':');
+}
 
+const TAG_CEL = `r'${IMAGE_TAG.source}'`;
+
+/**
+ * Only what the cluster could not run is refused here. Combinations the original API accepted
+ * (a digest with imageTag, registryOverride with useProvisionedRegistry, a name in both envVars
+ * and secretEnvVars, repeated names) are accepted and explained by a render warning.
+ */
 export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
   {
-    cel: "!has(self.imageTag) || !self.image.contains('@')",
-    message: "imageTag cannot be combined with an image pinned by digest ('@sha256:...')",
+    cel:
+      "!has(self.imageTag) || self.imageTag == '' || self.image.contains('@') || " +
+      `self.image.substring(self.image.lastIndexOf('/') + 1).contains(':') || self.imageTag.matches(${TAG_CEL})`,
+    message: 'must be a valid tag (letters, digits, _, . and -, at most 128 characters) when image carries no tag or digest',
     path: ['imageTag'],
-    holds: (s: RuleFields) => s.imageTag === undefined || !(s.image ?? '').includes('@'),
-  },
-  {
-    cel: '!has(self.registryOverride) || !self.useProvisionedRegistry',
-    message: 'registryOverride and useProvisionedRegistry are mutually exclusive: choose one registry',
-    path: ['registryOverride'],
-    holds: (s: RuleFields) => s.registryOverride === undefined || s.useProvisionedRegistry !== true,
-  },
-  {
-    cel: '!has(self.envVars) || !has(self.secretEnvVars) || self.envVars.all(e, !self.secretEnvVars.exists(s, s.name == e.name))',
-    message: 'an environment variable is defined in both envVars and secretEnvVars',
-    path: ['secretEnvVars'],
-    holds: (s: RuleFields) => {
-      const plain = new Set(names(s.envVars));
-      return names(s.secretEnvVars).every((n) => !plain.has(n));
-    },
-  },
-  // The API server enforces these two through list-type=map; the CLI checks them here.
-  {
-    message: 'envVars names must be unique',
-    path: ['envVars'],
-    holds: (s: RuleFields) => unique(names(s.envVars)),
-  },
-  {
-    message: 'secretEnvVars names must be unique',
-    path: ['secretEnvVars'],
-    holds: (s: RuleFields) => unique(names(s.secretEnvVars)),
+    holds: (s: RuleFields) =>
+      s.imageTag === undefined || s.imageTag === '' || s.image === undefined || imageCarriesTagOrDigest(s.image) || IMAGE_TAG.test(s.imageTag),
   },
 ];
 

@@ -11,6 +11,7 @@ export default class PipelineDiff extends ClusterCommand {
   static override flags = {
     dir: Flags.string({ description: 'Folder (or file) of MCPServer manifests.', default: 'manifests' }),
     'exit-code': Flags.boolean({ description: 'Exit with 8 when deploying would change something (for CI).' }),
+    source: Flags.string({ description: 'The --source given to `pipeline deploy`, if any. Default: --dir relative to the working directory.' }),
   };
 
   async run(): Promise<void> {
@@ -20,7 +21,8 @@ export default class PipelineDiff extends ClusterCommand {
     const rest = await this.connect(flags);
     const { diffManifests } = await import('../../pipeline/deploy.js');
     const { renderChanges } = await import('../../pipeline/field-diff.js');
-    const diffs = await diffManifests(rest, manifests);
+    const { deploySource } = await import('../../pipeline/source.js');
+    const diffs = await diffManifests(rest, manifests, { source: deploySource(flags.dir, flags.source) });
     let changed = 0;
     for (const d of diffs) {
       if (d.outcome === 'unchanged') {

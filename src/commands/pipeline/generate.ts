@@ -1,9 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { ExitCode } from '../../cli/exit-codes.js';
 
 export default class PipelineGenerate extends BaseCommand {
   static override description =
-    'Turn the metadata folder (.mcp/*.yaml) into one MCPServer manifest per server, <namespace>.<name>.yaml. ' +
+    'Turn the metadata folder (.mcp/*.yaml) into one MCPServer manifest per server, <namespace>.<name>.yaml, ' +
+    'plus a kustomization.yaml listing them (for `kubectl apply -k` and GitOps tools). ' +
     'Nothing is written unless every server is valid; problems are reported as file:line:col (exit code 3).';
 
   static override examples = [
@@ -20,14 +22,24 @@ export default class PipelineGenerate extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PipelineGenerate);
     const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
+    const { OutputWriteError } = await import('../../synth/output.js');
     const files = await planGenerate(flags.dir);
-    const report = writeGenerated(files, flags.output, { prune: flags.prune });
+    let report;
+    try {
+      report = writeGenerated(files, flags.output, { prune: flags.prune });
+    } catch (error) {
+      if (error instanceof OutputWriteError) this.error(error.message, { exit: ExitCode.CANNOT_WRITE });
+      throw error;
+    }
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
+    if (report.foreignKustomization !== undefined) {
+      this.warn(`${report.foreignKustomization} was not written by mcp-runtime: left as it is; list the manifests above in its resources`);
+    }
     for (const path of report.stale) {
       if (report.pruned) this.log(`removed   ${path} (server no longer in the metadata)`);
       else this.warn(`${path} was generated for a server that is no longer in the metadata; delete it or rerun with --prune (deploy would still apply it)`);
     }
-    this.log(`${files.length} server(s): ${report.written.length} written, ${report.unchanged.length} unchanged.`);
+    this.log(`${files.length} server(s); files: ${report.written.length} written, ${report.unchanged.length} unchanged.`);
   }
 }

@@ -1,8 +1,9 @@
 // pipeline generate -> deploy -> server list against the real API server; deploy's
 // all-or-nothing validation, dry run, diff, namespace creation and RBAC.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { asServiceAccount, freshNamespace, installCrds, type FreshNamespace } from '../harness/index.js';
 import PipelineGenerate from '../../../src/commands/pipeline/generate.js';
 import PipelineDeploy from '../../../src/commands/pipeline/deploy.js';
@@ -59,7 +60,13 @@ describe('pipeline generate -> deploy -> server list', () => {
 
     const generated = await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]);
     expect(generated.exitCode).toBe(0);
-    expect((await readdir(out)).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`]);
+    // A kustomization, as synth writes: the folder is a GitOps source, and deploy accepts it.
+    expect((await readdir(out)).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`, 'kustomization.yaml']);
+    expect(parse(await readFile(join(out, 'kustomization.yaml'), 'utf8'))).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`],
+    });
 
     const deployed = await runCli(PipelineDeploy, ['--dir', out, '--kubeconfig', kubeconfig]);
     expect(deployed.exitCode).toBe(0);

@@ -10,6 +10,7 @@ import Synth from '../../../src/commands/synth.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { applyObject } from '../../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
+import { provisionRegistry } from '../../../src/registry/provision.js';
 import { freshNamespace, type FreshNamespace } from '../harness/index.js';
 import { runCli, tempDir } from './cli.js';
 import { admin, TEST_MANAGER } from './fixtures/cluster.js';
@@ -93,5 +94,50 @@ describe('synth --servers', () => {
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain(`${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('synth refuses malformed flags before writing anything', () => {
+  it('platform: exit 3 naming each flag and value; nothing written', async () => {
+    const out = join(dir.path, 'bad-flags');
+    const run = await runCli(Synth, ['--output', out, '--registry-allow-cidr', '10.0.0.0/16', '--registry-allow-cidr', '10.0.0.0/33', '--default-ingress-host', '10.1.2.3']);
+    expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(run.stderr).toContain('--default-ingress-host "10.1.2.3": must be a DNS name');
+    expect(run.stderr).toContain('--registry-allow-cidr "10.0.0.0/33": must be a CIDR');
+    expect(run.stderr).not.toContain('"10.0.0.0/16"');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--servers: exit 3 naming the flag; nothing written', async () => {
+    const manifests = join(dir.path, 'flags-manifests');
+    const out = join(dir.path, 'flags-out');
+    await mkdir(manifests);
+    await writeFile(join(manifests, 'a.yaml'), ['apiVersion: mcp.agent-hellboy.io/v1alpha1', 'kind: MCPServer', 'metadata:', '  name: a', 'spec:', '  image: example/a', ''].join('\n'));
+    const run = await runCli(Synth, ['--servers', manifests, '--output', out, '--default-ingress-host', 'https://mcp.example.com']);
+    expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(run.stderr).toContain('--default-ingress-host "https://mcp.example.com": must be a DNS name');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('synth with an external registry', () => {
+  it('points the operator at the very Secret `registry provision` writes (GitOps users get the pull password)', async () => {
+    const provisioned = await provisionRegistry(rest, { url: 'https://reg.example.com/team', username: 'robot', password: 'not-a-real-password' });
+    try {
+      const out = join(dir.path, 'external-registry');
+      const run = await runCli(Synth, ['--output', out, '--registry', 'reg.example.com/team', '--registry-username', 'robot']);
+      expect(run.exitCode).toBe(0);
+      const operator = (await objectsIn(out)).find((o) => o.kind === 'Deployment' && o.metadata?.namespace === 'mcp-runtime')!;
+      const containers = (operator.spec as { template: { spec: { containers: { env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } } })
+        .template.spec.containers;
+      const ref = containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'PROVISIONED_REGISTRY_PASSWORD')?.valueFrom?.secretKeyRef;
+      expect(ref).toBeDefined();
+      // The reference resolves on the cluster: same namespace, same name, the key holds the password.
+      expect(provisioned.namespace).toBe('mcp-runtime');
+      const secret = await rest.get<{ data: Record<string, string> }>(`/api/v1/namespaces/mcp-runtime/secrets/${ref!.name}`);
+      expect(Buffer.from(secret.data[ref!.key] ?? '', 'base64').toString('utf8')).toBe('not-a-real-password');
+    } finally {
+      await rest.request('DELETE', `/api/v1/namespaces/${provisioned.namespace}/secrets/${provisioned.secretName}`);
+    }
   });
 });

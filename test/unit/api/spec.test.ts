@@ -22,8 +22,8 @@ describe('MCPServer spec validation', () => {
     ['ingressPath without slash', { image: 'x', ingressPath: 'x/mcp' }, 'ingressPath', /start with '\/'/],
     ['misspelt field', { image: 'x', replica: 2 }, '', /replica/],
     ['bad annotation key', { image: 'x', ingressAnnotations: { 'a b': 'c' } }, 'ingressAnnotations', /annotation keys|Invalid key/],
-    ['bad secret name', { image: 'x', imagePullSecrets: ['Not_Valid'] }, 'imagePullSecrets.0', /DNS-1123 subdomain/],
-    ['digest and tag', { image: 'x@sha256:abc', imageTag: 'v1' }, 'imageTag', /pinned by digest/],
+    ['bad secret reference', { image: 'x', secretEnvVars: [{ name: 'A', secretKeyRef: { name: 'Not_Valid', key: 'k' } }] }, 'secretEnvVars.0.secretKeyRef.name', /DNS-1123 subdomain/],
+    ['an unusable tag', { image: 'x', imageTag: 'v 1' }, 'imageTag', /valid tag/],
   ];
   it.each(rejects)('rejects %s', (_name, spec, path, message) => {
     const result = MCPServerSpecSchema.safeParse(spec);

@@ -185,7 +185,7 @@ describe('operator Deployment', () => {
     const password = env.find((e: { name: string }) => e.name === 'PROVISIONED_REGISTRY_PASSWORD');
     expect(password).toEqual({
       name: 'PROVISIONED_REGISTRY_PASSWORD',
-      valueFrom: { secretKeyRef: { name: 'mcp-runtime-registry-password', key: 'password', optional: true } },
+      valueFrom: { secretKeyRef: { name: 'mcp-runtime-registry', key: 'password', optional: true } },
     });
     expect(password.value).toBeUndefined();
   });

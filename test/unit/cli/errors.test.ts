@@ -18,7 +18,7 @@ const SERVER = 'https://10.0.0.1:6443';
 
 describe('exit codes', () => {
   it('are the documented numbers, each with a description', () => {
-    expect(ExitCode).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, INVALID_INPUT: 3, UNREACHABLE: 4, FORBIDDEN: 5, NOT_FOUND: 6, TIMEOUT: 7, CHANGES_PENDING: 8, PUSH_FAILED: 9, BUILD_FAILED: 10 });
+    expect(ExitCode).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, INVALID_INPUT: 3, UNREACHABLE: 4, FORBIDDEN: 5, NOT_FOUND: 6, TIMEOUT: 7, CHANGES_PENDING: 8, PUSH_FAILED: 9, BUILD_FAILED: 10, CANNOT_WRITE: 11 });
     for (const code of Object.values(ExitCode)) expect(EXIT_CODE_DESCRIPTIONS[code]).toEqual(expect.any(String));
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
 import { manifestFileName, planGenerate, writeGenerated, GENERATED_MARKER } from '../../../src/pipeline/generate.js';
 import { loadManifests, parseManifestText } from '../../../src/pipeline/manifests.js';
 import { formatProblem, ProblemsError } from '../../../src/metadata/problem.js';
@@ -53,15 +54,50 @@ describe('pipeline generate', () => {
     await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
     const out = join(dir, 'manifests');
     const files = await planGenerate(join(dir, '.mcp'), dir);
-    expect(writeGenerated(files, out).written).toHaveLength(2);
+    expect(writeGenerated(files, out).written.map((p) => p.slice(out.length + 1))).toEqual([
+      'mcp-servers.weather.yaml',
+      'team-a.notes.yaml',
+      'kustomization.yaml',
+    ]);
     await writeFile(join(out, 'old.gone.yaml'), `${GENERATED_MARKER} from x.\nkind: MCPServer\n`);
     await writeFile(join(out, 'hand-written.yaml'), 'kind: MCPServer\n');
     const again = writeGenerated(files, out);
     expect(again.written).toEqual([]);
-    expect(again.unchanged).toHaveLength(2);
+    expect(again.unchanged).toHaveLength(3);
     expect(again.stale).toEqual([join(out, 'old.gone.yaml')]);
     writeGenerated(files, out, { prune: true });
-    expect((await readdir(out)).sort()).toEqual(['hand-written.yaml', 'mcp-servers.weather.yaml', 'team-a.notes.yaml']);
+    expect((await readdir(out)).sort()).toEqual(['hand-written.yaml', 'kustomization.yaml', 'mcp-servers.weather.yaml', 'team-a.notes.yaml']);
+  });
+
+  it('writes a kustomization.yaml listing the manifests, and keeps one it did not write', async () => {
+    await mkdir(join(dir, '.mcp'));
+    await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
+    const out = join(dir, 'manifests');
+    const files = await planGenerate(join(dir, '.mcp'), dir);
+    writeGenerated(files, out);
+    expect(parse(await readFile(join(out, 'kustomization.yaml'), 'utf8'))).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['mcp-servers.weather.yaml', 'team-a.notes.yaml'],
+    });
+    // Only the weather server left: the kustomization follows.
+    writeGenerated(files.slice(0, 1), out, { prune: true });
+    expect(parse(await readFile(join(out, 'kustomization.yaml'), 'utf8')).resources).toEqual(['mcp-servers.weather.yaml']);
+    // A kustomization the user wrote is theirs.
+    const mine = 'resources: [mcp-servers.weather.yaml, extra.yaml]\n';
+    await writeFile(join(out, 'kustomization.yaml'), mine);
+    const report = writeGenerated(files, out);
+    expect(report.foreignKustomization).toBe(join(out, 'kustomization.yaml'));
+    expect(await readFile(join(out, 'kustomization.yaml'), 'utf8')).toBe(mine);
+  });
+
+  it('deploy reads a folder with a kustomization.yaml (it is not an MCPServer)', async () => {
+    await mkdir(join(dir, '.mcp'));
+    await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
+    const out = join(dir, 'manifests');
+    writeGenerated(await planGenerate(join(dir, '.mcp'), dir), out);
+    const manifests = await loadManifests(out);
+    expect(manifests.map((m) => m.object.metadata.name).sort()).toEqual(['notes', 'weather']);
   });
 
   it('leaves the output folder untouched when the metadata is invalid', async () => {
@@ -71,16 +107,15 @@ describe('pipeline generate', () => {
     await expect(readdir(out)).rejects.toThrow();
   });
 
-  it('renames nothing and removes its temp files when a write fails part-way', async () => {
+  it('writes nothing when a target is in the way, and names it', async () => {
     await mkdir(join(dir, '.mcp'));
     await writeFile(join(dir, '.mcp', 'metadata.yaml'), METADATA);
     const out = join(dir, 'manifests');
     const files = await planGenerate(join(dir, '.mcp'), dir);
-    // The second file's temp path is taken by a folder, so its write fails after the first succeeded.
-    const blocker = `.team-a.notes.yaml.${process.pid}.tmp`;
-    await mkdir(join(out, blocker), { recursive: true });
-    expect(() => writeGenerated(files, out)).toThrow(/EISDIR/);
-    expect(await readdir(out)).toEqual([blocker]);
+    // The second file's target is a folder: refused before the first file is touched.
+    await mkdir(join(out, 'team-a.notes.yaml'), { recursive: true });
+    expect(() => writeGenerated(files, out)).toThrow(`cannot write ${join(out, 'team-a.notes.yaml')}: it is a folder, not a file`);
+    expect(await readdir(out)).toEqual(['team-a.notes.yaml']);
   });
 });
 

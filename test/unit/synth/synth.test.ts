@@ -136,7 +136,7 @@ describe('synth --servers', () => {
   it('returns resolveServer warnings', async () => {
     const input = await serversDir({ 'a.yaml': WEATHER.replace('spec:\n', 'spec:\n  ingressClass: nginx\n') });
     const result = await renderServerFiles({ serversDir: input, output: await tempDir() });
-    expect('warnings' in result && result.warnings.join()).toMatch(/mcp-servers\/weather: ingress class "nginx" gets no path rewrite/);
+    expect('warnings' in result && result.warnings.join()).toMatch(/mcp-servers\/weather: NoPathRewrite: ingress class "nginx" gets no path rewrite/);
   });
 
   it('fails on an invalid manifest, naming file, line and field, and writes nothing', async () => {
@@ -162,7 +162,7 @@ spec:
       'a.yaml': WEATHER.replace('reg.example.com/team/weather:1.0.0', 'Bad/Image'),
       'b.yaml': WEATHER.replace('kind: MCPServer', 'kind: Deployment').replace('weather', 'other'),
       'c.yaml': 'key: [unclosed\n',
-      'd.yaml': TIME.replace('image: time', 'image: time\n  envVars:\n    - name: 9X'),
+      'd.yaml': TIME.replace('image: time', 'image: time\n  envVars:\n    - name: X=Y'),
       'e.yaml': WEATHER,
     });
     const out = await tempDir();
@@ -179,5 +179,18 @@ spec:
   it('fails on a folder without manifests', async () => {
     const result = await renderServerFiles({ serversDir: await serversDir({ 'x.txt': '' }), output: await tempDir() });
     expect('error' in result && result.error).toMatch(/no \*\.yaml or \*\.yml files/);
+  });
+});
+
+describe('synth with an external registry', () => {
+  it('names the Secret and key `registry provision` writes (one constant for writer and readers)', async () => {
+    const { PROVISIONED_REGISTRY_KEYS, PROVISIONED_REGISTRY_NAMESPACE, PROVISIONED_REGISTRY_SECRET } = await import('../../../src/registry/provision.js');
+    const files = synthPlatform({ registry: { url: 'reg.example.com/team', username: 'robot' } });
+    const objects = [...files.values()].flatMap(docs) as { kind?: string; metadata?: { namespace?: string }; spec?: unknown }[];
+    const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata?.namespace === PROVISIONED_REGISTRY_NAMESPACE)!;
+    const env = (operator.spec as { template: { spec: { containers: { env?: { name: string; valueFrom?: unknown }[] }[] } } }).template.spec.containers.flatMap((c) => c.env ?? []);
+    expect(env.find((e) => e.name === 'PROVISIONED_REGISTRY_PASSWORD')?.valueFrom).toEqual({
+      secretKeyRef: { name: PROVISIONED_REGISTRY_SECRET, key: PROVISIONED_REGISTRY_KEYS.password, optional: true },
+    });
   });
 });

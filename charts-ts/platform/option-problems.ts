@@ -1,0 +1,83 @@
+/**
+ * Checks the platform options before anything is rendered, so a malformed CIDR or host given on
+ * the command line is refused at once, naming the flag, instead of by the API server halfway
+ * through `setup` (or never, for a `synth` folder applied later).
+ */
+import { isIP } from 'node:net';
+import { DNS1123_SUBDOMAIN, RESOURCE_QUANTITY, ingressHostProblem, parseQuantity } from '../../src/api/v1alpha1/index.js';
+import { parseImageReference, withRegistry } from '../../src/images/reference.js';
+import type { PlatformOptions } from './options.js';
+
+/** The command-line flag of each option (setup and synth share these names). */
+export const OPTION_FLAGS = {
+  defaultIngressHost: '--default-ingress-host',
+  defaultIngressClass: '--ingress-class',
+  registryAllowedCidrs: '--registry-allow-cidr',
+  registryStorageSize: '--registry-storage-size',
+  registryStorageClass: '--registry-storage-class',
+  registryUrl: '--registry',
+  pullSecretName: '--registry-pull-secret',
+  passwordSecret: '--registry-password-secret',
+} as const;
+
+export interface OptionProblem {
+  readonly flag: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+export class InvalidPlatformOptionsError extends Error {
+  constructor(readonly problems: readonly OptionProblem[]) {
+    super(problems.map((p) => `${p.flag} ${JSON.stringify(p.value)}: ${p.message}`).join('\n'));
+    this.name = 'InvalidPlatformOptionsError';
+  }
+}
+
+/** Why `cidr` is not an IPv4 or IPv6 CIDR (address/prefix length), or undefined when it is one. */
+export function cidrProblem(cidr: string): string | undefined {
+  const slash = cidr.indexOf('/');
+  const address = slash < 0 ? cidr : cidr.slice(0, slash);
+  const prefix = slash < 0 ? '' : cidr.slice(slash + 1);
+  const family = isIP(address);
+  if (family === 0) return 'must be a CIDR such as 10.0.0.0/16 or fd00::/64 (the address part is not an IP address)';
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `must be a CIDR such as 10.0.0.0/16: the prefix length must be 0 to ${max}`;
+  return undefined;
+}
+
+export const dnsSubdomainProblem = (name: string): string | undefined =>
+  name.length <= 253 && DNS1123_SUBDOMAIN.test(name) ? undefined : "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'";
+
+/** Why `url` cannot be used as a registry (host with optional port and path), or undefined. */
+export function registryProblem(url: string): string | undefined {
+  try {
+    withRegistry(parseImageReference('probe'), url);
+    return undefined;
+  } catch (error) {
+    return `must be a registry host with optional port and path, e.g. reg.example.com/team (${(error as Error).message})`;
+  }
+}
+
+export function platformOptionProblems(options: PlatformOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  const check = (flag: string, value: string | undefined, problem: (v: string) => string | undefined) => {
+    if (value === undefined) return;
+    const message = problem(value);
+    if (message !== undefined) problems.push({ flag, value, message });
+  };
+  check(OPTION_FLAGS.defaultIngressHost, options.defaultIngressHost, ingressHostProblem);
+  check(OPTION_FLAGS.defaultIngressClass, options.defaultIngressClass, dnsSubdomainProblem);
+  for (const cidr of options.registryAllowedCidrs ?? []) check(OPTION_FLAGS.registryAllowedCidrs, cidr, cidrProblem);
+  check(OPTION_FLAGS.registryStorageSize, options.registryStorageSize, (size) =>
+    size !== '' && RESOURCE_QUANTITY.test(size) && (parseQuantity(size)?.num ?? 0n) > 0n
+      ? undefined
+      : 'must be a positive Kubernetes quantity such as 10Gi',
+  );
+  check(OPTION_FLAGS.registryStorageClass, options.registryStorageClass, dnsSubdomainProblem);
+  if (options.registry !== undefined && options.registry !== 'internal') {
+    check(OPTION_FLAGS.registryUrl, options.registry.url, registryProblem);
+    check(OPTION_FLAGS.pullSecretName, options.registry.pullSecretName, dnsSubdomainProblem);
+    check(OPTION_FLAGS.passwordSecret, options.registry.passwordSecret, dnsSubdomainProblem);
+  }
+  return problems;
+}
