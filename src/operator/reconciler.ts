@@ -7,6 +7,7 @@
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, KIND } from '../api/v1alpha1/index.js';
 import { renderServerWithResolution, InvalidImageReferenceError, type RenderedObject } from '../../charts-ts/server/index.js';
+import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
 import {
   applyObject,
   deleteObject,
@@ -121,7 +122,10 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       throw new TerminalError(error.message, { cause: error });
     }
     const { resolved } = rendered;
-    for (const warning of resolved.warnings) void deps.recorder.record(obj, 'Warning', 'Configuration', 'Render', warning);
+    for (const warning of resolved.warnings) {
+      const { reason, message } = parseRenderWarning(warning);
+      void deps.recorder.record(obj, 'Warning', reason, 'Render', message);
+    }
 
     // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
     const claim = routeClaim(obj, settings);
@@ -235,6 +239,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       conflictWith: owner?.key,
       applyError,
       fieldsNotKept: notKept.length === 0 ? undefined : notKept.join('; '),
+      warnings: resolved.warnings,
       previous: obj.status,
       now,
     });

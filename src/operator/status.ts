@@ -4,6 +4,7 @@
  * stored. Messages say what to do, not just what is wrong.
  */
 import type { Condition, MCPServerStatus, Phase } from '../api/v1alpha1/index.js';
+import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
 import { mergeConditions, type ConditionInput } from './conditions.js';
 
 export type IngressReadiness = 'strict' | 'permissive';
@@ -44,6 +45,11 @@ export interface StatusInput {
   readonly conflictWith?: string;
   /** Set when applying the children failed; the reconcile is retried with backoff. */
   readonly applyError?: string;
+  /**
+   * Render warnings (`Reason: message`, see charts-ts/server/compatibility.ts): the spec is
+   * accepted but not rendered exactly as written (e.g. an imageTag ignored on a digest).
+   */
+  readonly warnings?: readonly string[];
   /** Set when the API server did not keep fields the operator applied (`Kind name: paths`). */
   readonly fieldsNotKept?: string;
   readonly previous?: MCPServerStatus;
@@ -99,6 +105,17 @@ function routing(input: StatusInput): ConditionInput {
   };
 }
 
+function configuration(warnings: readonly string[] = []): ConditionInput {
+  if (warnings.length === 0) return { type: 'Configured', status: 'True', reason: 'AsSpecified', message: 'The spec is rendered as written.' };
+  const parsed = warnings.map(parseRenderWarning);
+  return {
+    type: 'Configured',
+    status: 'False',
+    reason: parsed[0]!.reason,
+    message: `The server runs, but not exactly as the spec says: ${parsed.map((w) => w.message).join(' ')} Change the spec to silence this.`,
+  };
+}
+
 function readiness(available: ConditionInput, routed: ConditionInput, applyError?: string, fieldsNotKept?: string): ConditionInput {
   if (applyError !== undefined) {
     return { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: `Could not apply the server's objects: ${applyError}` };
@@ -131,7 +148,7 @@ export function computeStatus(input: StatusInput): MCPServerStatus {
   const deploymentReady = available.status === 'True';
   const serviceReady = (input.service?.spec?.clusterIP ?? '') !== '';
   const ingressReady = routed.status === 'True';
-  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed], input.generation, input.now);
+  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed, configuration(input.warnings)], input.generation, input.now);
   return {
     phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError ?? input.fieldsNotKept, input.conflictWith),
     message: ready.message,

@@ -239,11 +239,11 @@ export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
 
 export const MCPServerSpecSchema = withCrossFieldRules(specObject, SPEC_CROSS_FIELD_RULES).describe('Desired state of an MCP server.');
 
-export const CONDITION_TYPES = ['Ready', 'Available', 'Routed'] as const;
+export const CONDITION_TYPES = ['Ready', 'Available', 'Routed', 'Configured'] as const;
 export const PHASES = ['Pending', 'PartiallyReady', 'Ready', 'Error'] as const;
 
 export const ConditionSchema = z.object({
-  type: z.string().min(1).max(316).describe('Condition type: Ready, Available or Routed.'),
+  type: z.string().min(1).max(316).describe('Condition type: Ready, Available, Routed or Configured.'),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z
     .string()

@@ -28,6 +28,7 @@ describe('computeStatus', () => {
       ['Ready', 'True', 'Ready'],
       ['Available', 'True', 'PodsReady'],
       ['Routed', 'True', 'IngressReady'],
+      ['Configured', 'True', 'AsSpecified'],
     ]);
     expect(status.conditions?.every((c) => c.observedGeneration === 3 && c.lastTransitionTime === '2026-01-01T00:00:00Z')).toBe(true);
   });
@@ -84,6 +85,15 @@ describe('computeStatus', () => {
       reason: 'FieldsNotKept',
       message: expect.stringMatching(/Middleware weather-path-rewrite: \.spec\.stripPrefix.*CRD that prunes unknown fields.*mcp-runtime setup/),
     });
+  });
+
+  it('says Configured=False with the first warning reason when the spec is rendered differently from what it says', () => {
+    const plain = computeStatus({ ...base });
+    expect(condition(plain, 'Configured')).toMatchObject({ status: 'True', reason: 'AsSpecified' });
+    const warned = computeStatus({ ...base, warnings: ['ImageTagIgnored: imageTag v2 is ignored: the image is pinned by digest.', 'ZeroPortDefaulted: port 0 means the default 8088.'] });
+    expect(condition(warned, 'Configured')).toMatchObject({ status: 'False', reason: 'ImageTagIgnored', message: expect.stringContaining('port 0 means the default 8088') });
+    // A warning does not stop a server from being Ready.
+    expect(warned.phase).toBe(plain.phase);
   });
 
   it('keeps lastTransitionTime for unchanged conditions and moves it for changed ones', () => {
