@@ -122,10 +122,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       throw new TerminalError(error.message, { cause: error });
     }
     const { resolved } = rendered;
-    for (const warning of resolved.warnings) {
-      const { reason, message } = parseRenderWarning(warning);
-      void deps.recorder.record(obj, 'Warning', reason, 'Render', message);
-    }
+
 
     // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
     const claim = routeClaim(obj, settings);
@@ -243,6 +240,15 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       previous: obj.status,
       now,
     });
+    // Render warnings are reported when they change (the Configured condition carries them in
+    // between), so a warned server does not write an Event on every resync.
+    const configured = (st: typeof obj.status) => st?.conditions?.find((c) => c.type === 'Configured');
+    if (configured(status)?.message !== configured(obj.status)?.message) {
+      for (const warning of resolved.warnings) {
+        const { reason, message } = parseRenderWarning(warning);
+        void deps.recorder.record(obj, 'Warning', reason, 'Render', message);
+      }
+    }
     if (status.phase === 'Ready' && obj.status?.phase !== 'Ready') {
       void deps.recorder.record(obj, 'Normal', 'Ready', 'Reconcile', `Serving at ${resolved.url}`);
     }

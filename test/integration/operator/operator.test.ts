@@ -125,6 +125,18 @@ describe('MCPServer reconciliation', () => {
     });
   }, 180_000);
 
+  it("accepts an original object it renders differently, and says so in Configured and an Event", async () => {
+    // The original's CRD defaulted imageTag: latest, so objects exported from it pin a digest and carry a tag.
+    const digest = `registry.example.com/team/pinned@sha256:${'a'.repeat(64)}`;
+    await create('pinned', { image: digest, imageTag: 'latest' });
+    const configured = await waitFor('Configured reported', () => server('pinned'), { until: (s) => condition(s, 'Configured')?.status === 'False', timeoutMs: 30_000 });
+    expect(condition(configured, 'Configured')).toMatchObject({ reason: 'ImageTagIgnored', message: expect.stringContaining('imageTag') });
+    expect((await get<Obj>(paths.deployment(ns.name, 'pinned')))!.spec.template.spec.containers[0].image).toBe(digest);
+    const events = await waitFor('the Warning Event', async () => ((await admin().request<Obj>('GET', `/apis/events.k8s.io/v1/namespaces/${ns.name}/events`)).items as Obj[]).filter((e) => e.regarding?.name === 'pinned' && e.reason === 'ImageTagIgnored'), { until: (e) => e.length > 0, timeoutMs: 30_000 });
+    expect(events[0]).toMatchObject({ type: 'Warning', action: 'Render' });
+    await admin().request('DELETE', serverPath(ns.name, 'pinned'));
+  });
+
   it('sends no write request while idle after convergence', async () => {
     await waitFor('every server Ready', async () => (await admin().request<Obj>('GET', serverPath(ns.name))).items as Obj[], {
       until: (items) => items.every((s) => s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation),
