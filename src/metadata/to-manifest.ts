@@ -4,6 +4,7 @@
  * stays short and the CRD's defaults stay the single place defaults live.
  */
 import { API_VERSION, KIND, MCPServerManifestSchema, type MCPServerSpecInput } from '../api/v1alpha1/index.js';
+import { mcpServerManifest } from '../../charts-ts/server/mcpserver-manifest.js';
 import type { MetadataServer } from './schema.js';
 
 export interface MCPServerManifest {
@@ -44,17 +45,15 @@ export function toMCPServerManifest(server: MetadataServer & { route: string }):
   }
   const spec: Record<string, unknown> = { ingressPath: server.route };
   for (const field of SPEC_FIELDS) if (server[field] !== undefined) spec[field] = server[field];
-  const manifest: MCPServerManifest = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    metadata: {
+  const manifest = mcpServerManifest(
+    {
       name: server.name,
       namespace: server.namespace,
       labels: { 'app.kubernetes.io/managed-by': 'mcp-runtime', 'app.kubernetes.io/name': server.name },
       ...(server.description !== undefined ? { annotations: { 'mcp.agent-hellboy.io/description': server.description } } : {}),
     },
-    spec: spec as MCPServerSpecInput,
-  };
+    spec as MCPServerSpecInput,
+  ) as unknown as MCPServerManifest;
   // The metadata schema borrows its field shapes from the spec, so this only fails on a bug.
   MCPServerManifestSchema.parse(manifest);
   return manifest;
