@@ -137,6 +137,47 @@ describe('MCPServer reconciliation', () => {
     await admin().request('DELETE', serverPath(ns.name, 'pinned'));
   });
 
+  it('counts reconcile failures as errors: an apply failure is retried, an invalid image is terminal', async () => {
+    const metric = async (pattern: RegExp) => {
+      const text = await (await fetch(`http://127.0.0.1:${operator.metricsPort}/metrics`)).text();
+      return Number(pattern.exec(text)?.[1] ?? NaN);
+    };
+    const errors = () => metric(/^controller_runtime_reconcile_errors_total\{controller="mcpserver"\} (\d+)/m);
+    const retries = () => metric(/^workqueue_retries_total\{name="mcpserver"\} (\d+)/m);
+    const errorsBefore = await errors();
+
+    // An apply failure: a Service of that name already belongs to another controller.
+    const owner = await admin().request<Obj>('POST', `/api/v1/namespaces/${ns.name}/configmaps`, { body: { metadata: { name: 'foreign-owner' } } });
+    await admin().request('POST', `/api/v1/namespaces/${ns.name}/services`, {
+      body: {
+        metadata: { name: 'taken', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'foreign-owner', uid: owner.metadata.uid, controller: true }] },
+        spec: { ports: [{ port: 80 }] },
+      },
+    });
+    await create('taken', { image: 'registry.example.com/team/taken:1' });
+    const failing = await waitFor('ApplyFailed', () => server('taken'), { until: (s) => condition(s, 'Ready')?.reason === 'ApplyFailed', timeoutMs: 30_000 });
+    // (The foreign Service is not in the operator's label-filtered cache, so the API server refuses the apply.)
+    expect(condition(failing, 'Ready')?.message).toMatch(/Service taken: .*422.*Only one reference can have Controller set to true/);
+    // Retried with backoff: the error count keeps rising.
+    const first = await waitFor('an error counted', errors, { until: (n) => n > errorsBefore, timeoutMs: 30_000 });
+    await waitFor('a retry counted too', errors, { until: (n) => n > first, timeoutMs: 60_000 });
+    await admin().request('DELETE', serverPath(ns.name, 'taken'));
+
+    // An invalid image is terminal: counted once, not retried.
+    const errorsMid = await errors();
+    const retriesMid = await retries();
+    await create('badimage', { image: 'registry.example.com/Team/UPPER:1' });
+    const invalid = await waitFor('InvalidImage reported', () => server('badimage'), { until: (s) => s?.status?.phase === 'Error', timeoutMs: 30_000 });
+    expect(invalid?.status?.message).toContain('invalid image reference');
+    const counted = await waitFor('the terminal error counted', errors, { until: (n) => n > errorsMid, timeoutMs: 30_000 });
+    expect(await retries()).toBe(retriesMid);
+    // A new generation brings it back: fixing the image makes it Ready.
+    await admin().request('PATCH', serverPath(ns.name, 'badimage'), { body: { spec: { image: 'registry.example.com/team/upper:1' } }, contentType: 'application/merge-patch+json' });
+    await waitFor('badimage Ready after the fix', () => server('badimage'), { until: (s) => s?.status?.phase === 'Ready', timeoutMs: 30_000 });
+    expect(await errors()).toBe(counted);
+    await admin().request('DELETE', serverPath(ns.name, 'badimage'));
+  }, 120_000);
+
   it('sends no write request while idle after convergence', async () => {
     await waitFor('every server Ready', async () => (await admin().request<Obj>('GET', serverPath(ns.name))).items as Obj[], {
       until: (items) => items.every((s) => s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation),
