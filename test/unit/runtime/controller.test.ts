@@ -370,3 +370,48 @@ describe('controllerOwnerKey', () => {
     expect(controllerOwnerKey(ownedBy('x', '1', 'o'), clusterOwner)).toBe('o');
   });
 });
+
+describe('Controller: abort signals', () => {
+  it('gives each reconcile its own signal, so many parallel requests raise no MaxListenersExceeded warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const signals: AbortSignal[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Each reconcile listens on its signal 8 times, as 8 parallel API requests would.
+      const t = setup(
+        async (req) => {
+          signals.push(req.signal);
+          for (let i = 0; i < 8; i++) req.signal.addEventListener('abort', () => undefined);
+          await gate;
+        },
+        { concurrency: 16 },
+      );
+      t.primaryLw.objects = Array.from({ length: 16 }, (_, i) => widget(`w${i}`, String(i + 1)));
+      await t.start();
+      expect(signals).toHaveLength(16);
+      expect(new Set(signals).size).toBe(16); // one signal per reconcile
+      release();
+      await flush();
+      // Shutdown still reaches in-flight reconciles through their own signals.
+      const stuck: AbortSignal[] = [];
+      const t2 = setup(async (req) => {
+        stuck.push(req.signal);
+        await new Promise((resolve) => req.signal.addEventListener('abort', resolve));
+      });
+      t2.primaryLw.objects = [widget('slow', '1')];
+      await t2.start();
+      const stopping = t2.controller.stop(10);
+      await t2.clock.advance(10);
+      await stopping;
+      expect(stuck[0]?.aborted).toBe(true);
+      await t.controller.stop();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
