@@ -25,6 +25,8 @@ export const ExitCode = {
   PUSH_FAILED: 9,
   /** An image build failed. */
   BUILD_FAILED: 10,
+  /** Interrupted (Ctrl-C) after cleaning up, as shells report SIGINT. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -42,4 +44,5 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   8: '`pipeline diff --exit-code`: changes pending',
   9: 'image push failed (registry unreachable, TLS verification failed, push refused)',
   10: 'image build failed',
+  130: 'interrupted (Ctrl-C); what the command created was cleaned up',
 };

@@ -1,16 +1,23 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { problemsJsonFlag, BaseCommand } from '../cli/base.js';
 import { ExitCode } from '../cli/exit-codes.js';
 
 // Platform-only flags make no sense with --servers (oclif ignores defaults when checking this).
 const platformOnly = { exclusive: ['servers'] };
 
-export default class Synth extends Command {
+export default class Synth extends BaseCommand {
   static override summary = 'Write Kubernetes YAML for the platform, or for MCPServer manifests, without a cluster';
   static override description = [
     'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output>`.',
     "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
     'Output is deterministic: the same input gives byte-identical files.',
   ].join('\n\n');
+
+  // oclif's generated usage line cannot show two modes with exclusive flags (it prints `| ]`).
+  static override usage = [
+    'synth -o <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--ingress-class <class>] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--operator-image <image>] [...]',
+    'synth --servers <dir> -o <dir> [--default-ingress-host <host>] [--ingress-class <class>] [--provisioned-registry <url>] [--registry-username <user>] [--registry-pull-secret <name>]',
+  ];
 
   static override examples = [
     { description: 'The platform with defaults (Traefik prod, in-cluster registry)', command: '<%= config.bin %> synth --output deploy/platform' },
@@ -20,6 +27,7 @@ export default class Synth extends Command {
   ];
 
   static override flags = {
+    ...problemsJsonFlag,
     output: Flags.string({ char: 'o', required: true, description: 'Folder to write (created if missing; files of the same name are replaced)' }),
     servers: Flags.directory({ description: 'Folder of MCPServer manifests to render instead of the platform', exists: true }),
     ingress: Flags.string({ ...platformOnly, options: ['traefik', 'none'], default: 'traefik', description: 'Ingress controller to install' }),

@@ -10,8 +10,8 @@ import { API_VERSION, KIND } from '../api/v1alpha1/group.js';
 import { CliError, translateError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { namespaceObject, namespaceState, type NamespaceState } from '../cluster/namespaces.js';
-import { applyObject, comparable, describeObject, CLI_FIELD_MANAGER, type ApplyOutcome, type ApplyResult } from '../kube/apply.js';
-import { KubeApiError } from '../kube/errors.js';
+import { applyWithOutcome, comparable, describeObject, CLI_FIELD_MANAGER, type ApplyOutcome, type ApplyResult } from '../kube/apply.js';
+import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { diffObjects, type FieldChange } from './field-diff.js';
 import type { LoadedManifest } from './manifests.js';
@@ -52,7 +52,7 @@ function inContext(error: unknown, manifest: LoadedManifest | undefined, what: s
 }
 
 async function ensureApiInstalled(rest: KubeRest): Promise<void> {
-  await rest.resourceFor(API_VERSION, KIND); // KindNotServedError → "run mcp-runtime setup"
+  await rest.mapper.resolve(API_VERSION, KIND); // KindNotServedError → "run mcp-runtime setup"
 }
 
 async function namespaceStates(rest: KubeRest, manifests: readonly LoadedManifest[]): Promise<Map<string, NamespaceState>> {
@@ -65,9 +65,9 @@ async function namespaceStates(rest: KubeRest, manifests: readonly LoadedManifes
 
 async function createNamespace(rest: KubeRest, name: string, options: DeployOptions): Promise<void> {
   try {
-    await applyObject(rest, namespaceObject(name), { dryRun: options.dryRun, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+    await applyWithOutcome(rest, namespaceObject(name), { dryRun: options.dryRun, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 403) {
+    if (error instanceof ApiError && error.code === 403) {
       throw new CliError(
         `namespace "${name}" does not exist and ${rest.userName} may not create namespaces (403). ` +
           `Ask a cluster admin to create it (or to run \`mcp-runtime cluster init\`), or set metadata.namespace to an existing namespace.` +
@@ -96,7 +96,7 @@ export async function deployManifests(rest: KubeRest, manifests: readonly Loaded
   for (const m of manifests) {
     if (states.get(m.object.metadata.namespace) === 'missing') continue;
     try {
-      preflight.set(m, await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: manager }));
+      preflight.set(m, await applyWithOutcome(rest, m.object, { dryRun: true, force: options.force, fieldManager: manager }));
     } catch (error) {
       inContext(error, m, '', false);
     }
@@ -124,7 +124,7 @@ export async function deployManifests(rest: KubeRest, manifests: readonly Loaded
   let applied = false;
   for (const m of manifests) {
     try {
-      const result = await applyObject(rest, m.object, { force: options.force, fieldManager: manager });
+      const result = await applyWithOutcome(rest, m.object, { force: options.force, fieldManager: manager });
       applied ||= result.outcome !== 'unchanged';
       report.objects.push({ ref: describeObject(m.object), file: m.file, outcome: result.outcome });
     } catch (error) {
@@ -156,7 +156,7 @@ export async function diffManifests(rest: KubeRest, manifests: readonly LoadedMa
     }
     let result: ApplyResult;
     try {
-      result = await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+      result = await applyWithOutcome(rest, m.object, { dryRun: true, force: options.force, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
     } catch (error) {
       inContext(error, m, '', true);
     }

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { CliError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
-import { KubeApiError } from '../kube/errors.js';
+import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { getServer } from './servers.js';
 
@@ -67,8 +67,8 @@ function lineWriter(prefix: string, write: (line: string) => void): PassThrough 
  * CLI's error translation names the user, the verb (get) and the resource (pods/log).
  */
 function logError(pod: string, container: string, error: unknown): unknown {
-  if (!(error instanceof KubeApiError) || error.code === 401 || error.code === 403) return error;
-  const detail = error.status.message ?? `HTTP ${error.code}`;
+  if (!(error instanceof ApiError) || error.code === 401 || error.code === 403) return error;
+  const detail = error.status?.message ?? `HTTP ${error.code}`;
   // KWOK's answers for a container no ClusterLogs/Logs object gives a log file.
   const simulated = /no logs found for container|log target not found for container/.test(detail);
   const kubelet = /10250|kubelet|containerLogs|dial tcp/.test(detail);

@@ -9,12 +9,12 @@
  */
 import { CliError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
-import { applyObject, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
-import { KubeApiError } from '../kube/errors.js';
-import { KindNotServedError, type KubeObject, type KubeRest } from '../kube/rest.js';
+import { applyWithOutcome, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
+import { ApiError, KindNotServedError } from '../kube/errors.js';
+import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 import { diffObjects, type FieldChange } from '../pipeline/field-diff.js';
-import { deploymentReadiness, readDeployment, type DeploymentReadiness } from '../status/deployments.js';
+import { summarizeDeployment, readDeployment, type DeploymentSummary } from '../status/deployments.js';
 import { waitCrdEstablished } from '../cluster/init.js';
 
 export interface SetupOptions {
@@ -31,7 +31,7 @@ export interface SetupOptions {
   /** Progress lines (decisions, per-object results). */
   log: (line: string) => void;
   /** Readiness snapshots while waiting. */
-  onWait?: (snapshot: DeploymentReadiness[], elapsedMs: number) => void;
+  onWait?: (snapshot: DeploymentSummary[], elapsedMs: number) => void;
 }
 
 export interface Decision {
@@ -56,7 +56,7 @@ export interface SetupReport {
   counts: Record<ApplyOutcome, number>;
   dryRun: boolean;
   /** Deployments waited for, as last seen. */
-  deployments: DeploymentReadiness[];
+  deployments: DeploymentSummary[];
   endpoints: string[];
 }
 
@@ -99,7 +99,7 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
     try {
       classes = await rest.list<IngressClassObject>('/apis/networking.k8s.io/v1/ingressclasses');
     } catch (error) {
-      if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+      if (!(error instanceof ApiError && error.code === 403)) throw error;
     }
     const foreign = classes.filter((c) => c.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'mcp-runtime');
     if (foreign.length > 0) {
@@ -154,7 +154,7 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
       crdsWaited = true;
     }
     try {
-      const result = await applyObject(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
+      const result = await applyWithOutcome(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
       const report: ObjectReport = { ref, outcome: result.outcome };
       if (options.dryRun && result.outcome === 'configured') report.changes = diffObjects(comparable(result.before), comparable(result.after));
       if (options.dryRun && result.outcome === 'created' && obj.kind === 'Namespace') newNamespaces.add(obj.metadata?.name ?? '');
@@ -168,7 +168,7 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
         options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
         continue;
       }
-      if (error instanceof KubeApiError || error instanceof KindNotServedError) {
+      if (error instanceof ApiError || error instanceof KindNotServedError) {
         const { translateError } = await import('../cli/errors.js');
         const t = translateError(error);
         if (t !== undefined) throw new CliError(`applying ${ref}: ${t.message}`, t.exit);
@@ -183,8 +183,8 @@ interface PvcObject extends KubeObject {
   status?: { phase?: string };
 }
 
-async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[], options: SetupOptions): Promise<DeploymentReadiness[]> {
-  let snapshot: DeploymentReadiness[] = [];
+async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[], options: SetupOptions): Promise<DeploymentSummary[]> {
+  let snapshot: DeploymentSummary[] = [];
   const started = Date.now();
   const read = async () => {
     snapshot = [];
@@ -192,7 +192,7 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
       const ns = t.metadata?.namespace ?? '';
       const name = t.metadata?.name ?? '';
       const d = await readDeployment(rest, ns, name);
-      const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : deploymentReadiness(d);
+      const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : summarizeDeployment(d);
       if (!r.available && ns === 'registry') {
         const pvc = await rest.find<PvcObject>(`/api/v1/namespaces/registry/persistentvolumeclaims/registry-data`).catch(() => undefined);
         if (pvc?.status?.phase === 'Pending') {
@@ -217,7 +217,7 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
   }
 }
 
-export function describeWaiting(snapshot: readonly DeploymentReadiness[]): string {
+export function describeWaiting(snapshot: readonly DeploymentSummary[]): string {
   return snapshot
     .filter((s) => !s.available)
     .map((s) => `${s.namespace}/${s.name} ${s.ready}/${s.desired}${s.reason !== undefined ? ` (${s.reason})` : ''}`)
@@ -267,7 +267,7 @@ export async function setupPlatform(rest: KubeRest, options: SetupOptions): Prom
   const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
   for (const r of reports) counts[r.outcome]++;
   const deploymentsToWait = objects.filter((o) => o.kind === 'Deployment');
-  let deployments: DeploymentReadiness[] = [];
+  let deployments: DeploymentSummary[] = [];
   if (!options.dryRun && options.wait) deployments = await waitForDeployments(rest, deploymentsToWait, options);
   return {
     decision,

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base.js';
+import { problemsJsonFlag, BaseCommand } from '../../cli/base.js';
 
 export default class PipelineGenerate extends BaseCommand {
   static override description =
@@ -12,6 +12,7 @@ export default class PipelineGenerate extends BaseCommand {
   ];
 
   static override flags = {
+    ...problemsJsonFlag,
     dir: Flags.string({ description: 'Metadata folder (or one file).', default: '.mcp' }),
     output: Flags.string({ description: 'Folder to write the manifests to.', default: 'manifests' }),
     prune: Flags.boolean({ description: 'Delete previously generated manifests of servers no longer in the metadata.' }),

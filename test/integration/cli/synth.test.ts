@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import Synth from '../../../src/commands/synth.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { applyObject } from '../../../src/kube/apply.js';
+import { applyWithOutcome } from '../../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
 import { freshNamespace, type FreshNamespace } from '../harness/index.js';
 import { runCli, tempDir } from './cli.js';
@@ -70,7 +70,7 @@ describe('synth --servers', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Middleware', 'Service']);
     // Middleware is Traefik's kind; whether this shared cluster serves it depends on other suites.
     for (const obj of objects.filter((o) => o.kind !== 'Middleware')) {
-      const result = await applyObject(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });
+      const result = await applyWithOutcome(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });
       expect(result.outcome).toBe('created');
       expect(result.after.metadata?.namespace).toBe(ns.name);
     }
