@@ -217,9 +217,10 @@ function oclifError(error: unknown): Translated | undefined {
 
 /**
  * `file:LINE:COL field.path: message` or `file:LINE:COL message` as formatProblem writes them,
- * and `file:LINE: field.path: message` as synth's manifest problems do.
+ * and `file:LINE: field.path: message` as synth's manifest problems do. The file is one token
+ * that is not a URL, so a sentence naming `https://host:6443: ...` is not taken for a problem.
  */
-const PROBLEM_LINE = /^\s*(\S(?:.*?\S)?):(\d+)(?::(\d+) |: )(?:([^\s:]+): )?(.*)$/;
+const PROBLEM_LINE = /^\s*((?:(?!:\/\/)\S)+):(\d+)(?::(\d+) |: )(?:([^\s:]+): )?(.*)$/;
 
 /** Problems embedded in a message's lines (commands that only get text, e.g. synth's), taken out of it. */
 export function extractProblems(message: string): { message: string; problems: ReportedProblem[] } {

@@ -7,6 +7,7 @@
  * and the report says "no changes". `dryRun` sends every apply with dryRun=All and reports
  * what would change (field by field) without writing anything.
  */
+import type { PlatformOptions } from '../../charts-ts/platform/options.js';
 import { CliError } from '../cli/errors.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { applyWithOutcome, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
@@ -19,12 +20,12 @@ import { waitCrdEstablished } from '../cluster/init.js';
 
 export interface SetupOptions {
   ingress: 'traefik' | 'none';
-  ingressManifest: 'prod' | 'dev';
+  /** The platform knobs `setup` shares with `synth` (src/cli/platform-flags.ts); `ingress` above wins. */
+  platform?: Omit<PlatformOptions, 'registry' | 'operatorImage' | 'ingress'>;
   forceIngressInstall: boolean;
   /** undefined: external when `registry provision` stored one, else internal. */
   registry?: 'internal' | 'external';
   operatorImage?: string;
-  defaultIngressHost?: string;
   dryRun: boolean;
   wait: boolean;
   timeoutMs: number;
@@ -115,8 +116,8 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
 export async function renderObjects(decision: Decision, options: SetupOptions): Promise<{ objects: KubeObject[]; crds: string[] }> {
   const { renderPlatform } = await import('../../charts-ts/platform/index.js');
   const charts = renderPlatform({
+    ...options.platform,
     ingress: decision.ingress,
-    ingressVariant: options.ingressManifest,
     registry:
       decision.registry.mode === 'internal'
         ? 'internal'
@@ -127,7 +128,6 @@ export async function renderObjects(decision: Decision, options: SetupOptions): 
             passwordSecret: decision.registry.secret,
           },
     ...(decision.operatorImage !== undefined ? { operatorImage: decision.operatorImage } : {}),
-    ...(options.defaultIngressHost !== undefined ? { defaultIngressHost: options.defaultIngressHost } : {}),
   });
   const objects = charts.flatMap((c) => c.objects as KubeObject[]);
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name ?? '');
@@ -242,7 +242,7 @@ async function endpoints(rest: KubeRest, decision: Decision, options: SetupOptio
     const svc = await rest.find<ServiceObject>(`/api/v1/namespaces/${NAMESPACES.traefik}/services/traefik`).catch(() => undefined);
     const lb = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter((a): a is string => a !== undefined);
     const nodePort = svc?.spec?.ports?.find((p) => p.name === 'web')?.nodePort;
-    const host = options.defaultIngressHost ?? lb[0];
+    const host = options.platform?.defaultIngressHost ?? lb[0];
     if (host !== undefined) lines.push(`Ingress:   Traefik, servers at http://${host}/<server>/mcp`);
     else {
       lines.push(

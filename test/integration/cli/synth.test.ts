@@ -11,7 +11,7 @@ import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { applyWithOutcome } from '../../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
 import { freshNamespace, type FreshNamespace } from '../harness/index.js';
-import { runCli, tempDir } from './cli.js';
+import { runCli, spawnCli, tempDir } from './cli.js';
 import { admin, TEST_MANAGER } from './fixtures/cluster.js';
 
 let rest: KubeRest;
@@ -93,5 +93,26 @@ describe('synth --servers', () => {
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain(`${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`);
     expect(existsSync(out)).toBe(false);
-  });
+
+    // In a process with no terminal and a narrow width, each problem is still one line of its
+    // own, unprefixed, on stderr (oclif would wrap at 80 columns and prefix ` ›`).
+    const problem = `${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`;
+    const narrow = await spawnCli('synth', ['--servers', manifests, '--output', out], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    expect(narrow.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(narrow.stderr.split('\n')).toContain(problem);
+    expect(narrow.stderr).not.toContain('›');
+    expect(narrow.stdout).toBe('');
+
+    // --json: the same problems as one JSON object on stdout.
+    const json = await spawnCli('synth', ['--servers', manifests, '--output', out, '--json'], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    expect(json.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        message: '1 problem in the server manifests',
+        exit: ExitCode.INVALID_INPUT,
+        problems: [{ file: join(manifests, 'bad.yaml'), line: 7, field: 'spec.port', message: 'must be at most 65535' }],
+      },
+    });
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
