@@ -6,13 +6,16 @@ import { formatFieldPath, ProblemsError, type Problem } from '../metadata/proble
 import { MissingImageError } from '../metadata/to-manifest.js';
 import {
   ApiError,
+  ApplyFailedError,
   KindNotServedError,
   KubeConfigError,
   KubeUnreachableError,
   NotFoundError,
   NotKubernetesError,
   NotSetUpError,
+  OperationError,
   TimeoutError,
+  UsageError,
   parseForbidden,
   requestTarget,
 } from '../kube/errors.js';
@@ -20,7 +23,7 @@ import { GROUP } from '../api/v1alpha1/group.js';
 import { CommandNotFoundError } from '../build/exec.js';
 import { InvalidImageReferenceError } from '../images/reference.js';
 import { WriteBackError } from '../metadata/write-back.js';
-import { BuildFailedError, InterruptedError, PushFailedError, RegistryStateError, RegistryUsageError } from '../registry/errors.js';
+import { BuildFailedError, InterruptedError, PushFailedError } from '../registry/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error a command raises on purpose, with its exit code. */
@@ -164,13 +167,13 @@ function safeJson(text: string): unknown {
 
 /** Domain errors whose message is already the whole story, and their exit codes. */
 const DOMAIN_ERRORS: readonly [new (...args: never[]) => Error, ExitCodeValue][] = [
-  [RegistryUsageError, ExitCode.USAGE],
+  [UsageError, ExitCode.USAGE],
   [CommandNotFoundError, ExitCode.USAGE],
   [InvalidImageReferenceError, ExitCode.USAGE],
   [WriteBackError, ExitCode.INVALID_INPUT],
   [PushFailedError, ExitCode.PUSH_FAILED],
   [BuildFailedError, ExitCode.BUILD_FAILED],
-  [RegistryStateError, ExitCode.FAILURE],
+  [OperationError, ExitCode.FAILURE],
   [InterruptedError, ExitCode.INTERRUPTED],
 ];
 
@@ -182,6 +185,10 @@ function domainError(error: unknown): Translated | undefined {
 /** Undefined for errors that are bugs (they keep their stack trace). */
 export function translateError(error: unknown): Translated | undefined {
   if (error instanceof CliError) return { message: error.message, exit: error.exit };
+  if (error instanceof ApplyFailedError) {
+    const cause = translateError(error.cause);
+    return cause === undefined ? undefined : { ...cause, message: `applying ${error.ref}: ${cause.message}` };
+  }
   if (error instanceof ProblemsError) {
     // The message's first line is the summary; the problems follow, indented, in the message too.
     return { message: (error.message.split('\n')[0] ?? '').replace(/:\s*$/, ''), exit: ExitCode.INVALID_INPUT, problems: error.problems.map(reported) };

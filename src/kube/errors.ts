@@ -56,6 +56,24 @@ export class NotFoundError extends DomainError {}
 /** Waiting for a condition took longer than allowed. */
 export class TimeoutError extends DomainError {}
 
+/** A flag or argument value the command cannot use (including one the cluster's state rules out). */
+export class UsageError extends DomainError {}
+
+/** An operation failed for a reason the message states (not a bug, not one of the kinds above). */
+export class OperationError extends DomainError {}
+
+/** Applying one object failed; `cause` (an API error, usually) says why. */
+export class ApplyFailedError extends Error {
+  constructor(
+    /** `Deployment registry/registry`. */
+    readonly ref: string,
+    override readonly cause: unknown,
+  ) {
+    super(`applying ${ref}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ApplyFailedError';
+  }
+}
+
 /** What a 403 message says: who may not do what where. */
 export interface Forbidden {
   user: string;

@@ -2,10 +2,10 @@
  * Domain errors of the registry and build libraries. They say what went wrong and what to do;
  * src/cli/errors.ts — the one place that knows exit codes — maps each class to its code.
  */
-import { DomainError } from '../kube/errors.js';
+import { DomainError, OperationError, UsageError } from '../kube/errors.js';
 
 /** A flag or input value the registry or build commands cannot use (usage error). */
-export class RegistryUsageError extends DomainError {}
+export class RegistryUsageError extends UsageError {}
 
 /** The push failed: registry unreachable, TLS verification failed, push refused. */
 export class PushFailedError extends DomainError {}
@@ -14,7 +14,7 @@ export class PushFailedError extends DomainError {}
 export class BuildFailedError extends DomainError {}
 
 /** The cluster is not in the state the registry needs (a missing namespace, a Secret without its keys, a helper pod gone). */
-export class RegistryStateError extends DomainError {}
+export class RegistryStateError extends OperationError {}
 
 /** Ctrl-C: the work was stopped and cleaned up. */
 export class InterruptedError extends DomainError {}

@@ -236,9 +236,12 @@ export class KubeClient {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    // Fresh credentials per request: tokens from files and exec plugins rotate.
+    const isHttps = url.protocol === 'https:';
+    // Fresh credentials per request: tokens from files and exec plugins rotate. Plain http is
+    // what `kubectl proxy` serves: the proxy adds the credentials itself, and sending ours in
+    // clear text would leak them, so none are sent (client-node refuses http outright).
     const options: HttpsRequestOptions = {};
-    await this.kubeConfig.applyToHTTPSOptions(options);
+    if (isHttps) await this.kubeConfig.applyToHTTPSOptions(options);
     const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: accept, 'User-Agent': this.userAgent };
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
@@ -247,9 +250,7 @@ export class KubeClient {
     options.method = method;
     options.headers = headers;
     // The agent applyToHTTPSOptions made is an https.Agent (TLS material); plain http needs none.
-    const isHttps = url.protocol === 'https:';
-    if (!isHttps) delete options.agent;
-    else options.agent = this.keepAliveAgent(options.agent as HttpsAgent | undefined);
+    if (isHttps) options.agent = this.keepAliveAgent(options.agent as HttpsAgent | undefined);
     const send = isHttps ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       if (signal.aborted) {

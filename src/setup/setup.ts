@@ -8,10 +8,8 @@
  * what would change (field by field) without writing anything.
  */
 import type { PlatformOptions } from '../../charts-ts/platform/options.js';
-import { CliError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
 import { applyWithOutcome, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
-import { ApiError, KindNotServedError } from '../kube/errors.js';
+import { ApiError, ApplyFailedError, KindNotServedError, TimeoutError, UsageError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 import { diffObjects, type FieldChange } from '../pipeline/field-diff.js';
@@ -72,16 +70,14 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
     provisioned = await readProvisionedRegistry(rest.client);
   } catch (error) {
     if ((error as { code?: unknown }).code === 403) provisioned = undefined;
-    else if ((error as Error).name === 'CliError') throw new CliError((error as Error).message, ExitCode.INVALID_INPUT);
     else throw error;
   }
   let registry: Decision['registry'];
   if (options.registry === 'external' || (options.registry === undefined && provisioned !== undefined)) {
     if (provisioned === undefined) {
-      throw new CliError(
+      throw new UsageError(
         '--registry external needs a registry stored with `mcp-runtime registry provision --url <registry>` ' +
           '(Secret mcp-runtime/mcp-runtime-registry not found or not readable).',
-        ExitCode.USAGE,
       );
     }
     registry = {
@@ -168,11 +164,7 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
         options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
         continue;
       }
-      if (error instanceof ApiError || error instanceof KindNotServedError) {
-        const { translateError } = await import('../cli/errors.js');
-        const t = translateError(error);
-        if (t !== undefined) throw new CliError(`applying ${ref}: ${t.message}`, t.exit);
-      }
+      if (error instanceof ApiError || error instanceof KindNotServedError) throw new ApplyFailedError(ref, error);
       throw error;
     }
   }
@@ -207,10 +199,9 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
   try {
     return await pollUntil(read, () => describeWaiting(snapshot), { timeoutMs: options.timeoutMs, intervalMs: 1000 });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw new CliError(
-        `${(error as Error).message}\nThe platform objects were applied; check with \`mcp-runtime status\` and run setup again (or raise --timeout).`,
-        ExitCode.TIMEOUT,
+    if (error instanceof TimeoutError) {
+      throw new TimeoutError(
+        `${error.message}\nThe platform objects were applied; check with \`mcp-runtime status\` and run setup again (or raise --timeout).`,
       );
     }
     throw error;

@@ -3,8 +3,12 @@ import { CliError, translateError } from '../../../src/cli/errors.js';
 import { EXIT_CODE_DESCRIPTIONS, ExitCode } from '../../../src/cli/exit-codes.js';
 import {
   ApiError,
+  ApplyFailedError,
   KindNotServedError,
   KubeConfigError,
+  NotKubernetesError,
+  OperationError,
+  UsageError,
   KubeUnreachableError,
   NotFoundError,
   TimeoutError,
@@ -12,6 +16,7 @@ import {
   requestTarget,
 } from '../../../src/kube/errors.js';
 import { ProblemsError } from '../../../src/metadata/problem.js';
+import { BuildFailedError, InterruptedError, PushFailedError, RegistryUsageError } from '../../../src/registry/errors.js';
 
 const SERVER = 'https://10.0.0.1:6443';
 
@@ -23,6 +28,27 @@ describe('exit codes', () => {
 });
 
 describe('translateError', () => {
+  it('an apply failure keeps its cause\'s exit code and names the object', () => {
+    const cause = new ApiError(403, { message: 'User "u" cannot patch resource "deployments" in API group "apps" in the namespace "registry"' }, 'PATCH', '/apis/apps/v1/namespaces/registry/deployments/registry', SERVER);
+    const t = translateError(new ApplyFailedError('Deployment registry/registry', cause));
+    expect(t?.exit).toBe(ExitCode.FORBIDDEN);
+    expect(t?.message).toMatch(/^applying Deployment registry\/registry: forbidden: u may not patch deployments.apps in namespace "registry"/);
+  });
+
+  it('library domain errors map to their codes in this one place', () => {
+    expect(translateError(new UsageError('bad'))).toEqual({ message: 'bad', exit: ExitCode.USAGE });
+    expect(translateError(new OperationError('failed'))).toEqual({ message: 'failed', exit: ExitCode.FAILURE });
+    expect(translateError(new PushFailedError('refused'))?.exit).toBe(ExitCode.PUSH_FAILED);
+    expect(translateError(new BuildFailedError('broken'))?.exit).toBe(ExitCode.BUILD_FAILED);
+    expect(translateError(new RegistryUsageError('--tool'))?.exit).toBe(ExitCode.USAGE);
+    expect(translateError(new InterruptedError('interrupted'))?.exit).toBe(ExitCode.INTERRUPTED);
+    expect(translateError(new NotKubernetesError('http://127.0.0.1:1', 'an HTML page (HTTP 200)'))).toEqual({
+      exit: ExitCode.UNREACHABLE,
+      message: expect.stringMatching(/^not a Kubernetes API server at http:\/\/127\.0\.0\.1:1: /),
+    });
+    expect(translateError(new Error('a bug'))).toBeUndefined();
+  });
+
   it('unreachable: names the server and suggests the local sandbox (exit 4)', () => {
     const t = translateError(new KubeUnreachableError(SERVER, 'prod', 'ECONNREFUSED', 'connection refused'));
     expect(t?.exit).toBe(4);
