@@ -239,9 +239,10 @@ export class KubeClient {
     const isHttps = url.protocol === 'https:';
     // Fresh credentials per request: tokens from files and exec plugins rotate. Plain http is
     // what `kubectl proxy` serves: the proxy adds the credentials itself, and sending ours in
-    // clear text would leak them, so none are sent (client-node refuses http outright).
+    // clear text would leak them, so none are sent (client-node refuses http unless the
+    // kubeconfig opts out of TLS verification with insecure-skip-tls-verify; then it sends them).
     const options: HttpsRequestOptions = {};
-    if (isHttps) await this.kubeConfig.applyToHTTPSOptions(options);
+    if (isHttps || cluster.skipTLSVerify) await this.kubeConfig.applyToHTTPSOptions(options);
     const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: accept, 'User-Agent': this.userAgent };
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
