@@ -50,6 +50,8 @@ async function commandIds(dir = join(root, 'src/commands')): Promise<string[]> {
 interface FlagDef {
   aliases?: string[];
   allowNo?: boolean;
+  helpGroup?: string;
+  deprecateAliases?: boolean;
 }
 
 async function flagsOf(id: string): Promise<Map<string, FlagDef>> {
@@ -105,5 +107,25 @@ describe('docs/cli.md, --help and the exit-code module', () => {
     }
     expect(undocumented).toEqual([]);
     expect(unknownFlags).toEqual([]);
+  });
+
+  it('--context, --kubeconfig and --request-timeout mean the kube flags in every command (kubectl\'s meaning)', async () => {
+    const meanings: string[] = [];
+    for (const id of await commandIds()) {
+      const flags = await flagsOf(id);
+      for (const name of ['context', 'kubeconfig', 'request-timeout']) {
+        const flag = flags.get(name);
+        if (flag !== undefined && flag.helpGroup !== 'CLUSTER' && !(id === 'cluster provision' && name === 'kubeconfig')) meanings.push(`${id} --${name}`);
+      }
+    }
+    expect(meanings).toEqual([]);
+    for (const id of ['server build', 'build push']) {
+      const flags = await flagsOf(id);
+      expect(flags.get('build-context')).toBeDefined();
+      // The old name of the kube context still works, deprecated.
+      expect(flags.get('kube-context')).toBe(flags.get('context'));
+      expect(flags.get('context')?.deprecateAliases).toBe(true);
+      expect(flags.get('request-timeout')).toBeDefined();
+    }
   });
 });
