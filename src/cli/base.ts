@@ -73,6 +73,12 @@ export abstract class BaseCommand extends Command {
     this.logToStderr(message);
   }
 
+  /** `Warning: <message>` on stderr as one unwrapped line (oclif wraps at 80 columns and prefixes ` ›`). */
+  override warn(input: string | Error): string | Error {
+    if (!this.jsonEnabled()) process.stderr.write(`Warning: ${typeof input === 'string' ? input : input.message}\n`);
+    return input;
+  }
+
   /** A warning that must be seen even with --json (oclif mutes warn() then): security warnings. */
   warnAlways(message: string): void {
     if (this.jsonEnabled()) process.stderr.write(`Warning: ${message}\n`);
