@@ -47,6 +47,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
     image: o.operatorImage,
     defaultIngressClass: o.defaultIngressClass,
     ...(o.defaultIngressHost === undefined ? {} : { defaultIngressHost: o.defaultIngressHost }),
+    ...(o.ingressReadiness === undefined ? {} : { ingressReadiness: o.ingressReadiness }),
     ...(o.registry === 'internal' ? {} : { registry: o.registry }),
   });
   charts.push(operator);

@@ -37,6 +37,8 @@ export interface OperatorProps {
   readonly defaultIngressHost?: string;
   /** DEFAULT_INGRESS_CLASS. Default `traefik`. */
   readonly defaultIngressClass?: string;
+  /** INGRESS_READINESS: when a server counts as routed (strict: the controller published an address). Default: unset (strict). */
+  readonly ingressReadiness?: 'strict' | 'permissive';
   /** The provisioned (external) registry. Default: none (servers use the in-cluster registry). */
   readonly registry?: OperatorRegistryConfig;
   /** Container resources. Default requests 100m / 128Mi, limits 500m / 512Mi. */
@@ -128,6 +130,7 @@ function operatorEnv(props: OperatorProps): k8s.EnvVar[] {
     { name: OPERATOR_ENV.defaultIngressClass, value: props.defaultIngressClass ?? DEFAULT_INGRESS_CLASS },
   ];
   if (props.defaultIngressHost !== undefined) env.push({ name: OPERATOR_ENV.defaultIngressHost, value: props.defaultIngressHost });
+  if (props.ingressReadiness !== undefined) env.push({ name: OPERATOR_ENV.ingressReadiness, value: props.ingressReadiness });
   const registry = props.registry;
   if (registry !== undefined) {
     env.push({ name: OPERATOR_ENV.registryUrl, value: registry.url });

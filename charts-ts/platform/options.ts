@@ -74,6 +74,11 @@ export interface PlatformOptions {
   readonly traefikImage?: string;
   /** Type of the Traefik Service. Default `LoadBalancer`. */
   readonly traefikServiceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  /**
+   * INGRESS_READINESS of the operator: `strict` (Routed once the ingress controller publishes an
+   * address) or `permissive` (once the Ingress exists). Default: unset, which the operator reads as strict.
+   */
+  readonly ingressReadiness?: 'strict' | 'permissive';
 }
 
 /** PlatformOptions with every default applied. */
@@ -90,6 +95,7 @@ export interface ResolvedPlatformOptions {
   readonly registryImage: string;
   readonly traefikImage: string;
   readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  readonly ingressReadiness?: 'strict' | 'permissive';
 }
 
 /** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
@@ -118,5 +124,6 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     registryImage: options.registryImage ?? DEFAULT_REGISTRY_IMAGE,
     traefikImage: options.traefikImage ?? DEFAULT_TRAEFIK_IMAGE,
     traefikServiceType: options.traefikServiceType ?? 'LoadBalancer',
+    ...(options.ingressReadiness === undefined ? {} : { ingressReadiness: options.ingressReadiness }),
   };
 }

@@ -18,6 +18,7 @@ export const OPERATOR_ENV = {
   registryUsername: 'PROVISIONED_REGISTRY_USERNAME',
   registryPassword: 'PROVISIONED_REGISTRY_PASSWORD',
   registrySecretName: 'PROVISIONED_REGISTRY_SECRET_NAME',
+  ingressReadiness: 'INGRESS_READINESS',
 } as const;
 
 export interface ProvisionedRegistry {

@@ -8,7 +8,7 @@
  *      was only ever the default); else the provisioned registry; else the in-cluster one.
  */
 import { formatImageReference, isInRegistry, parseImageReference, withRegistry, IN_CLUSTER_REGISTRY, type ImageReference } from '../images/reference.js';
-import { CliError } from '../registry/errors.js';
+import { RegistryUsageError } from '../registry/errors.js';
 import { chooseRegistry, type RegistrySource } from '../registry/destination.js';
 
 export interface ImageNameInput {
@@ -40,7 +40,7 @@ export function buildImageName(input: ImageNameInput): ImageName {
   try {
     parsed = parseImageReference(text);
   } catch (error) {
-    throw new CliError(`${what}: ${(error as Error).message}`);
+    throw new RegistryUsageError(`${what}: ${(error as Error).message}`);
   }
   const base: ImageReference = { ...(parsed.registry === undefined ? {} : { registry: parsed.registry }), repository: parsed.repository };
   const tagInImage = what === '--image' ? parsed.tag : undefined;

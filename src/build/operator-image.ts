@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseImageReference } from '../images/reference.js';
-import { CliError, EXIT } from '../registry/errors.js';
+import { BuildFailedError, RegistryUsageError } from '../registry/errors.js';
 import { processProbes, type CommandLine, type ToolProbes } from '../registry/tools.js';
 import { buildCommand, detectBuilder, type Builder } from './builder.js';
 import { CommandNotFoundError, runProcess, type Runner } from './exec.js';
@@ -105,7 +105,7 @@ function validated(image: string, what: string): string {
   try {
     parseImageReference(image);
   } catch (error) {
-    throw new CliError(`${what}: ${(error as Error).message}`);
+    throw new RegistryUsageError(`${what}: ${(error as Error).message}`);
   }
   return image;
 }
@@ -141,19 +141,18 @@ export async function resolveOperatorImage(input: ResolveOperatorImageInput, dep
   }
   const cluster = detectLocalCluster(input.context);
   if (cluster === undefined) {
-    throw new CliError(
+    throw new RegistryUsageError(
       `No operator image: the current kube context${input.context === undefined ? '' : ` "${input.context.name}"`} is not a kind, minikube or k3d ` +
         `cluster, so mcp-runtime cannot build the operator image and load it into the nodes. Pass --operator-image <image the cluster can pull> ` +
         `(e.g. a release image, or one you pushed with \`mcp-runtime registry push\`), set ${OPERATOR_IMAGE_ENV}, or store one with ` +
         `\`mcp-runtime registry provision --url <registry> --operator-image <image>\`.`,
-      EXIT.usage,
     );
   }
   const runner = deps.runner ?? runProcess;
   const log = deps.log ?? (() => {});
   const root = input.projectRoot ?? findProjectRoot();
   if (root === undefined || !existsSync(join(root, 'Dockerfile'))) {
-    throw new CliError(
+    throw new RegistryUsageError(
       `Cannot build the operator image for ${cluster.kind} cluster "${cluster.name}": the mcp-runtime Dockerfile was not found ` +
         `(installed without sources?). Pass --operator-image <image>.`,
     );
@@ -176,12 +175,12 @@ export async function resolveOperatorImage(input: ResolveOperatorImageInput, dep
       result = await runner(line.command, line.args, { cwd: root, onStderrLine: log, onStdoutLine: log });
     } catch (error) {
       if (error instanceof CommandNotFoundError) {
-        throw new CliError(`${what} needs ${line.command}, which is not installed. Install it, or pass --operator-image <image>.`);
+        throw new RegistryUsageError(`${what} needs ${line.command}, which is not installed. Install it, or pass --operator-image <image>.`);
       }
       throw error;
     }
     if (result.code !== 0) {
-      throw new CliError(`${what} failed: ${line.command} exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`, EXIT.build);
+      throw new BuildFailedError(`${what} failed: ${line.command} exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
     }
   };
   log(`Building the operator image ${image} with ${builder} (context ${cluster.kind} "${cluster.name}")...`);

@@ -16,7 +16,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatImageReference, resolveImageReference } from '../images/reference.js';
 import { loadMetadata, type LoadedServer } from '../metadata/index.js';
 import { writeBackImage } from '../metadata/write-back.js';
-import { CliError, EXIT } from '../registry/errors.js';
+import { BuildFailedError, RegistryUsageError } from '../registry/errors.js';
 import { pushImage, type PushDeps, type PushMode, type PushOutcome } from '../registry/push.js';
 import { processProbes, type PushTool, type ToolProbes } from '../registry/tools.js';
 import { buildCommand, detectBuilder, pushToolsFor, type Builder } from './builder.js';
@@ -79,7 +79,7 @@ async function findServer(dir: string, name: string): Promise<LoadedServer> {
   const servers = await loadMetadata(dir);
   const found = servers.find((s) => s.server.name === name);
   if (found === undefined) {
-    throw new CliError(`No server "${name}" in ${dir}. Servers there: ${servers.map((s) => s.server.name).join(', ') || 'none'}.`);
+    throw new RegistryUsageError(`No server "${name}" in ${dir}. Servers there: ${servers.map((s) => s.server.name).join(', ') || 'none'}.`);
   }
   return found;
 }
@@ -105,9 +105,9 @@ export async function serverBuild(options: ServerBuildOptions, deps: ServerBuild
   const dockerfileSetting = options.dockerfile ?? server.build?.dockerfile ?? 'Dockerfile';
   const dockerfile =
     options.dockerfile !== undefined ? resolve(cwd, options.dockerfile) : isAbsolute(dockerfileSetting) ? dockerfileSetting : join(context, dockerfileSetting);
-  if (!(await isDirectory(context))) throw new CliError(`Build context ${context} is not a directory.`);
+  if (!(await isDirectory(context))) throw new RegistryUsageError(`Build context ${context} is not a directory.`);
   if (!(await stat(dockerfile).catch(() => undefined))?.isFile()) {
-    throw new CliError(`Dockerfile ${dockerfile} does not exist (set build.dockerfile in the metadata or pass --dockerfile).`);
+    throw new RegistryUsageError(`Dockerfile ${dockerfile} does not exist (set build.dockerfile in the metadata or pass --dockerfile).`);
   }
   const platform = options.platform ?? server.build?.platform;
 
@@ -166,12 +166,12 @@ export async function serverBuild(options: ServerBuildOptions, deps: ServerBuild
   try {
     result = await runner(build.command, build.args, { cwd, onStdoutLine: log, onStderrLine: log, signal: deps.signal });
   } catch (error) {
-    if (error instanceof CommandNotFoundError) throw new CliError(error.message);
+    if (error instanceof CommandNotFoundError) throw new RegistryUsageError(error.message);
     throw error;
   }
   if (result.code !== 0) {
     const tail = `${result.stderr}`.trim().split('\n').slice(-5).join('\n');
-    throw new CliError(`${builder} build of ${server.name} failed (exit ${result.code ?? result.signal}):\n${tail}`, EXIT.build);
+    throw new BuildFailedError(`${builder} build of ${server.name} failed (exit ${result.code ?? result.signal}):\n${tail}`);
   }
   log(`Built ${reference} with ${builder}.`);
 
@@ -179,7 +179,7 @@ export async function serverBuild(options: ServerBuildOptions, deps: ServerBuild
   if (options.push === true) {
     const tool = options.pushTool ?? (builder === 'docker' ? 'docker' : undefined);
     if (tool !== undefined && !pushToolsFor(builder!).includes(tool)) {
-      throw new CliError(`--tool ${tool} cannot read images built with ${builder}; use one of ${pushToolsFor(builder!).join(', ')}.`);
+      throw new RegistryUsageError(`--tool ${tool} cannot read images built with ${builder}; use one of ${pushToolsFor(builder!).join(', ')}.`);
     }
     push = await pushImage(
       {

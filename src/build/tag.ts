@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { withDefaultTag, DEFAULT_IMAGE_TAG } from '../images/reference.js';
-import { CliError } from '../registry/errors.js';
+import { RegistryUsageError } from '../registry/errors.js';
 import { runProcess, type Runner } from './exec.js';
 
 export interface GitState {
@@ -32,12 +32,12 @@ export interface TagChoice {
   readonly source: TagSource;
 }
 
-/** Throws CliError when `tag` is not a valid image tag. */
+/** Throws RegistryUsageError when `tag` is not a valid image tag. */
 export function validateTag(tag: string, what = '--tag'): string {
   try {
     withDefaultTag({ repository: 'x' }, tag);
   } catch {
-    throw new CliError(`${what} "${tag}" is not a valid image tag (letters, digits, '_', '.', '-'; must not start with '.' or '-'; at most 128).`);
+    throw new RegistryUsageError(`${what} "${tag}" is not a valid image tag (letters, digits, '_', '.', '-'; must not start with '.' or '-'; at most 128).`);
   }
   return tag;
 }

@@ -2,21 +2,32 @@
  * Turns every error a command can meet into one message a person can act on and an exit code
  * (src/cli/exit-codes.ts). Pure: no Kubernetes client is loaded here.
  */
-import { ProblemsError } from '../metadata/problem.js';
+import { formatFieldPath, ProblemsError, type Problem } from '../metadata/problem.js';
 import { MissingImageError } from '../metadata/to-manifest.js';
 import {
-  KubeApiError,
+  ApiError,
+  ApplyFailedError,
+  ForbiddenError,
+  InContextError,
+  KindNotServedError,
   KubeConfigError,
   KubeUnreachableError,
   NotFoundError,
+  NotKubernetesError,
   NotSetUpError,
+  OperationError,
   TimeoutError,
+  UsageError,
   parseForbidden,
   requestTarget,
 } from '../kube/errors.js';
-import { KindNotServedError } from '../kube/rest.js';
-import { ApiError } from '../runtime/kube-http.js';
 import { GROUP } from '../api/v1alpha1/group.js';
+import { CommandNotFoundError } from '../build/exec.js';
+import { InvalidImageReferenceError } from '../images/reference.js';
+import { WriteBackError } from '../metadata/write-back.js';
+import { BuildFailedError, InterruptedError, PushFailedError } from '../registry/errors.js';
+import { InvalidPlatformOptionsError } from '../../charts-ts/platform/option-problems.js';
+import { OutputWriteError } from '../synth/output.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error a command raises on purpose, with its exit code. */
@@ -33,6 +44,28 @@ export class CliError extends Error {
 export interface Translated {
   message: string;
   exit: ExitCodeValue;
+  /** Problems in the user's files, one per line on the terminal (`file:line:col field: message`). */
+  problems?: readonly ReportedProblem[];
+}
+
+/** A problem as reported: the field path already formatted (`servers[2].port`, '' for the file itself). */
+export interface ReportedProblem {
+  file: string;
+  line: number;
+  /** Undefined when the reporter did not know it (synth's manifest problems name the line only). */
+  col?: number;
+  field: string;
+  message: string;
+}
+
+function reported(p: Problem): ReportedProblem {
+  return { file: p.file, line: p.line, col: p.col, field: formatFieldPath(p.path), message: p.message };
+}
+
+/** The one line format of a problem, as formatProblem (src/metadata/problem.ts) writes it. */
+export function problemLine(p: ReportedProblem): string {
+  const where = p.col === undefined ? `${p.file}:${p.line}:` : `${p.file}:${p.line}:${p.col}`;
+  return p.field === '' ? `${where} ${p.message}` : `${where} ${p.field}: ${p.message}`;
 }
 
 const SANDBOX = '`mcp-runtime cluster provision --provider local --kubeconfig ./sandbox.kubeconfig`';
@@ -51,8 +84,8 @@ function qualified(resource: string, group: string): string {
   return group === '' ? resource : `${resource}.${group}`;
 }
 
-function forbidden(error: KubeApiError): Translated {
-  const parsed = parseForbidden(error.status.message);
+function forbidden(error: ApiError): Translated {
+  const parsed = parseForbidden(error.status?.message);
   const target = requestTarget(error.method, error.path);
   const verb = parsed?.verb ?? target.verb;
   const resource = parsed !== undefined ? qualified(parsed.resource, parsed.group) : target.resource;
@@ -71,13 +104,14 @@ function forbidden(error: KubeApiError): Translated {
   };
 }
 
-function invalid(error: KubeApiError): Translated {
-  const causes = error.status.details?.causes ?? [];
+function invalid(error: ApiError): Translated {
+  const causes = error.status?.details?.causes ?? [];
   const lines = causes.map((c) => `  ${c.field !== undefined ? `${c.field}: ` : ''}${c.message ?? c.reason ?? ''}`);
-  const what = error.status.details?.name !== undefined ? `${error.status.details.kind ?? 'object'} "${error.status.details.name}"` : 'the object';
+  const details = error.status?.details;
+  const what = details?.name !== undefined ? `${details.kind ?? 'object'} "${details.name}"` : 'the object';
   return {
     exit: ExitCode.INVALID_INPUT,
-    message: [`the API server rejected ${what} as invalid:`, ...(lines.length > 0 ? lines : [`  ${error.status.message ?? ''}`])].join('\n'),
+    message: [`the API server rejected ${what} as invalid:`, ...(lines.length > 0 ? lines : [`  ${error.status?.message ?? ''}`])].join('\n'),
   };
 }
 
@@ -85,8 +119,8 @@ function isMcpPath(path: string): boolean {
   return path.startsWith(`/apis/${GROUP}/`);
 }
 
-export function translateApiError(error: KubeApiError): Translated {
-  const message = error.status.message ?? `HTTP ${error.code}`;
+export function translateApiError(error: ApiError): Translated {
+  const message = error.status?.message ?? `HTTP ${error.code}`;
   switch (error.code) {
     case 401:
       return {
@@ -98,12 +132,12 @@ export function translateApiError(error: KubeApiError): Translated {
     case 403:
       return forbidden(error);
     case 404:
-      if (isMcpPath(error.path) && error.status.details?.name === undefined) {
+      if (isMcpPath(error.path) && error.status?.details?.name === undefined) {
         return { exit: ExitCode.UNREACHABLE, message: new NotSetUpError(error.server).message };
       }
       return { exit: ExitCode.NOT_FOUND, message };
     case 409:
-      if (error.status.reason === 'Conflict' && /conflict/i.test(message) && /apply/i.test(message)) {
+      if (error.status?.reason === 'Conflict' && /conflict/i.test(message) && /apply/i.test(message)) {
         return {
           exit: ExitCode.FAILURE,
           message: `${message}\nAnother field manager owns these fields; rerun with --force-conflicts to take them over.`,
@@ -124,9 +158,7 @@ function fromClientNode(error: unknown): Translated | undefined {
   if (typeof e.code !== 'number' || !('body' in (e as object))) return undefined;
   const body = typeof e.body === 'string' ? safeJson(e.body) : e.body;
   const status = (body ?? {}) as { message?: string; reason?: string };
-  return translateApiError(
-    new KubeApiError(e.code, { message: status.message ?? e.message, reason: status.reason }, 'GET', '', ''),
-  );
+  return translateApiError(new ApiError(e.code, { message: status.message ?? e.message, reason: status.reason }, 'GET', ''));
 }
 
 function safeJson(text: string): unknown {
@@ -137,12 +169,44 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** Domain errors whose message is already the whole story, and their exit codes. */
+const DOMAIN_ERRORS: readonly [new (...args: never[]) => Error, ExitCodeValue][] = [
+  [UsageError, ExitCode.USAGE],
+  [CommandNotFoundError, ExitCode.USAGE],
+  [InvalidImageReferenceError, ExitCode.USAGE],
+  [WriteBackError, ExitCode.INVALID_INPUT],
+  [PushFailedError, ExitCode.PUSH_FAILED],
+  [BuildFailedError, ExitCode.BUILD_FAILED],
+  [OperationError, ExitCode.FAILURE],
+  [ForbiddenError, ExitCode.FORBIDDEN],
+  [InterruptedError, ExitCode.INTERRUPTED],
+  [OutputWriteError, ExitCode.CANNOT_WRITE],
+  [InvalidPlatformOptionsError, ExitCode.INVALID_INPUT],
+];
+
+function domainError(error: unknown): Translated | undefined {
+  const exit = DOMAIN_ERRORS.find(([type]) => error instanceof type)?.[1];
+  return exit === undefined ? undefined : { message: (error as Error).message, exit };
+}
+
 /** Undefined for errors that are bugs (they keep their stack trace). */
 export function translateError(error: unknown): Translated | undefined {
   if (error instanceof CliError) return { message: error.message, exit: error.exit };
-  if (error instanceof ProblemsError) return { message: error.message, exit: ExitCode.INVALID_INPUT };
+  if (error instanceof InContextError) {
+    const cause = translateError(error.cause);
+    return cause === undefined ? undefined : { ...cause, message: `${error.prefix}${cause.message}${error.suffix}` };
+  }
+  if (error instanceof ApplyFailedError) {
+    const cause = translateError(error.cause);
+    return cause === undefined ? undefined : { ...cause, message: `applying ${error.ref}: ${cause.message}` };
+  }
+  if (error instanceof ProblemsError) {
+    // The message's first line is the summary; the problems follow, indented, in the message too.
+    return { message: (error.message.split('\n')[0] ?? '').replace(/:\s*$/, ''), exit: ExitCode.INVALID_INPUT, problems: error.problems.map(reported) };
+  }
   if (error instanceof MissingImageError) return { message: error.message, exit: ExitCode.INVALID_INPUT };
   if (error instanceof KubeUnreachableError) return unreachable(error);
+  if (error instanceof NotKubernetesError) return { message: error.message, exit: ExitCode.UNREACHABLE };
   if (error instanceof KubeConfigError) return { message: error.message, exit: error.usage ? ExitCode.USAGE : ExitCode.UNREACHABLE };
   if (error instanceof NotSetUpError) return { message: error.message, exit: ExitCode.UNREACHABLE };
   if (error instanceof KindNotServedError) {
@@ -155,8 +219,59 @@ export function translateError(error: unknown): Translated | undefined {
     return { exit: ExitCode.FAILURE, message: `${error.message}; is the cluster new enough?` };
   }
   if (error instanceof NotFoundError) return { message: error.message, exit: ExitCode.NOT_FOUND };
+  const domain = domainError(error);
+  if (domain !== undefined) return domain;
   if (error instanceof TimeoutError) return { message: error.message, exit: ExitCode.TIMEOUT };
-  if (error instanceof KubeApiError) return translateApiError(error);
-  if (error instanceof ApiError) return translateApiError(new KubeApiError(error.code, error.status ?? {}, error.method, error.path, ''));
+  if (error instanceof ApiError) return translateApiError(error);
   return fromClientNode(error);
+}
+
+/** oclif's own errors (parse errors, `this.error(..., { exit })`): their message and exit code. */
+function oclifError(error: unknown): Translated | undefined {
+  const exit = (error as { oclif?: { exit?: unknown } } | undefined)?.oclif?.exit;
+  if (typeof exit !== 'number' || !(error instanceof Error)) return undefined;
+  return { message: error.message, exit: exit as ExitCodeValue };
+}
+
+/**
+ * `file:LINE:COL field.path: message` or `file:LINE:COL message` as formatProblem writes them,
+ * and `file:LINE: field.path: message` as synth's manifest problems do. The file is one token
+ * that is not a URL, so a sentence naming `https://host:6443: ...` is not taken for a problem.
+ */
+const PROBLEM_LINE = /^\s*((?:(?!:\/\/)\S)+):(\d+)(?::(\d+) |: )(?:([^\s:]+): )?(.*)$/;
+
+/** Problems embedded in a message's lines (commands that only get text, e.g. synth's), taken out of it. */
+export function extractProblems(message: string): { message: string; problems: ReportedProblem[] } {
+  const problems: ReportedProblem[] = [];
+  const rest: string[] = [];
+  for (const line of message.split('\n')) {
+    const m = PROBLEM_LINE.exec(line);
+    if (m === null) rest.push(line);
+    else {
+      problems.push({ file: m[1]!, line: Number(m[2]), ...(m[3] !== undefined ? { col: Number(m[3]) } : {}), field: m[4] ?? '', message: m[5]! });
+    }
+  }
+  return { message: rest.join('\n').replace(/:\s*$/, ''), problems };
+}
+
+/** What to report for an error, or undefined for a bug (which keeps its stack trace). */
+export function reportOf(error: unknown): Translated | undefined {
+  const report = translateError(error) ?? oclifError(error);
+  if (report === undefined || report.problems !== undefined) return report;
+  const { message, problems } = extractProblems(report.message);
+  return problems.length === 0 ? report : { ...report, message, problems };
+}
+
+/**
+ * The report as the user sees it. Text: every problem on a line of its own, exactly
+ * `file:line:col field: message` (never wrapped, never prefixed), then `Error: <message>`.
+ * JSON (--json): the same content as one object, `{ "error": { message, exit, problems } }`.
+ */
+export function renderReport(report: Translated, json: boolean): string {
+  if (json) {
+    const { message, exit, problems } = report;
+    return `${JSON.stringify({ error: { message, exit, ...(problems !== undefined ? { problems } : {}) } }, null, 2)}\n`;
+  }
+  const lines = (report.problems ?? []).map(problemLine);
+  return `${[...lines, `Error: ${report.message}`].join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  */
 import { mcpServerCrd } from '../api/v1alpha1/crd.js';
 import { CRD_NAME } from '../api/v1alpha1/group.js';
-import { applyObject, CLI_FIELD_MANAGER, describeObject, type ApplyResult } from '../kube/apply.js';
+import { applyWithOutcome, CLI_FIELD_MANAGER, describeObject, type ApplyResult } from '../kube/apply.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 
@@ -42,7 +42,7 @@ export async function clusterInit(rest: KubeRest, options: InitOptions = {}): Pr
   const objects: KubeObject[] = [...(await platformNamespaceObjects()), mcpServerCrd() as KubeObject];
   const results: ApplyResult[] = [];
   for (const obj of objects) {
-    results.push(await applyObject(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER }));
+    results.push(await applyWithOutcome(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER }));
   }
   if (options.dryRun !== true) await waitCrdEstablished(rest, CRD_NAME, options.timeoutMs ?? 60_000);
   return { results };

@@ -4,7 +4,7 @@
  * mcp-runtime runs there is built to pass it.
  */
 import type { KubeObject, KubeRest } from '../kube/rest.js';
-import { KubeApiError } from '../kube/errors.js';
+import { ApiError } from '../kube/errors.js';
 
 export const PLATFORM_NAMESPACES = ['mcp-runtime', 'registry', 'traefik', 'mcp-servers'] as const;
 
@@ -36,7 +36,7 @@ export async function namespaceState(rest: KubeRest, name: string): Promise<Name
     const ns = await rest.find(`/api/v1/namespaces/${encodeURIComponent(name)}`);
     return ns === undefined ? 'missing' : 'exists';
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 403) return 'unknown';
+    if (error instanceof ApiError && error.code === 403) return 'unknown';
     throw error;
   }
 }

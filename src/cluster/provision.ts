@@ -8,8 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
-import { CliError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
+import { OperationError } from '../kube/errors.js';
 
 export const PROVIDERS = ['kind', 'local', 'gke', 'eks', 'aks'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -72,10 +71,9 @@ export interface KindOptions {
 export async function provisionKind(options: KindOptions): Promise<void> {
   const kind = options.kindBinary ?? findExecutable('kind');
   if (kind === undefined) {
-    throw new CliError(
+    throw new OperationError(
       'the `kind` binary is not on PATH. Install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation; it needs Docker or Podman), ' +
         'or run a local sandbox without containers: `mcp-runtime cluster provision --provider local --kubeconfig ./sandbox.kubeconfig`.',
-      ExitCode.FAILURE,
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'mcp-runtime-kind-'));
@@ -89,7 +87,7 @@ export async function provisionKind(options: KindOptions): Promise<void> {
       child.on('error', reject);
       child.on('exit', (c, signal) => resolve(c ?? (signal !== null ? 128 : 1)));
     });
-    if (code !== 0) throw new CliError(`kind create cluster failed (exit code ${code}); see its output above`, ExitCode.FAILURE);
+    if (code !== 0) throw new OperationError(`kind create cluster failed (exit code ${code}); see its output above`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

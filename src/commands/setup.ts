@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ClusterCommand } from '../cli/base.js';
+import { platformFlags, platformOptionsOf, serverDefaultFlags } from '../cli/platform-flags.js';
 
 export default class Setup extends ClusterCommand {
   static override description =
@@ -11,23 +12,18 @@ export default class Setup extends ClusterCommand {
     '<%= config.bin %> setup',
     '<%= config.bin %> setup --dry-run',
     '<%= config.bin %> setup --ingress none --operator-image registry.example.com/mcp-runtime:0.1.0',
-    '<%= config.bin %> setup --ingress-manifest dev --default-ingress-host mcp.example.com --timeout 600',
+    '<%= config.bin %> setup --ingress-variant dev --default-ingress-host mcp.example.com --timeout 600',
   ];
 
   static override flags = {
-    ingress: Flags.string({ description: 'Ingress controller to install.', options: ['traefik', 'none'], default: 'traefik' }),
-    'ingress-manifest': Flags.string({
-      description: 'Traefik flavour: prod (dashboard and API off) or dev (insecure dashboard on).',
-      options: ['prod', 'dev'],
-      default: 'prod',
-    }),
+    ...platformFlags(),
+    ...serverDefaultFlags,
     'force-ingress-install': Flags.boolean({ description: 'Install Traefik even when an IngressClass already exists.' }),
     registry: Flags.string({
       description: 'internal: run the in-cluster registry. external: use the registry stored by `registry provision`. Default: external when one was provisioned, else internal.',
       options: ['internal', 'external'],
     }),
     'operator-image': Flags.string({ description: 'Operator image. Default: the one given to `registry provision`, else $OPERATOR_IMG, else the release image.' }),
-    'default-ingress-host': Flags.string({ description: 'Host for servers that set none (operator MCP_DEFAULT_INGRESS_HOST).' }),
     'dry-run': Flags.boolean({ description: 'Server-side dry run: show what would change (field by field), write nothing.' }),
     timeout: Flags.integer({ description: 'Seconds to wait for the Deployments to become available.', default: 300, min: 1 }),
     wait: Flags.boolean({ description: 'Wait for the Deployments (--no-wait to return after applying).', default: true, allowNo: true }),
@@ -45,11 +41,10 @@ export default class Setup extends ClusterCommand {
     let last = '';
     const report = await setupPlatform(rest, {
       ingress: flags.ingress as 'traefik' | 'none',
-      ingressManifest: flags['ingress-manifest'] as 'prod' | 'dev',
+      platform: platformOptionsOf(flags),
       forceIngressInstall: flags['force-ingress-install'],
       ...(flags.registry !== undefined ? { registry: flags.registry as 'internal' | 'external' } : {}),
       ...(flags['operator-image'] !== undefined ? { operatorImage: flags['operator-image'] } : {}),
-      ...(flags['default-ingress-host'] !== undefined ? { defaultIngressHost: flags['default-ingress-host'] } : {}),
       dryRun,
       wait: flags.wait,
       timeoutMs: flags.timeout * 1000,

@@ -1,16 +1,24 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { problemsJsonFlag, BaseCommand } from '../cli/base.js';
 import { ExitCode } from '../cli/exit-codes.js';
+import { platformFlags, platformOptionsOf, serverDefaultFlags } from '../cli/platform-flags.js';
 
 // Platform-only flags make no sense with --servers (oclif ignores defaults when checking this).
 const platformOnly = { exclusive: ['servers'] };
 
-export default class Synth extends Command {
+export default class Synth extends BaseCommand {
   static override summary = 'Write Kubernetes YAML for the platform, or for MCPServer manifests, without a cluster';
   static override description = [
     'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output>`.',
     "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
     'Output is deterministic: the same input gives byte-identical files.',
   ].join('\n\n');
+
+  // oclif's generated usage line cannot show two modes with exclusive flags (it prints `| ]`).
+  static override usage = [
+    'synth -o <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--traefik-service-type <type>] [--ingress-class <class>] [--ingress-readiness strict|permissive] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--operator-image <image>] [...]',
+    'synth --servers <dir> -o <dir> [--default-ingress-host <host>] [--ingress-class <class>] [--provisioned-registry <url>] [--registry-username <user>] [--registry-pull-secret <name>]',
+  ];
 
   static override examples = [
     { description: 'The platform with defaults (Traefik prod, in-cluster registry)', command: '<%= config.bin %> synth --output deploy/platform' },
@@ -20,20 +28,16 @@ export default class Synth extends Command {
   ];
 
   static override flags = {
+    ...problemsJsonFlag,
     output: Flags.string({ char: 'o', required: true, description: 'Folder to write (created if missing; files of the same name are replaced)' }),
+    ...platformFlags(platformOnly),
+    ...serverDefaultFlags,
     servers: Flags.directory({ description: 'Folder of MCPServer manifests to render instead of the platform', exists: true }),
-    ingress: Flags.string({ ...platformOnly, options: ['traefik', 'none'], default: 'traefik', description: 'Ingress controller to install' }),
-    'ingress-variant': Flags.string({ ...platformOnly, options: ['prod', 'dev'], default: 'prod', description: 'Traefik flavour: prod (dashboard and API off) or dev (insecure dashboard)' }),
     registry: Flags.string({ ...platformOnly, default: 'internal', description: "'internal' (in-cluster registry:2) or the URL of an external registry" }),
     'registry-username': Flags.string({ description: 'User of the external (provisioned) registry' }),
     'registry-pull-secret': Flags.string({ description: 'Name of the pull Secret generated in server namespaces [default: mcp-runtime-registry-creds]' }),
     'registry-password-secret': Flags.string({ ...platformOnly, description: 'Secret in mcp-runtime whose key "password" holds the external registry password [default: mcp-runtime-registry, the one `registry provision` writes]' }),
-    'registry-storage-size': Flags.string({ ...platformOnly, default: '10Gi', description: 'Volume size of the in-cluster registry' }),
-    'registry-storage-class': Flags.string({ ...platformOnly, description: "StorageClass of the in-cluster registry's volume [default: the cluster default]" }),
-    'registry-allow-cidr': Flags.string({ ...platformOnly, multiple: true, description: 'CIDR allowed to reach the in-cluster registry, e.g. the node network (repeatable)' }),
     'operator-image': Flags.string({ ...platformOnly, description: 'Operator image [default: ghcr.io/agent-hellboy/mcp-runtime:<this version>]' }),
-    'default-ingress-host': Flags.string({ description: 'Host for servers that set none (MCP_DEFAULT_INGRESS_HOST) [default: any host]' }),
-    'ingress-class': Flags.string({ default: 'traefik', description: 'IngressClass for servers that set none (DEFAULT_INGRESS_CLASS)' }),
     'provisioned-registry': Flags.string({ dependsOn: ['servers'], description: 'With --servers: the provisioned registry URL (PROVISIONED_REGISTRY_URL)' }),
   };
 
@@ -63,8 +67,7 @@ export default class Synth extends Command {
     const result = await renderPlatformFiles({
       output: flags.output,
       options: {
-        ingress: flags.ingress as 'traefik' | 'none',
-        ingressVariant: flags['ingress-variant'] as 'prod' | 'dev',
+        ...platformOptionsOf(flags),
         registry:
           flags.registry === 'internal'
             ? 'internal'
@@ -75,11 +78,6 @@ export default class Synth extends Command {
                 ...(flags['registry-password-secret'] === undefined ? {} : { passwordSecret: flags['registry-password-secret'] }),
               },
         operatorImage: flags['operator-image'] ?? `ghcr.io/agent-hellboy/mcp-runtime:${this.config.version}`,
-        ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
-        defaultIngressClass: flags['ingress-class'],
-        registryStorageSize: flags['registry-storage-size'],
-        ...(flags['registry-storage-class'] === undefined ? {} : { registryStorageClass: flags['registry-storage-class'] }),
-        registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
       },
     });
     // Malformed flags (a CIDR, a host): the CLI-wide "invalid input" code.

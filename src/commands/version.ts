@@ -1,6 +1,6 @@
-import { Command } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
 
-export default class Version extends Command {
+export default class Version extends BaseCommand {
   static override description = 'Print the mcp-runtime version and the API version it serves';
   static override examples = ['<%= config.bin %> version'];
 

@@ -1,22 +1,23 @@
 /**
- * Server-side apply of plain objects with a per-object outcome (created / configured /
- * unchanged), for real runs and server-side dry runs alike.
+ * What a command reports about an apply: created / configured / unchanged, for real runs and
+ * server-side dry runs alike. The write itself is the project's one server-side apply
+ * (src/runtime/apply.ts); this adds the read before it and the comparison after it.
  *
  * - Real run: the object did not exist → created; its resourceVersion did not move →
  *   unchanged (the API server skips writes for no-op applies); otherwise configured.
  * - Dry run (`dryRun=All`): the server computes the object it would store; comparing it with
  *   the live object (ignoring bookkeeping fields and status) tells configured from unchanged.
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { applyObject } from '../runtime/apply.js';
 import { jsonEqual } from './equal.js';
-import { KubeApiError } from './errors.js';
 import type { KubeObject, KubeRest } from './rest.js';
 
 export const CLI_FIELD_MANAGER = 'mcp-runtime-cli';
-export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
-export interface ApplyOptions {
+export interface OutcomeApplyOptions {
   fieldManager?: string;
   dryRun?: boolean;
   /** Take over fields another manager owns (SSA `force`). */
@@ -72,42 +73,11 @@ export function outcomeOf(before: KubeObject | undefined, after: KubeObject, dry
   return jsonEqual(ownedFields(before, manager), ownedFields(after, manager)) ? 'unchanged' : 'configured';
 }
 
-/** Server-side applies one object. The caller's object is not modified. */
-export async function applyObject(rest: KubeRest, object: KubeObject, options: ApplyOptions = {}): Promise<ApplyResult> {
+/** Reads the live object, server-side applies `object` (not modified) and says what changed. */
+export async function applyWithOutcome(rest: KubeRest, object: KubeObject, options: OutcomeApplyOptions = {}): Promise<ApplyResult> {
   const manager = options.fieldManager ?? CLI_FIELD_MANAGER;
   const dryRun = options.dryRun === true;
-  const path = await rest.objectPath(object);
-  const before = await rest.find<KubeObject>(path);
-  const after = await rest.request<KubeObject>('PATCH', path, {
-    query: { fieldManager: manager, force: options.force === true ? true : undefined, dryRun: dryRun ? 'All' : undefined },
-    body: object,
-    contentType: APPLY_PATCH_CONTENT_TYPE,
-  });
-  return { object, outcome: outcomeOf(before, after, dryRun, manager), dryRun, before, after };
-}
-
-export interface DeleteOptions {
-  /** Foreground waits for dependents server-side; Background (default) returns at once. */
-  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
-  dryRun?: boolean;
-}
-
-/** Deletes an object; returns false when it was already gone. */
-export async function deleteObject(rest: KubeRest, path: string, options: DeleteOptions = {}): Promise<boolean> {
-  try {
-    // With a DeleteOptions body the API server reads the options from the body only, so dryRun
-    // goes there (a dryRun query parameter would be ignored and the object really deleted).
-    await rest.request('DELETE', path, {
-      body: {
-        apiVersion: 'v1',
-        kind: 'DeleteOptions',
-        propagationPolicy: options.propagationPolicy ?? 'Background',
-        ...(options.dryRun === true ? { dryRun: ['All'] } : {}),
-      },
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof KubeApiError && error.code === 404) return false;
-    throw error;
-  }
+  const before = await rest.find<KubeObject>(await rest.objectPath(object));
+  const after = await applyObject(rest.client, object as KubernetesObject, manager, { force: options.force, dryRun, mapper: rest.mapper });
+  return { object, outcome: outcomeOf(before, after as KubeObject, dryRun, manager), dryRun, before, after: after as KubeObject };
 }

@@ -1,55 +1,20 @@
 /**
- * Errors of the Kubernetes layer. Plain classes (no @kubernetes/client-node import) so the CLI
- * can recognise them without loading the client; src/cli/errors.ts turns them into messages
- * and exit codes.
+ * Domain errors of the Kubernetes layer as commands meet them. Plain classes (no
+ * @kubernetes/client-node import) so the CLI can recognise them without loading the client;
+ * src/cli/errors.ts — the one place — turns them into messages and exit codes.
  */
 
-/** The `Status` object the API server returns with every failure. */
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-export interface StatusBody {
-  kind?: string;
-  status?: string;
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: { name?: string; group?: string; kind?: string; causes?: StatusCause[] };
-}
-
-/** The API server answered with a non-2xx status. */
-export class KubeApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: StatusBody,
-    readonly method: string,
-    readonly path: string,
-    readonly server: string,
-  ) {
-    super(`${method} ${path}: ${code} ${status.reason ?? ''} ${status.message ?? ''}`.trim());
-    this.name = 'KubeApiError';
-  }
-
-  get reason(): string | undefined {
-    return this.status.reason;
-  }
-}
-
-/** No answer at all: connection refused, DNS failure, TLS failure, timeout. */
-export class KubeUnreachableError extends Error {
-  constructor(
-    readonly server: string,
-    readonly context: string,
-    /** The system error code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED, ETIMEDOUT, ...). */
-    readonly errorCode: string | undefined,
-    detail: string,
-  ) {
-    super(`cannot reach the Kubernetes API server ${server} (context "${context}"): ${detail}`);
-    this.name = 'KubeUnreachableError';
-  }
-}
+// The request errors (ApiError, KubeUnreachableError, NotKubernetesError, KindNotServedError)
+// are the access layer's own, defined next to the client; re-exported here with the rest.
+export {
+  ApiError,
+  isForbidden,
+  isNotFound,
+  KindNotServedError,
+  KubeUnreachableError,
+  NotKubernetesError,
+  type Status,
+} from '../runtime/kube-errors.js';
 
 /** No usable kubeconfig, unknown context, unreadable file. */
 export class KubeConfigError extends Error {
@@ -74,19 +39,56 @@ export class NotSetUpError extends Error {
   }
 }
 
-/** A named object does not exist (e.g. `server get missing`). */
-export class NotFoundError extends Error {
+/**
+ * A failure whose message is the whole story for the person at the terminal (what failed, why,
+ * what to do): subclasses only name the kind of failure, which decides the exit code.
+ */
+export class DomainError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'NotFoundError';
+    this.name = new.target.name;
   }
 }
 
+/** A named object does not exist (e.g. `server get missing`). */
+export class NotFoundError extends DomainError {}
+
 /** Waiting for a condition took longer than allowed. */
-export class TimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeoutError';
+export class TimeoutError extends DomainError {}
+
+/** A flag or argument value the command cannot use (including one the cluster's state rules out). */
+export class UsageError extends DomainError {}
+
+/** An operation failed for a reason the message states (not a bug, not one of the kinds above). */
+export class OperationError extends DomainError {}
+
+/** The caller may not do something (the message says who, what and what to do instead). */
+export class ForbiddenError extends DomainError {}
+
+/**
+ * Another error, with where it happened: a prefix (`file:line: Kind ns/name: `) and a suffix
+ * (`Nothing was applied.`) around the cause's own message; the cause decides the exit code.
+ */
+export class InContextError extends Error {
+  constructor(
+    readonly prefix: string,
+    readonly suffix: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${prefix}${(cause as Error)?.message ?? String(cause)}${suffix}`);
+    this.name = 'InContextError';
+  }
+}
+
+/** Applying one object failed; `cause` (an API error, usually) says why. */
+export class ApplyFailedError extends Error {
+  constructor(
+    /** `Deployment registry/registry`. */
+    readonly ref: string,
+    override readonly cause: unknown,
+  ) {
+    super(`applying ${ref}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'ApplyFailedError';
   }
 }
 

@@ -1,21 +1,20 @@
 /**
- * The CLI's view of the Kubernetes API: the runtime's raw JSON client (src/runtime/kube-http.ts,
- * TLS and authentication from client-node's KubeConfig) plus what a command needs on top —
- * discovery that says "this kind is not installed", paging, and errors that name the server
- * and context so src/cli/errors.ts can turn them into advice.
+ * The CLI's handle on the Kubernetes API: the one client (src/runtime/kube-http.ts: raw JSON,
+ * keep-alive, TLS and authentication from client-node's KubeConfig) and the one REST mapper
+ * (src/runtime/rest-mapper.ts), plus what a command needs on top: GET-or-undefined, paging,
+ * and the server and context to name in messages.
  *
  * Why not the generated clients: they re-serialize built-in kinds through their models, which
  * drops fields the models do not know, and return models (Date objects, renamed keys) — see the
- * stack notes. Server-side apply, dry runs and diffs must see the API server's JSON as it is,
- * and one request path gives one place where errors become actionable messages.
+ * stack notes. Server-side apply, dry runs and diffs must see the API server's JSON as it is.
  */
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ApiError, KubeClient } from '../runtime/kube-http.js';
-import { KubeApiError, KubeUnreachableError, type StatusBody } from './errors.js';
+import { isNotFound } from '../runtime/kube-errors.js';
+import { KubeClient, type Query, type RequestOptions } from '../runtime/kube-http.js';
+import { RestMapper } from '../runtime/rest-mapper.js';
+import { BUILTIN_TYPES } from '../runtime/resources.js';
 
-// One request shape for the CLI and the operator: KubeRest sits on the runtime's KubeClient.
-import type { Query, RequestOptions } from '../runtime/kube-http.js';
 export type { Query, RequestOptions };
 
 /** A Kubernetes object as JSON. */
@@ -44,85 +43,26 @@ export interface KubeList<T = KubeObject> {
   metadata?: { continue?: string; resourceVersion?: string };
 }
 
-export interface ResourceInfo {
-  /** Plural resource name, e.g. `deployments`. */
-  name: string;
-  namespaced: boolean;
-  kind: string;
-  verbs: string[];
-}
-
-/** The API group/version is not served at all (e.g. the CRD is not installed). */
-export class KindNotServedError extends Error {
-  constructor(
-    readonly apiVersion: string,
-    readonly kind: string,
-  ) {
-    super(`the API server does not serve ${kind} (${apiVersion})`);
-    this.name = 'KindNotServedError';
-  }
-}
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ESOCKETTIMEDOUT',
-]);
-
-export function isNetworkErrorCode(code: string | undefined): boolean {
-  if (code === undefined) return false;
-  return NETWORK_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('CERT') || code.includes('SELF_SIGNED');
-}
-
-/** What a network error code means, in words (for KubeUnreachableError). */
-export function describeNetworkError(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the cluster running?)';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve';
-    case 'ETIMEDOUT':
-    case 'ESOCKETTIMEDOUT':
-      return 'the request timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'no route to the host';
-    default:
-      if (code !== undefined && (code.includes('CERT') || code.includes('SELF_SIGNED') || code.startsWith('ERR_TLS'))) {
-        return `TLS verification failed (${code}): the kubeconfig's certificate authority does not match the server`;
-      }
-      return message;
-  }
-}
-
-/** `/api/v1` or `/apis/<group>/<version>`. */
-export function groupVersionPath(apiVersion: string): string {
-  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-
 export class KubeRest {
   readonly server: string;
   readonly context: string;
-  private readonly discovery = new Map<string, ResourceInfo[] | null>();
-  /** The runtime client underneath (for library functions that take a KubeClient). */
+  /** The one client underneath (library functions take it). */
   readonly client: KubeClient;
+  /**
+   * Kinds to resources. A command may apply a CRD and then an object of its kind a moment
+   * later, so an unknown kind is always rediscovered (refresh 0).
+   */
+  readonly mapper: RestMapper;
 
   constructor(
     readonly kc: KubeConfig,
     timeoutMs = 30_000,
   ) {
     this.client = new KubeClient(kc, { timeoutMs, userAgent: 'mcp-runtime-cli' });
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new Error('kubeconfig has no current cluster');
-    this.server = cluster.server.replace(/\/+$/, '');
-    this.context = kc.getCurrentContext();
+    this.mapper = new RestMapper(this.client, BUILTIN_TYPES, 0);
+    if (kc.getCurrentCluster() === null) throw new Error('kubeconfig has no current cluster');
+    this.server = this.client.server;
+    this.context = this.client.context;
   }
 
   /** The user name the kubeconfig authenticates as (for messages). */
@@ -130,38 +70,13 @@ export class KubeRest {
     return this.kc.getCurrentUser()?.name ?? 'unknown';
   }
 
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    try {
-      return await this.client.request<T>(method, path, options);
-    } catch (error) {
-      throw this.translate(error, method, path);
-    }
+  request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.client.request<T>(method, path, options);
   }
 
-  /**
-   * A streamed GET (pod logs): the response once the API server answered 200; KubeApiError or
-   * KubeUnreachableError otherwise, as request() throws them. Aborting `signal` ends the stream.
-   */
-  async stream(path: string, query: Query, signal: AbortSignal): Promise<IncomingMessage> {
-    try {
-      return await this.client.stream(path, query, signal);
-    } catch (error) {
-      throw this.translate(error, 'GET', path);
-    }
-  }
-
-  private translate(error: unknown, method: string, path: string): unknown {
-    if (error instanceof ApiError) {
-      const status: StatusBody = error.status ?? { code: error.code, message: `HTTP ${error.code}` };
-      return new KubeApiError(error.code, status, method, path, this.server);
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = (error as Error).message ?? String(error);
-    if (typeof code === 'string' && isNetworkErrorCode(code)) {
-      return new KubeUnreachableError(this.server, this.context, code, describeNetworkError(code, message));
-    }
-    if (/timed out after/.test(message)) return new KubeUnreachableError(this.server, this.context, 'ETIMEDOUT', `no answer: ${message}`);
-    return error;
+  /** A streamed GET (pod logs): the response once the API server answered 200. Aborting `signal` ends the stream. */
+  stream(path: string, query: Query, signal: AbortSignal): Promise<IncomingMessage> {
+    return this.client.stream(path, query, signal);
   }
 
   get<T = KubeObject>(path: string, query?: Query): Promise<T> {
@@ -173,7 +88,7 @@ export class KubeRest {
     try {
       return await this.get<T>(path, query);
     } catch (error) {
-      if (error instanceof KubeApiError && error.code === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -190,39 +105,9 @@ export class KubeRest {
     return items;
   }
 
-  /** The resources of a group/version, or null when it is not served. Cached. */
-  async resources(apiVersion: string, refresh = false): Promise<ResourceInfo[] | null> {
-    if (!refresh && this.discovery.has(apiVersion)) return this.discovery.get(apiVersion) ?? null;
-    const list = await this.find<{ resources?: ResourceInfo[] }>(groupVersionPath(apiVersion));
-    const resources = list === undefined ? null : (list.resources ?? []).filter((r) => !r.name.includes('/'));
-    this.discovery.set(apiVersion, resources);
-    return resources;
-  }
-
-  /** Plural name and scope of a kind; throws KindNotServedError when the server does not know it. */
-  async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo> {
-    let found = (await this.resources(apiVersion))?.find((r) => r.kind === kind);
-    // A CRD applied a moment ago may not have been in the cached answer.
-    if (found === undefined) found = (await this.resources(apiVersion, true))?.find((r) => r.kind === kind);
-    if (found === undefined) throw new KindNotServedError(apiVersion, kind);
-    return found;
-  }
-
-  /** URL path of a collection (name undefined) or of one object. */
-  async pathFor(apiVersion: string, kind: string, namespace: string | undefined, name?: string): Promise<string> {
-    const info = await this.resourceFor(apiVersion, kind);
-    let path = groupVersionPath(apiVersion);
-    if (info.namespaced) {
-      if (namespace === undefined || namespace === '') throw new Error(`${kind} ${name ?? ''} needs a namespace`);
-      path += `/namespaces/${encodeURIComponent(namespace)}`;
-    }
-    path += `/${info.name}`;
-    if (name !== undefined) path += `/${encodeURIComponent(name)}`;
-    return path;
-  }
-
+  /** URL path of one object (KindNotServedError when its kind is not served). */
   objectPath(obj: KubeObject): Promise<string> {
-    return this.pathFor(obj.apiVersion ?? 'v1', obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? '');
+    return this.mapper.pathFor(obj.apiVersion ?? 'v1', obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? '');
   }
 
   /** GET /version: { gitVersion, platform, ... }. */

@@ -5,23 +5,13 @@
  */
 import type { Condition, MCPServerStatus, Phase } from '../api/v1alpha1/index.js';
 import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
+import { deploymentReadiness, type DeploymentLike } from '../runtime/readiness.js';
 import { mergeConditions, type ConditionInput } from './conditions.js';
 
 export type IngressReadiness = 'strict' | 'permissive';
 
-/** The few fields of live objects status depends on (raw JSON or client-node models both fit). */
-export interface LiveDeployment {
-  spec?: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    readyReplicas?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  };
-  metadata?: { generation?: number };
-}
+/** The few fields of a live Deployment status depends on (the shared readiness rule's input). */
+export type LiveDeployment = DeploymentLike;
 export interface LiveService {
   spec?: { clusterIP?: string };
 }
@@ -58,27 +48,24 @@ export interface StatusInput {
 
 function availability(input: StatusInput): ConditionInput {
   const d = input.deployment;
-  const ready = d?.status?.readyReplicas ?? 0;
-  const want = input.desiredReplicas;
   if (d === undefined) {
     return { type: 'Available', status: 'False', reason: 'DeploymentMissing', message: `Deployment ${input.name} does not exist yet; the operator creates it on its next reconcile.` };
   }
-  const stale = (d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0);
-  if (want === 0) {
+  const rollout = deploymentReadiness(d);
+  if (rollout.ready && rollout.desired === 0) {
     return { type: 'Available', status: 'True', reason: 'ScaledToZero', message: 'spec.replicas is 0: no pods run. Set replicas above 0 to serve requests.' };
   }
-  if (!stale && ready >= want && (d.status?.updatedReplicas ?? ready) >= want) {
-    return { type: 'Available', status: 'True', reason: 'PodsReady', message: `${ready}/${want} pods ready.` };
+  if (rollout.ready) {
+    return { type: 'Available', status: 'True', reason: 'PodsReady', message: `${rollout.readyReplicas}/${rollout.desired} pods ready.` };
   }
-  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-  if (progressing?.status === 'False') {
-    return { type: 'Available', status: 'False', reason: 'RolloutFailed', message: `${progressing.message ?? 'The rollout stalled.'} Check the image and \`mcp-runtime server logs ${input.name} -n ${input.namespace}\`.` };
+  if (rollout.failure !== undefined) {
+    return { type: 'Available', status: 'False', reason: 'RolloutFailed', message: `${rollout.failure} Check the image and \`mcp-runtime server logs ${input.name} -n ${input.namespace}\`.` };
   }
   return {
     type: 'Available',
     status: 'False',
     reason: 'PodsNotReady',
-    message: `${ready}/${want} pods ready. If this persists, check \`mcp-runtime server status ${input.name} -n ${input.namespace}\` and its logs (image pull errors, crashes, failing probes).`,
+    message: `${rollout.reason ?? ''}. If this persists, check \`mcp-runtime server status ${input.name} -n ${input.namespace}\` and its logs (image pull errors, crashes, failing probes).`,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { API_VERSION, KIND, PLURAL, type MCPServerStatus } from '../api/v1alpha1/index.js';
+import { MCPSERVER_RESOURCE } from '../api/v1alpha1/group.js';
+import type { MCPServerStatus } from '../api/v1alpha1/index.js';
 import type { ResourceType } from '../runtime/index.js';
 
-export const MCPServers: ResourceType = { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true };
+export const MCPServers: ResourceType = MCPSERVER_RESOURCE;
 
 /** An MCPServer as it comes from the API (spec defaulted by the API server, but unchecked here). */
 export interface MCPServerObject extends KubernetesObject {

@@ -7,11 +7,9 @@
  * Pod Security labels) just before the real apply.
  */
 import { API_VERSION, KIND } from '../api/v1alpha1/group.js';
-import { CliError, translateError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
 import { namespaceObject, namespaceState, type NamespaceState } from '../cluster/namespaces.js';
-import { applyObject, comparable, describeObject, CLI_FIELD_MANAGER, type ApplyOutcome, type ApplyResult } from '../kube/apply.js';
-import { KubeApiError } from '../kube/errors.js';
+import { applyWithOutcome, comparable, describeObject, CLI_FIELD_MANAGER, type ApplyOutcome, type ApplyResult } from '../kube/apply.js';
+import { ApiError, ForbiddenError, InContextError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { diffObjects, type FieldChange } from './field-diff.js';
 import type { LoadedManifest } from './manifests.js';
@@ -50,17 +48,14 @@ export interface DeployReport {
   pruned: PrunedObject[];
 }
 
-/** Re-throws an API error naming the file and object it came from. */
+/** Re-throws an error naming the file and object it came from (the CLI maps the cause to an exit code). */
 function inContext(error: unknown, manifest: LoadedManifest | undefined, what: string, applied: boolean): never {
-  const translated = translateError(error);
-  if (translated === undefined) throw error;
   const where = manifest !== undefined ? `${manifest.file}:${manifest.line}: ${describeObject(manifest.object)}: ` : `${what}: `;
-  const tail = applied ? '' : '\nNothing was applied.';
-  throw new CliError(`${where}${translated.message}${tail}`, translated.exit);
+  throw new InContextError(where, applied ? '' : '\nNothing was applied.', error);
 }
 
 async function ensureApiInstalled(rest: KubeRest): Promise<void> {
-  await rest.resourceFor(API_VERSION, KIND); // KindNotServedError → "run mcp-runtime setup"
+  await rest.mapper.resolve(API_VERSION, KIND); // KindNotServedError → "run mcp-runtime setup"
 }
 
 async function namespaceStates(rest: KubeRest, manifests: readonly LoadedManifest[]): Promise<Map<string, NamespaceState>> {
@@ -73,14 +68,13 @@ async function namespaceStates(rest: KubeRest, manifests: readonly LoadedManifes
 
 async function createNamespace(rest: KubeRest, name: string, options: DeployOptions): Promise<void> {
   try {
-    await applyObject(rest, namespaceObject(name), { dryRun: options.dryRun, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+    await applyWithOutcome(rest, namespaceObject(name), { dryRun: options.dryRun, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 403) {
-      throw new CliError(
+    if (error instanceof ApiError && error.code === 403) {
+      throw new ForbiddenError(
         `namespace "${name}" does not exist and ${rest.userName} may not create namespaces (403). ` +
           `Ask a cluster admin to create it (or to run \`mcp-runtime cluster init\`), or set metadata.namespace to an existing namespace.` +
           (options.dryRun === true ? '' : '\nNothing was applied.'),
-        ExitCode.FORBIDDEN,
       );
     }
     inContext(error, undefined, `creating namespace ${name}`, false);
@@ -107,7 +101,7 @@ export async function deployManifests(rest: KubeRest, given: readonly LoadedMani
   for (const m of manifests) {
     if (states.get(m.object.metadata.namespace) === 'missing') continue;
     try {
-      preflight.set(m, await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: manager }));
+      preflight.set(m, await applyWithOutcome(rest, m.object, { dryRun: true, force: options.force, fieldManager: manager }));
     } catch (error) {
       inContext(error, m, '', false);
     }
@@ -137,7 +131,7 @@ export async function deployManifests(rest: KubeRest, given: readonly LoadedMani
   let applied = false;
   for (const m of manifests) {
     try {
-      const result = await applyObject(rest, m.object, { force: options.force, fieldManager: manager });
+      const result = await applyWithOutcome(rest, m.object, { force: options.force, fieldManager: manager });
       applied ||= result.outcome !== 'unchanged';
       report.objects.push({ ref: describeObject(m.object), file: m.file, outcome: result.outcome });
     } catch (error) {
@@ -174,7 +168,7 @@ export async function diffManifests(rest: KubeRest, given: readonly LoadedManife
     }
     let result: ApplyResult;
     try {
-      result = await applyObject(rest, m.object, { dryRun: true, force: options.force, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
+      result = await applyWithOutcome(rest, m.object, { dryRun: true, force: options.force, fieldManager: options.fieldManager ?? CLI_FIELD_MANAGER });
     } catch (error) {
       inContext(error, m, '', true);
     }

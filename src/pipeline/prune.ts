@@ -5,7 +5,7 @@
  */
 import { API_VERSION, PLURAL } from '../api/v1alpha1/group.js';
 import { describeObject } from '../kube/apply.js';
-import { KubeApiError } from '../kube/errors.js';
+import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { isFromSource, SOURCE_LABEL, type DeploySource } from './source.js';
 
@@ -27,7 +27,7 @@ async function membersOf(rest: KubeRest, source: DeploySource, namespaces: reado
   try {
     return await rest.list(collection(), query);
   } catch (error) {
-    if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+    if (!(error instanceof ApiError && error.code === 403)) throw error;
   }
   const found: KubeObject[] = [];
   for (const ns of namespaces) found.push(...(await rest.list(collection(ns), query)));
@@ -61,7 +61,7 @@ export async function pruneServers(
       pruned.push({ ref, deleted: true });
     } catch (error) {
       // 404: deleted meanwhile; 409: the UID precondition failed, i.e. someone re-created it.
-      if (error instanceof KubeApiError && (error.code === 404 || error.code === 409)) pruned.push({ ref, deleted: false });
+      if (error instanceof ApiError && (error.code === 404 || error.code === 409)) pruned.push({ ref, deleted: false });
       else throw error;
     }
   }

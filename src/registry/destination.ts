@@ -13,7 +13,7 @@ import {
   withRegistry,
   type ImageReference,
 } from '../images/reference.js';
-import { CliError } from './errors.js';
+import { RegistryUsageError } from './errors.js';
 import { hasTransport } from './tools.js';
 
 export type RegistrySource = 'flag' | 'provisioned' | 'in-cluster';
@@ -79,11 +79,11 @@ export function pushDestination(input: PushDestinationInput): PushDestination {
   if (input.name !== undefined && input.name !== '') {
     base = parseName(input.name, '--name');
     if (base.registry !== undefined) {
-      throw new CliError(`--name "${input.name}" names a registry (${base.registry}); give the repository only and the registry with --registry.`);
+      throw new RegistryUsageError(`--name "${input.name}" names a registry (${base.registry}); give the repository only and the registry with --registry.`);
     }
   } else {
     const name = sourceImageName(input.source);
-    if (name === undefined) throw new CliError(`--image ${input.source} carries no image name: pass --name <repository[:tag]>.`);
+    if (name === undefined) throw new RegistryUsageError(`--image ${input.source} carries no image name: pass --name <repository[:tag]>.`);
     const source = parseName(name, '--image');
     base = { repository: source.repository, ...(source.tag === undefined ? {} : { tag: source.tag }) };
   }
@@ -94,10 +94,10 @@ export function pushDestination(input: PushDestinationInput): PushDestination {
 function parseName(text: string, flag: string): ImageReference {
   try {
     const ref = parseImageReference(text);
-    if (ref.digest !== undefined) throw new CliError(`${flag} "${text}": a push destination cannot be a digest; use a tag.`);
+    if (ref.digest !== undefined) throw new RegistryUsageError(`${flag} "${text}": a push destination cannot be a digest; use a tag.`);
     return ref;
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`${flag}: ${(error as Error).message}`);
+    if (error instanceof RegistryUsageError) throw error;
+    throw new RegistryUsageError(`${flag}: ${(error as Error).message}`);
   }
 }

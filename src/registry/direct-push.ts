@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseImageReference } from '../images/reference.js';
 import { CommandNotFoundError, runProcess, type Runner } from '../build/exec.js';
-import { CliError, EXIT, classifyPushFailure } from './errors.js';
+import { classifyPushFailure, PushFailedError, RegistryUsageError } from './errors.js';
 import {
   PUSH_TOOLS,
   detectTool,
@@ -52,10 +52,9 @@ export async function resolveContainersStorageSource(source: string, runner: Run
     const result = await runner('skopeo', ['inspect', '--raw', `containers-storage:${candidate}`]).catch(() => undefined);
     if (result?.code === 0) return `containers-storage:${candidate}`;
   }
-  throw new CliError(
+  throw new RegistryUsageError(
     `Image ${source} is not in the local container storage (podman/buildah). Build it first (\`mcp-runtime server build\`), ` +
       `or name an archive (--image oci-archive:<file>) or a registry image (--image docker://<ref>).`,
-    EXIT.usage,
   );
 }
 
@@ -80,12 +79,12 @@ export async function pushDirect(request: DirectPushRequest, deps: DirectPushDep
       try {
         result = await runner(command, args, { onStderrLine: progress, onStdoutLine: progress, signal: deps.signal });
       } catch (error) {
-        if (error instanceof CommandNotFoundError) throw new CliError(error.message, EXIT.usage);
+        if (error instanceof CommandNotFoundError) throw new RegistryUsageError(error.message);
         throw error;
       }
       if (result.code !== 0) {
         const failure = classifyPushFailure(`${result.stderr}\n${result.stdout}`, { registry, insecure: request.insecure, tool });
-        throw new CliError(failure.message, EXIT.push);
+        throw new PushFailedError(failure.message);
       }
       lastStdout = result.stdout;
     }

@@ -1,33 +1,23 @@
 /**
- * Errors meant for the person at the terminal: a CliError's message is the whole story (what
- * failed, why, what to do), so commands print it without a stack trace and exit non-zero.
+ * Domain errors of the registry and build libraries. They say what went wrong and what to do;
+ * src/cli/errors.ts — the one place that knows exit codes — maps each class to its code.
  */
+import { DomainError, OperationError, UsageError } from '../kube/errors.js';
 
-import { ExitCode } from '../cli/exit-codes.js';
+/** A flag or input value the registry or build commands cannot use (usage error). */
+export class RegistryUsageError extends UsageError {}
 
-/** Exit codes of registry and build commands: names for entries of the one CLI-wide table. */
-export const EXIT = {
-  /** Bad input: flags, metadata, missing tools. */
-  usage: ExitCode.USAGE,
-  /** The registry refused or could not be reached, TLS failed, the push failed. */
-  push: ExitCode.PUSH_FAILED,
-  /** The build failed. */
-  build: ExitCode.BUILD_FAILED,
-  /** A Kubernetes API call failed. */
-  cluster: ExitCode.FAILURE,
-  /** `registry status` found the registry unhealthy (a component that is not ready). */
-  unhealthy: ExitCode.FAILURE,
-} as const;
+/** The push failed: registry unreachable, TLS verification failed, push refused. */
+export class PushFailedError extends DomainError {}
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.usage,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+/** The image build failed. */
+export class BuildFailedError extends DomainError {}
+
+/** The cluster is not in the state the registry needs (a missing namespace, a Secret without its keys, a helper pod gone). */
+export class RegistryStateError extends OperationError {}
+
+/** Ctrl-C: the work was stopped and cleaned up. */
+export class InterruptedError extends DomainError {}
 
 export type PushFailureKind = 'tls-verify' | 'tls-plain-http' | 'unreachable' | 'unauthorized' | 'not-found' | 'other';
 

@@ -18,8 +18,7 @@ import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { CommandNotFoundError, runProcess, type Runner } from '../build/exec.js';
 import { ApiError, isNotFound, type KubeClient } from '../runtime/kube-http.js';
 import { parseImageReference } from '../images/reference.js';
-import { CliError, EXIT, classifyPushFailure } from './errors.js';
-import { clusterCliError, describeKubeError } from './kube.js';
+import { classifyPushFailure, InterruptedError, PushFailedError, RegistryStateError, RegistryUsageError } from './errors.js';
 import {
   PUSH_CONTAINER,
   PUSH_NAMESPACE,
@@ -118,7 +117,7 @@ export async function prepareArchive(
     // transport:path[:reference] — the pod gets the file; a reference inside it is not needed for a single image.
     path = source.slice(format.length + 1).replace(/:[^/:]*$/, (m) => (m.includes('.') || m.includes('/') ? m : ''));
   } else if (hasTransport(source) && !source.startsWith('containers-storage:') && !source.startsWith('docker-daemon:')) {
-    throw new CliError(`--image ${source}: in-cluster pushes take a local image, an oci-archive:/docker-archive: file, or docker://<ref>.`);
+    throw new RegistryUsageError(`--image ${source}: in-cluster pushes take a local image, an oci-archive:/docker-archive: file, or docker://<ref>.`);
   } else {
     const tool = await detectTool(PUSH_TOOLS, options.probes, options.tool, 'export the image');
     path = join(dir, 'image.tar');
@@ -140,15 +139,15 @@ export async function prepareArchive(
     try {
       result = await options.runner(command, args);
     } catch (error) {
-      if (error instanceof CommandNotFoundError) throw new CliError(error.message);
+      if (error instanceof CommandNotFoundError) throw new RegistryUsageError(error.message);
       throw error;
     }
     if (result.code !== 0) {
-      throw new CliError(`Could not export ${source} with ${tool}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`, EXIT.push);
+      throw new PushFailedError(`Could not export ${source} with ${tool}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
     }
   }
   const info = await stat(path).catch(() => undefined);
-  if (info === undefined || !info.isFile()) throw new CliError(`Image archive ${path} does not exist.`);
+  if (info === undefined || !info.isFile()) throw new RegistryUsageError(`Image archive ${path} does not exist.`);
   return { path, format, sha256: await sha256File(path), sizeBytes: info.size };
 }
 
@@ -354,21 +353,20 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
       created = true;
     } catch (error) {
       if (error instanceof ApiError && error.code === 404) {
-        throw new CliError(`Namespace ${namespace} does not exist: install the in-cluster registry first (\`mcp-runtime setup\`).`, EXIT.cluster);
+        throw new RegistryStateError(`Namespace ${namespace} does not exist: install the in-cluster registry first (\`mcp-runtime setup\`).`);
       }
-      const doing = `Creating the helper pod in namespace ${namespace}`;
-      throw clusterCliError(error, doing, client.kubeConfig) ?? new CliError(describeKubeError(error, doing), EXIT.cluster);
+      throw error;
     }
 
     const deadline = Date.now() + (deps.startTimeoutMs ?? 180_000);
     const overallDeadline = Date.now() + ((request.timeoutSeconds ?? 900) + 60) * 1000;
     let state: PushPodState = { step: 'starting' };
     const poll = async (): Promise<PushPodState> => {
-      if (deps.signal?.aborted) throw new CliError('Interrupted; the helper pod is being deleted.', 130);
+      if (deps.signal?.aborted) throw new InterruptedError('Interrupted; the helper pod is being deleted.');
       try {
         state = interpretPushPod(await getPod(client, namespace, name), helperImage);
       } catch (error) {
-        if (isNotFound(error)) throw new CliError(`The helper pod ${namespace}/${name} disappeared (deleted by someone else?).`, EXIT.cluster);
+        if (isNotFound(error)) throw new RegistryStateError(`The helper pod ${namespace}/${name} disappeared (deleted by someone else?).`);
         // Transient API errors: keep the last state and try again.
       }
       return state;
@@ -381,10 +379,9 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
       if (detail !== undefined && detail !== lastDetail) log(`  waiting for the helper pod: ${detail}`);
       lastDetail = detail;
       if (Date.now() > deadline) {
-        throw new CliError(
+        throw new PushFailedError(
           `The helper pod ${namespace}/${name} did not start within ${Math.round((deps.startTimeoutMs ?? 180_000) / 1000)} s` +
             `${detail ? ` (${detail})` : ''}. Check that the cluster can pull ${helperImage} (or pass --helper-image).`,
-          EXIT.push,
         );
       }
       await sleep(interval, deps.signal);
@@ -392,9 +389,8 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
     }
 
     if (archive !== undefined && current.step !== 'receiving' && current.step !== 'failed') {
-      throw new CliError(
+      throw new PushFailedError(
         `The helper pod's ${RECEIVE_CONTAINER} container is not running (pod state: ${current.step}), so the image cannot be streamed into it.`,
-        EXIT.push,
       );
     }
     if (archive !== undefined && current.step === 'receiving') {
@@ -411,7 +407,7 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
           }
         });
       } catch (error) {
-        throw new CliError(`Streaming the image to the helper pod failed: ${(error as Error).message}`, EXIT.push);
+        throw new PushFailedError(`Streaming the image to the helper pod failed: ${(error as Error).message}`);
       }
       log(`  transfer finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
@@ -420,7 +416,7 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
     stopLogs = (deps.followLogs ?? logFollower(client))({ namespace, pod: name, container: PUSH_CONTAINER }, (line) => log(`  | ${line}`));
     current = await poll();
     while (current.step !== 'succeeded' && current.step !== 'failed') {
-      if (Date.now() > overallDeadline) throw new CliError(`The helper pod ${namespace}/${name} did not finish in time.`, EXIT.push);
+      if (Date.now() > overallDeadline) throw new PushFailedError(`The helper pod ${namespace}/${name} did not finish in time.`);
       await sleep(interval, deps.signal);
       current = await poll();
     }
@@ -429,7 +425,7 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
       const message = final.fromPush
         ? classifyPushFailure(final.message, { registry, insecure: !request.destinationTlsVerify, tool: 'skopeo (helper pod)' }).message
         : final.message;
-      throw new CliError(message, EXIT.push);
+      throw new PushFailedError(message);
     }
     return { destination: request.destination, ...(final.digest === undefined ? {} : { digest: final.digest }), podName: name, namespace };
   } finally {

@@ -4,9 +4,9 @@
  * cluster's Secret (best effort, short timeout: a build must not fail because the cluster is
  * down; it then falls back to the in-cluster registry name).
  */
+import { loadKubeConfig, type KubeTarget } from '../kube/config.js';
 import { KubeClient } from '../runtime/kube-http.js';
 import { cachedRegistry, configFilePath } from './config-file.js';
-import { loadKubeConfig, type KubeAccessOptions } from './kube.js';
 import { readProvisionedRegistry } from './provision.js';
 
 export interface RegistryLookup {
@@ -17,11 +17,11 @@ export interface RegistryLookup {
 }
 
 export async function lookupProvisionedRegistry(
-  options: KubeAccessOptions & { askCluster?: boolean; timeoutMs?: number; configPath?: string } = {},
+  options: KubeTarget & { askCluster?: boolean; timeoutMs?: number; configPath?: string } = {},
 ): Promise<RegistryLookup> {
   let kc;
   try {
-    kc = loadKubeConfig(options);
+    kc = await loadKubeConfig(options);
   } catch (error) {
     return { from: 'none', note: (error as Error).message };
   }

@@ -8,7 +8,7 @@
  */
 import { normalizeRegistry, parseImageReference, registryHost } from '../images/reference.js';
 import { isConflict, isNotFound, type Query } from '../runtime/kube-http.js';
-import { CliError, EXIT } from './errors.js';
+import { RegistryStateError, RegistryUsageError } from './errors.js';
 
 import { PROVISIONED_REGISTRY_PASSWORD_KEY, PROVISIONED_REGISTRY_SECRET } from '../../charts-ts/platform/options.js';
 
@@ -65,25 +65,25 @@ export interface SecretManifest {
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
-/** Validates and normalizes the input; throws CliError with what is wrong. */
+/** Validates and normalizes the input; throws RegistryUsageError with what is wrong. */
 export function validateProvisionInput(input: ProvisionInput): ProvisionInput {
   const url = normalizeRegistry(input.url);
-  if (url === '') throw new CliError('--url is empty: pass the registry host, e.g. --url reg.example.com or --url reg.example.com:5000/team.');
+  if (url === '') throw new RegistryUsageError('--url is empty: pass the registry host, e.g. --url reg.example.com or --url reg.example.com:5000/team.');
   try {
     // A registry with a path is valid exactly when "<url>/x" is a valid image name with that registry.
     const ref = parseImageReference(`${url}/x`);
     if (ref.registry === undefined || ref.registry !== registryHost(url)) throw new Error('the first part is not a host');
   } catch (error) {
-    throw new CliError(`--url "${input.url}" is not a registry address (host[:port][/path]): ${(error as Error).message}`);
+    throw new RegistryUsageError(`--url "${input.url}" is not a registry address (host[:port][/path]): ${(error as Error).message}`);
   }
   if (input.password !== undefined && input.password !== '' && (input.username === undefined || input.username === '')) {
-    throw new CliError('A password was given without --username.');
+    throw new RegistryUsageError('A password was given without --username.');
   }
   if (input.operatorImage !== undefined) {
     try {
       parseImageReference(input.operatorImage);
     } catch (error) {
-      throw new CliError(`--operator-image: ${(error as Error).message}`);
+      throw new RegistryUsageError(`--operator-image: ${(error as Error).message}`);
     }
   }
   return {
@@ -183,7 +183,7 @@ export async function readProvisionedRegistry(
   };
   const url = text(PROVISIONED_REGISTRY_KEYS.url);
   if (url === undefined) {
-    throw new CliError(`Secret ${namespace}/${name} has no "url" key: re-run \`mcp-runtime registry provision --url <registry>\`.`, EXIT.cluster);
+    throw new RegistryStateError(`Secret ${namespace}/${name} has no "url" key: re-run \`mcp-runtime registry provision --url <registry>\`.`);
   }
   const username = text(PROVISIONED_REGISTRY_KEYS.username);
   const operatorImage = secret.metadata?.annotations?.[OPERATOR_IMAGE_ANNOTATION];
@@ -214,7 +214,7 @@ export interface PasswordSources {
 export function choosePassword(sources: PasswordSources): { password?: string; source?: 'stdin' | 'env' | 'flag' } {
   if (sources.stdin !== undefined) {
     const password = sources.stdin.replace(/\r?\n$/, '');
-    if (password === '') throw new CliError('--password-stdin was given but stdin was empty.');
+    if (password === '') throw new RegistryUsageError('--password-stdin was given but stdin was empty.');
     return { password, source: 'stdin' };
   }
   if (sources.env !== undefined && sources.env !== '') return { password: sources.env, source: 'env' };

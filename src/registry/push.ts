@@ -7,7 +7,7 @@ import type { Runner } from '../build/exec.js';
 import type { KubeClient } from '../runtime/kube-http.js';
 import { isInClusterRegistry } from './destination.js';
 import { pushDirect } from './direct-push.js';
-import { CliError } from './errors.js';
+import { RegistryUsageError } from './errors.js';
 import { pushInCluster, type InClusterPushDeps } from './in-cluster-push.js';
 import type { PushTool, ToolProbes } from './tools.js';
 
@@ -46,7 +46,8 @@ export interface PushDeps {
   readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;
   /** Kubernetes access for the in-cluster mode (created lazily: direct pushes need no cluster). */
-  readonly kube?: () => KubeClient;
+  /** Kubernetes access, connected only when needed (in-cluster pushes). */
+  readonly kube?: () => Promise<KubeClient>;
   readonly inCluster?: Partial<Omit<InClusterPushDeps, 'client'>>;
 }
 
@@ -76,7 +77,7 @@ export async function pushImage(request: PushRequest, deps: PushDeps = {}): Prom
     return { mode, destination: result.destination, tool: result.tool, tlsVerified: !request.insecure, ...(result.digest ? { digest: result.digest } : {}) };
   }
   if (request.certDir !== undefined || request.authfile !== undefined) {
-    throw new CliError(
+    throw new RegistryUsageError(
       '--cert-dir and --authfile apply to direct pushes; the in-cluster helper pod pushes without credentials. ' +
         'Push to a registry that needs them with --mode direct.',
     );
@@ -99,7 +100,7 @@ export async function pushImage(request: PushRequest, deps: PushDeps = {}): Prom
     },
     {
       ...(deps.inCluster ?? {}),
-      client: deps.kube(),
+      client: await deps.kube(),
       ...(deps.runner ? { runner: deps.runner } : {}),
       ...(deps.probes ? { probes: deps.probes } : {}),
       ...(deps.log ? { log: deps.log } : {}),

@@ -5,7 +5,7 @@
  */
 import { IN_CLUSTER_REGISTRY } from '../images/reference.js';
 import { isNotFound } from '../runtime/kube-http.js';
-import { describeKubeError } from './kube.js';
+import { deploymentReadiness } from '../runtime/readiness.js';
 import { pingRegistry, type PingOptions, type PingResult } from './ping.js';
 import { readProvisionedRegistry, type KubeRequester, type ProvisionedRegistryRef } from './provision.js';
 
@@ -70,7 +70,7 @@ export async function collectRegistryStatus(
       await client.request('GET', `/api/v1/namespaces/${ns}/services/${IN_CLUSTER_NAME}:${IN_CLUSTER_PORT}/proxy/v2/`, { timeoutMs: 10_000 });
       api = { answers: true, detail: '/v2/ answered 200 through the API server service proxy' };
     } catch (error) {
-      api = { answers: false, detail: describeKubeError(error, '/v2/ through the API server service proxy') };
+      api = { answers: false, detail: `/v2/ through the API server service proxy: ${(error as Error).message}` };
     }
   }
   const desired = deployment?.spec?.replicas ?? 1;
@@ -86,7 +86,7 @@ export async function collectRegistryStatus(
         ? { exists: false }
         : { exists: true, ...(service.spec?.clusterIP === undefined ? {} : { clusterIP: service.spec.clusterIP }), ...(port === undefined ? {} : { port }) },
     api,
-    healthy: deployment !== undefined && ready >= desired && desired > 0 && service !== undefined && api.answers,
+    healthy: deployment !== undefined && desired > 0 && deploymentReadiness(deployment).ready && service !== undefined && api.answers,
   };
 }
 

@@ -8,7 +8,7 @@
  * registry with a self-signed certificate.
  */
 import { probe, type Runner } from '../build/exec.js';
-import { CliError, EXIT } from './errors.js';
+import { RegistryUsageError } from './errors.js';
 
 export const PUSH_TOOLS = ['skopeo', 'podman', 'docker'] as const;
 export type PushTool = (typeof PUSH_TOOLS)[number];
@@ -49,12 +49,11 @@ export async function detectTool<T extends string>(
       preferred === 'docker' && (await probes.installed('docker'))
         ? 'the docker CLI is installed but no Docker daemon answers'
         : `${preferred} is not installed or not on PATH`;
-    throw new CliError(`Cannot use ${preferred} to ${purpose}: ${why}.`, EXIT.usage);
+    throw new RegistryUsageError(`Cannot use ${preferred} to ${purpose}: ${why}.`);
   }
   for (const tool of order) if (await toolUsable(tool, probes)) return tool;
-  throw new CliError(
+  throw new RegistryUsageError(
     `No tool to ${purpose}: install one of ${order.join(', ')} (docker counts only when its daemon is running).`,
-    EXIT.usage,
   );
 }
 
@@ -110,7 +109,7 @@ export function directPushCommands(tool: PushTool, o: DirectPushOptions): Comman
     }
     case 'podman':
       if (hasTransport(o.source) && !o.source.startsWith('containers-storage:')) {
-        throw new CliError(`podman pushes images from its local storage only; use --tool skopeo for ${o.source}.`);
+        throw new RegistryUsageError(`podman pushes images from its local storage only; use --tool skopeo for ${o.source}.`);
       }
       return [
         {
@@ -130,20 +129,20 @@ export function directPushCommands(tool: PushTool, o: DirectPushOptions): Comman
       ];
     case 'docker':
       if (o.insecure) {
-        throw new CliError(
+        throw new RegistryUsageError(
           'docker cannot skip TLS verification per command: add the registry to "insecure-registries" in the Docker daemon\'s ' +
             'daemon.json, or push with --tool skopeo or --tool podman.',
         );
       }
       if (o.certDir !== undefined) {
-        throw new CliError(
+        throw new RegistryUsageError(
           `docker takes a registry CA only from /etc/docker/certs.d/<host:port>/ca.crt; copy it there, or push with --tool skopeo or --tool podman.`,
         );
       }
       if (o.authfile !== undefined) {
-        throw new CliError('docker reads credentials from its own config (`docker login <registry>`); --authfile works with --tool skopeo or podman.');
+        throw new RegistryUsageError('docker reads credentials from its own config (`docker login <registry>`); --authfile works with --tool skopeo or podman.');
       }
-      if (hasTransport(o.source)) throw new CliError(`docker pushes images from its daemon only; use --tool skopeo for ${o.source}.`);
+      if (hasTransport(o.source)) throw new RegistryUsageError(`docker pushes images from its daemon only; use --tool skopeo for ${o.source}.`);
       return [
         { command: 'docker', args: ['tag', o.source, o.destination] },
         { command: 'docker', args: ['push', o.destination] },

@@ -1,5 +1,6 @@
 /**
- * Writes for reconcilers: server-side apply of a desired object, status patches, deletes.
+ * The writes of the project (operator and CLI): server-side apply of a desired object, status
+ * patches, deletes.
  *
  * Server-side apply is sent as the exact JSON the caller built (Content-Type
  * application/apply-patch+yaml; JSON is YAML), not through client-node's
@@ -11,8 +12,8 @@
  * cache: managedFields or a stale resourceVersion in an apply body are errors.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { isNotFound } from './kube-errors.js';
 import type { KubeClient, Query } from './kube-http.js';
-import { isNotFound } from './kube-http.js';
 import { restMapperFor, type RestMapper } from './rest-mapper.js';
 import { resourcePath, type ResourceType } from './resources.js';
 
@@ -91,6 +92,8 @@ export interface DeleteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   /** Only delete this exact object (guards against deleting a re-created namesake). */
   uid?: string;
+  /** Validate on the server without deleting (dryRun=All). */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 
@@ -107,6 +110,9 @@ export async function deleteObject(
     kind: 'DeleteOptions',
     propagationPolicy: options.propagationPolicy ?? 'Background',
     ...(options.uid !== undefined ? { preconditions: { uid: options.uid } } : {}),
+    // With a DeleteOptions body the API server reads the options from the body only, so dryRun
+    // goes there (a dryRun query parameter would be ignored and the object really deleted).
+    ...(options.dryRun === true ? { dryRun: ['All'] } : {}),
   };
   try {
     await client.request('DELETE', path, { body, signal: options.signal });

@@ -31,19 +31,21 @@ export {
 export { keyOf, objectKey, parseKey, type ObjectRef } from './keys.js';
 export {
   ApiError,
+  describeNetworkError,
   errorCode,
   isConflict,
+  isForbidden,
   isGone,
+  isNetworkErrorCode,
   isNotFound,
-  KubeClient,
-  type KubeClientOptions,
-  type Query,
-  type RequestOptions,
+  KindNotServedError,
+  KubeUnreachableError,
+  NotKubernetesError,
   type Status,
-  type WatchEvent,
-  type WatchEventType,
-} from './kube-http.js';
-export { coordinationLeaseClient, LeaderElector, microTime, type LeaderElectorOptions, type LeaseClient } from './leader-election.js';
+} from './kube-errors.js';
+export { KubeClient, type KubeClientOptions, type Query, type RequestOptions, type WatchEvent, type WatchEventType } from './kube-http.js';
+export { deploymentReadiness, type DeploymentLike, type DeploymentReadiness } from './readiness.js';
+export { coordinationLeaseClient, LeaderElector, microTime, type Lease, type LeaderElectorOptions, type LeaseClient } from './leader-election.js';
 export { apiListWatcher, type ListOptions, type ListResult, type ListWatcher, type WatchOptions } from './list-watch.js';
 export { controllerLogger, createLogger, keyLogger, objectSummary, REDACTED_PATHS, silentLogger, type CreateLoggerOptions, type Logger } from './logger.js';
 export {

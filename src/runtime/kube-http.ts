@@ -13,49 +13,10 @@ import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders 
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 
-/** metav1.Status, the body of every API error. */
-export interface Status {
-  kind?: string;
-  apiVersion?: string;
-  status?: string;
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
-}
+import { ApiError, NotKubernetesError, unreachableOr, type Status } from './kube-errors.js';
 
-/** A non-2xx answer (or an ERROR watch event), with the API server's Status when it sent one. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: Status | undefined,
-    readonly method: string,
-    readonly path: string,
-  ) {
-    super(`${method} ${path}: ${code} ${status?.reason ?? ''}${status?.message !== undefined ? `: ${status.message}` : ''}`.trim());
-    this.name = 'ApiError';
-  }
-
-  get reason(): string | undefined {
-    return this.status?.reason;
-  }
-}
-
-/**
- * HTTP status of an error from this client (`code`), from client-node's ApiException (`code`)
- * or from client-node's Watch (`statusCode`); undefined for network errors.
- */
-export function errorCode(error: unknown): number | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const e = error as { code?: unknown; statusCode?: unknown };
-  if (typeof e.code === 'number') return e.code;
-  if (typeof e.statusCode === 'number') return e.statusCode;
-  return undefined;
-}
-
-export const isNotFound = (error: unknown): boolean => errorCode(error) === 404;
-export const isConflict = (error: unknown): boolean => errorCode(error) === 409;
-export const isGone = (error: unknown): boolean => errorCode(error) === 410;
+// The client's errors live in kube-errors.ts (no client-node import); callers of the client get them here too.
+export * from './kube-errors.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -102,7 +63,21 @@ export class KubeClient {
     this.onResponse = options.onResponse;
   }
 
-  /** One request; resolves with the parsed JSON body (undefined for an empty body). */
+  /** The API server's URL of the current context (for messages), '' without one. */
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server.replace(/\/+$/, '') ?? '';
+  }
+
+  /** The kubeconfig context in use (for messages). */
+  get context(): string {
+    return this.kubeConfig.getCurrentContext();
+  }
+
+  /**
+   * One request; resolves with the parsed JSON body (undefined for an empty body). Fails with
+   * ApiError (non-2xx), KubeUnreachableError (no answer, timeout) or NotKubernetesError (an
+   * answer that is not the API server's JSON, e.g. a web page).
+   */
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(options.signal?.reason);
@@ -115,8 +90,11 @@ export class KubeClient {
       const text = await readBody(res, controller.signal);
       const code = res.statusCode ?? 0;
       this.onResponse?.(method, code);
-      if (code < 200 || code >= 300) throw new ApiError(code, parseStatus(text), method, path);
-      return (text === '' ? undefined : JSON.parse(text)) as T;
+      if (isWebPage(res, text)) throw new NotKubernetesError(this.server, `an HTML page (HTTP ${code})`);
+      if (code < 200 || code >= 300) throw new ApiError(code, parseStatus(text), method, path, this.server);
+      return parseJson<T>(text, this.server, code);
+    } catch (error) {
+      throw unreachableOr(error, this.server, this.context);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -139,7 +117,7 @@ export class KubeClient {
     }
     if (res.statusCode !== 200) {
       const text = await readBody(res, signal).catch(() => '');
-      throw new ApiError(res.statusCode ?? 0, parseStatus(text), 'WATCH', path);
+      throw new ApiError(res.statusCode ?? 0, parseStatus(text), 'WATCH', path, this.server);
     }
     await new Promise<void>((resolve, reject) => {
       let buffer = '';
@@ -200,12 +178,18 @@ export class KubeClient {
    * Aborting `signal` destroys the connection; the response then emits 'close' without 'end'.
    */
   async stream(path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<IncomingMessage> {
-    const res = await this.send('GET', path, query, undefined, undefined, signal, accept);
+    let res: IncomingMessage;
+    try {
+      res = await this.send('GET', path, query, undefined, undefined, signal, accept);
+    } catch (error) {
+      throw unreachableOr(error, this.server, this.context);
+    }
     const code = res.statusCode ?? 0;
     this.onResponse?.('GET', code);
     if (code !== 200) {
       const text = await readBody(res, signal).catch(() => '');
-      throw new ApiError(code, parseStatus(text), 'GET', path);
+      if (isWebPage(res, text)) throw new NotKubernetesError(this.server, `an HTML page (HTTP ${code})`);
+      throw new ApiError(code, parseStatus(text), 'GET', path, this.server);
     }
     const onAbort = (): void => {
       res.destroy();
@@ -252,9 +236,13 @@ export class KubeClient {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    // Fresh credentials per request: tokens from files and exec plugins rotate.
+    const isHttps = url.protocol === 'https:';
+    // Fresh credentials per request: tokens from files and exec plugins rotate. Plain http is
+    // what `kubectl proxy` serves: the proxy adds the credentials itself, and sending ours in
+    // clear text would leak them, so none are sent (client-node refuses http unless the
+    // kubeconfig opts out of TLS verification with insecure-skip-tls-verify; then it sends them).
     const options: HttpsRequestOptions = {};
-    await this.kubeConfig.applyToHTTPSOptions(options);
+    if (isHttps || cluster.skipTLSVerify) await this.kubeConfig.applyToHTTPSOptions(options);
     const headers: OutgoingHttpHeaders = { ...((options.headers as OutgoingHttpHeaders | undefined) ?? {}), Accept: accept, 'User-Agent': this.userAgent };
     if (body !== undefined) {
       headers['Content-Type'] = contentType ?? 'application/json';
@@ -263,9 +251,7 @@ export class KubeClient {
     options.method = method;
     options.headers = headers;
     // The agent applyToHTTPSOptions made is an https.Agent (TLS material); plain http needs none.
-    const isHttps = url.protocol === 'https:';
-    if (!isHttps) delete options.agent;
-    else options.agent = this.keepAliveAgent(options.agent as HttpsAgent | undefined);
+    if (isHttps) options.agent = this.keepAliveAgent(options.agent as HttpsAgent | undefined);
     const send = isHttps ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       if (signal.aborted) {
@@ -315,6 +301,21 @@ function readBody(res: IncomingMessage, signal: AbortSignal): Promise<string> {
       reject(error);
     });
   });
+}
+
+/** An HTML answer: a web server or a login page, not the API server (which always sends JSON or plain text). */
+function isWebPage(res: IncomingMessage, text: string): boolean {
+  const type = String(res.headers['content-type'] ?? '').toLowerCase();
+  return type.includes('text/html') || /^\s*<(!doctype|html|head|body)\b/i.test(text);
+}
+
+function parseJson<T>(text: string, server: string, code: number): T {
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new NotKubernetesError(server, `a body that is not JSON (HTTP ${code}): ${JSON.stringify(text.slice(0, 80))}`);
+  }
 }
 
 function parseStatus(text: string): Status | undefined {

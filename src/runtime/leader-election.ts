@@ -14,71 +14,71 @@
  * - on stop, a leader releases the Lease (empty holder, leaseDurationSeconds 1) so a standby
  *   takes over at its next retry instead of waiting out the lease.
  *
- * Lease times are metav1.MicroTime: RFC 3339 with exactly six fractional digits. client-node's
- * V1MicroTime serializes that way; a plain Date (three digits) is rejected by the API server.
- * Times read back are strings (client-node does not deserialize MicroTime).
+ * Lease times are metav1.MicroTime: RFC 3339 with exactly six fractional digits; a plain
+ * Date (three digits) is rejected by the API server. The Lease travels as plain JSON over the
+ * project's one client (src/runtime/kube-http.ts), so its requests are counted like the rest.
  */
-import {
-  Observable,
-  V1MicroTime,
-  type ConfigurationOptions,
-  type CoordinationV1Api,
-  type ObservableMiddleware,
-  type V1Lease,
-  type V1LeaseSpec,
-} from '@kubernetes/client-node';
 import { realClock, sleep, type Clock } from './clock.js';
-import { errorCode, isConflict, isNotFound } from './kube-http.js';
+import { microTimeString } from './events.js';
+import { errorCode, isConflict, isNotFound } from './kube-errors.js';
+import type { KubeClient } from './kube-http.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { LeaderMetrics } from './metrics.js';
+import { Leases, resourcePath } from './resources.js';
+
+/** A coordination.k8s.io/v1 Lease as JSON (times are MicroTime strings). */
+export interface Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; [key: string]: unknown };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+    [key: string]: unknown;
+  };
+}
 
 /** The three Lease calls leader election makes; a fake implements it in unit tests. */
 export interface LeaseClient {
   readonly namespace: string;
   readonly name: string;
   /** The Lease, or undefined if it does not exist. */
-  get(signal: AbortSignal): Promise<V1Lease | undefined>;
+  get(signal: AbortSignal): Promise<Lease | undefined>;
   /** Fails with a 409 when someone created it first. */
-  create(lease: V1Lease, signal: AbortSignal): Promise<V1Lease>;
+  create(lease: Lease, signal: AbortSignal): Promise<Lease>;
   /** Fails with a 409 when metadata.resourceVersion is stale. */
-  replace(lease: V1Lease, signal: AbortSignal): Promise<V1Lease>;
+  replace(lease: Lease, signal: AbortSignal): Promise<Lease>;
 }
 
-/** A LeaseClient over client-node's CoordinationV1Api; `signal` aborts the HTTP request. */
-export function coordinationLeaseClient(api: CoordinationV1Api, namespace: string, name: string): LeaseClient {
-  // A per-call (observable-style: the Object API passes options to the Observable API as they
-  // are) middleware is the only way to hand the generated client an AbortSignal.
-  const withSignal = (signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> => ({
-    middleware: [
-      {
-        pre: (ctx) => {
-          ctx.setSignal(signal);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: (rsp) => new Observable(Promise.resolve(rsp)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  });
+/**
+ * A LeaseClient on the project's one Kubernetes client: its requests are counted in
+ * rest_client_requests_total like every other, and `signal` aborts them.
+ */
+export function coordinationLeaseClient(client: KubeClient, namespace: string, name: string): LeaseClient {
+  const collection = resourcePath(Leases, { namespace });
+  const one = resourcePath(Leases, { namespace, name });
   return {
     namespace,
     name,
     async get(signal) {
       try {
-        return await api.readNamespacedLease({ name, namespace }, withSignal(signal));
+        return await client.request<Lease>('GET', one, { signal });
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
       }
     },
-    create: (lease, signal) => api.createNamespacedLease({ namespace, body: lease }, withSignal(signal)),
-    replace: (lease, signal) => api.replaceNamespacedLease({ name, namespace, body: lease }, withSignal(signal)),
+    create: (lease, signal) => client.request<Lease>('POST', collection, { body: lease, signal }),
+    replace: (lease, signal) => client.request<Lease>('PUT', one, { body: lease, signal }),
   };
 }
 
-/** metav1.MicroTime for `ms` (client-node's V1MicroTime prints six fractional digits). */
-export function microTime(ms: number): V1MicroTime {
-  return new V1MicroTime(ms);
+/** metav1.MicroTime for `ms`: RFC 3339 with exactly six fractional digits, as the API server requires. */
+export function microTime(ms: number): string {
+  return microTimeString(ms);
 }
 
 export interface LeaderElectorOptions {
@@ -117,7 +117,7 @@ export class LeaderElector {
   private readonly retryPeriodMs: number;
   private readonly stopSignal = new AbortController();
 
-  private observed: V1Lease | undefined;
+  private observed: Lease | undefined;
   private observedKey = '';
   private observedAt = 0;
   private leader = false;
@@ -267,8 +267,8 @@ export class LeaderElector {
   }
 
   /** The record we write: us as holder; acquireTime and transitions change only on takeover. */
-  private next(current: V1Lease, now: number, durationSeconds: number): V1Lease {
-    const spec: V1LeaseSpec = current.spec ?? {};
+  private next(current: Lease, now: number, durationSeconds: number): Lease {
+    const spec: NonNullable<Lease['spec']> = current.spec ?? {};
     const takeover = spec.holderIdentity !== this.options.identity;
     return {
       apiVersion: 'coordination.k8s.io/v1',
@@ -278,7 +278,7 @@ export class LeaderElector {
         ...spec,
         holderIdentity: this.options.identity,
         leaseDurationSeconds: durationSeconds,
-        // MicroTime values read back are strings; re-wrap so every time we send has six digits.
+        // Re-format what was read back so every time we send has exactly six digits.
         acquireTime: takeover || spec.acquireTime === undefined ? microTime(now) : microTime(new Date(spec.acquireTime).getTime()),
         renewTime: microTime(now),
         leaseTransitions: (spec.leaseTransitions ?? 0) + (takeover ? 1 : 0),
@@ -287,7 +287,7 @@ export class LeaderElector {
   }
 
   /** Writes; a 409 (lost the race, or stale resourceVersion) yields undefined. */
-  private async tryWrite(write: () => Promise<V1Lease>): Promise<V1Lease | undefined> {
+  private async tryWrite(write: () => Promise<Lease>): Promise<Lease | undefined> {
     try {
       return await write();
     } catch (error) {
@@ -300,7 +300,7 @@ export class LeaderElector {
   }
 
   /** Remembers the record; restarts the local expiry clock only when the record changed. */
-  private observe(lease: V1Lease, now: number): void {
+  private observe(lease: Lease, now: number): void {
     const spec = lease.spec ?? {};
     const key = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${spec.leaseTransitions ?? 0}`;
     if (key !== this.observedKey) {

@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { CoordinationV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './events.js';
 import { HealthServer } from './health.js';
@@ -121,7 +121,7 @@ export class Manager {
     this.identity = le?.identity ?? `${hostname()}_${randomUUID()}`;
     if (le !== undefined) {
       this.elector = new LeaderElector({
-        lock: coordinationLeaseClient(options.kubeConfig.makeApiClient(CoordinationV1Api), le.namespace, le.name),
+        lock: coordinationLeaseClient(this.client, le.namespace, le.name),
         identity: this.identity,
         leaseDurationMs: le.leaseDurationMs,
         renewDeadlineMs: le.renewDeadlineMs,

@@ -3,7 +3,8 @@
  * by it, so the garbage collector removes them. With `wait`, returns only once the server and
  * all its children (pods included) are gone.
  */
-import { deleteObject } from '../kube/apply.js';
+import { MCPSERVER_RESOURCE } from '../api/v1alpha1/group.js';
+import { deleteObject } from '../runtime/apply.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 import { getServer, serversPath } from './servers.js';
@@ -49,7 +50,7 @@ export async function deleteServer(rest: KubeRest, namespace: string, name: stri
   const server = await getServer(rest, namespace, name); // NotFoundError with advice when missing
   const uid = server.metadata.uid;
   const children = (await remaining(rest, namespace, name, uid)).filter((c) => !c.startsWith('MCPServer '));
-  const deleted = await deleteObject(rest, serversPath(namespace, name), { propagationPolicy: 'Background', dryRun: options.dryRun });
+  const deleted = await deleteObject(rest.client, MCPSERVER_RESOURCE, { namespace, name }, { propagationPolicy: 'Background', dryRun: options.dryRun });
   if (options.wait !== true || options.dryRun === true) return { deleted, children };
   const started = Date.now();
   let left: string[] = [];

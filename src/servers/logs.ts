@@ -7,9 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { CliError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { KubeApiError } from '../kube/errors.js';
+import { ApiError, OperationError, UsageError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { getServer } from './servers.js';
 
@@ -34,10 +32,7 @@ export function pickContainer(pod: Pod, server: string, requested?: string): str
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
   if (requested !== undefined) {
     if (!names.includes(requested)) {
-      throw new CliError(
-        `pod ${pod.metadata?.name ?? '?'} has no container "${requested}" (containers: ${names.join(', ') || 'none'})`,
-        ExitCode.USAGE,
-      );
+      throw new UsageError(`pod ${pod.metadata?.name ?? '?'} has no container "${requested}" (containers: ${names.join(', ') || 'none'})`);
     }
     return requested;
   }
@@ -67,8 +62,8 @@ function lineWriter(prefix: string, write: (line: string) => void): PassThrough 
  * CLI's error translation names the user, the verb (get) and the resource (pods/log).
  */
 function logError(pod: string, container: string, error: unknown): unknown {
-  if (!(error instanceof KubeApiError) || error.code === 401 || error.code === 403) return error;
-  const detail = error.status.message ?? `HTTP ${error.code}`;
+  if (!(error instanceof ApiError) || error.code === 401 || error.code === 403) return error;
+  const detail = error.status?.message ?? `HTTP ${error.code}`;
   // KWOK's answers for a container no ClusterLogs/Logs object gives a log file.
   const simulated = /no logs found for container|log target not found for container/.test(detail);
   const kubelet = /10250|kubelet|containerLogs|dial tcp/.test(detail);
@@ -78,7 +73,7 @@ function logError(pod: string, container: string, error: unknown): unknown {
     : kubelet
       ? "\nThe API server could not reach the kubelet of the pod's node (is the node up?)."
       : '';
-  return new CliError(`cannot read the logs of pod ${pod}, container ${container}: ${detail}${hint}`, ExitCode.FAILURE);
+  return new OperationError(`cannot read the logs of pod ${pod}, container ${container}: ${detail}${hint}`);
 }
 
 /**
@@ -98,10 +93,9 @@ export async function streamServerLogs(
     .filter((p) => p.status?.phase !== 'Pending' || options.previous === true)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   if (pods.length === 0) {
-    throw new CliError(
+    throw new OperationError(
       `MCPServer ${namespace}/${name} has no running pods (phase ${server.status?.phase ?? 'unknown'}); ` +
         `see \`mcp-runtime server status ${name} -n ${namespace}\``,
-      ExitCode.FAILURE,
     );
   }
   const prefixed = pods.length > 1;
@@ -140,7 +134,7 @@ export async function streamServerLogs(
             // Complete: `lines` ends once it has written the last line. Ended by us (Ctrl-C,
             // another pod failed): done. Broken off otherwise: say so.
             if (stop.signal.aborted) resolve();
-            else if (!res.complete) reject(new CliError(`the log stream of pod ${podName} broke off before it ended`, ExitCode.FAILURE));
+            else if (!res.complete) reject(new OperationError(`the log stream of pod ${podName} broke off before it ended`));
           });
           res.pipe(lines);
         });

@@ -1,8 +1,8 @@
 /** Reading MCPServer objects: list, get, one-line summaries for tables. */
 import { API_VERSION, DEFAULT_SERVER_NAMESPACE, GROUP, PLURAL, VERSION, type MCPServerSpec, type MCPServerStatus } from '../api/v1alpha1/index.js';
-import { KubeApiError, NotFoundError, NotSetUpError } from '../kube/errors.js';
+import { ApiError, NotFoundError, NotSetUpError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
-import { formatAge } from '../cli/output.js';
+import { formatAge } from './age.js';
 
 export { DEFAULT_SERVER_NAMESPACE };
 
@@ -41,8 +41,8 @@ export async function getServer(rest: KubeRest, namespace: string, name: string)
   try {
     return await rest.get<ServerObject>(serversPath(namespace, name));
   } catch (error) {
-    if (!(error instanceof KubeApiError) || error.code !== 404) throw error;
-    if (error.status.details?.name === undefined) throw new NotSetUpError(rest.server);
+    if (!(error instanceof ApiError) || error.code !== 404) throw error;
+    if (error.status?.details?.name === undefined) throw new NotSetUpError(rest.server);
     throw new NotFoundError(
       `MCPServer "${name}" not found in namespace "${namespace}" (see \`mcp-runtime server list -A\` for every namespace)`,
     );

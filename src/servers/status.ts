@@ -3,8 +3,9 @@
  * (Deployment, Service, Ingress, pods) and recent Events, gathered in one place.
  */
 import type { KubeObject, KubeRest } from '../kube/rest.js';
-import { KubeApiError } from '../kube/errors.js';
-import { formatAge } from '../cli/output.js';
+import { ApiError } from '../kube/errors.js';
+import { deploymentReadiness, type DeploymentLike } from '../runtime/readiness.js';
+import { formatAge } from './age.js';
 import { getServer, type ServerObject } from './servers.js';
 
 export interface ChildSummary {
@@ -45,9 +46,8 @@ export interface ServerStatusReport {
   unreadable: string[];
 }
 
-interface Deployment extends KubeObject {
-  spec?: { replicas?: number };
-  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; updatedReplicas?: number; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+interface Deployment extends KubeObject, DeploymentLike {
+  metadata?: KubeObject['metadata'];
 }
 interface Service extends KubeObject {
   spec?: { clusterIP?: string; ports?: { port: number; targetPort?: number | string }[] };
@@ -79,13 +79,10 @@ function ownedBy(obj: KubeObject, server: ServerObject): boolean {
 }
 
 function describeDeployment(d: Deployment): { ready: boolean; detail: string } {
-  const want = d.spec?.replicas ?? 1;
-  const ready = d.status?.readyReplicas ?? 0;
-  const available = d.status?.conditions?.find((c) => c.type === 'Available');
-  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'False');
-  let detail = `${ready}/${want} ready, ${d.status?.updatedReplicas ?? 0} up to date`;
-  if (progressing !== undefined) detail += `; not progressing: ${progressing.reason ?? ''} ${progressing.message ?? ''}`.trimEnd();
-  return { ready: ready >= want && available?.status !== 'False', detail };
+  const r = deploymentReadiness(d);
+  let detail = `${r.readyReplicas}/${r.desired} ready, ${r.updatedReplicas} up to date`;
+  if (r.reason !== undefined) detail += `; ${r.failure !== undefined ? 'failed: ' : ''}${r.reason}`;
+  return { ready: r.ready, detail };
 }
 
 function describeService(s: Service): { ready: boolean; detail: string } {
@@ -127,7 +124,7 @@ async function readable<T>(what: string, unreadable: string[], call: () => Promi
   try {
     return await call();
   } catch (error) {
-    if (error instanceof KubeApiError && error.code === 403) {
+    if (error instanceof ApiError && error.code === 403) {
       unreadable.push(what);
       return fallback;
     }

@@ -7,31 +7,30 @@
  * and the report says "no changes". `dryRun` sends every apply with dryRun=All and reports
  * what would change (field by field) without writing anything.
  */
-import { CliError } from '../cli/errors.js';
-import { ExitCode } from '../cli/exit-codes.js';
-import { applyObject, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
-import { KubeApiError } from '../kube/errors.js';
-import { KindNotServedError, type KubeObject, type KubeRest } from '../kube/rest.js';
+import type { PlatformOptions } from '../../charts-ts/platform/options.js';
+import { applyWithOutcome, CLI_FIELD_MANAGER, comparable, describeObject, type ApplyOutcome } from '../kube/apply.js';
+import { ApiError, ApplyFailedError, KindNotServedError, TimeoutError, UsageError } from '../kube/errors.js';
+import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 import { diffObjects, type FieldChange } from '../pipeline/field-diff.js';
-import { deploymentReadiness, readDeployment, type DeploymentReadiness } from '../status/deployments.js';
+import { summarizeDeployment, readDeployment, type DeploymentSummary } from '../status/deployments.js';
 import { waitCrdEstablished } from '../cluster/init.js';
 
 export interface SetupOptions {
   ingress: 'traefik' | 'none';
-  ingressManifest: 'prod' | 'dev';
+  /** The platform knobs `setup` shares with `synth` (src/cli/platform-flags.ts); `ingress` above wins. */
+  platform?: Omit<PlatformOptions, 'registry' | 'operatorImage' | 'ingress'>;
   forceIngressInstall: boolean;
   /** undefined: external when `registry provision` stored one, else internal. */
   registry?: 'internal' | 'external';
   operatorImage?: string;
-  defaultIngressHost?: string;
   dryRun: boolean;
   wait: boolean;
   timeoutMs: number;
   /** Progress lines (decisions, per-object results). */
   log: (line: string) => void;
   /** Readiness snapshots while waiting. */
-  onWait?: (snapshot: DeploymentReadiness[], elapsedMs: number) => void;
+  onWait?: (snapshot: DeploymentSummary[], elapsedMs: number) => void;
 }
 
 export interface Decision {
@@ -56,7 +55,7 @@ export interface SetupReport {
   counts: Record<ApplyOutcome, number>;
   dryRun: boolean;
   /** Deployments waited for, as last seen. */
-  deployments: DeploymentReadiness[];
+  deployments: DeploymentSummary[];
   endpoints: string[];
 }
 
@@ -71,16 +70,14 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
     provisioned = await readProvisionedRegistry(rest.client);
   } catch (error) {
     if ((error as { code?: unknown }).code === 403) provisioned = undefined;
-    else if ((error as Error).name === 'CliError') throw new CliError((error as Error).message, ExitCode.INVALID_INPUT);
     else throw error;
   }
   let registry: Decision['registry'];
   if (options.registry === 'external' || (options.registry === undefined && provisioned !== undefined)) {
     if (provisioned === undefined) {
-      throw new CliError(
+      throw new UsageError(
         '--registry external needs a registry stored with `mcp-runtime registry provision --url <registry>` ' +
           '(Secret mcp-runtime/mcp-runtime-registry not found or not readable).',
-        ExitCode.USAGE,
       );
     }
     registry = {
@@ -99,7 +96,7 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
     try {
       classes = await rest.list<IngressClassObject>('/apis/networking.k8s.io/v1/ingressclasses');
     } catch (error) {
-      if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+      if (!(error instanceof ApiError && error.code === 403)) throw error;
     }
     const foreign = classes.filter((c) => c.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'mcp-runtime');
     if (foreign.length > 0) {
@@ -115,8 +112,8 @@ async function decide(rest: KubeRest, options: SetupOptions): Promise<Decision> 
 export async function renderObjects(decision: Decision, options: SetupOptions): Promise<{ objects: KubeObject[]; crds: string[] }> {
   const { renderPlatform } = await import('../../charts-ts/platform/index.js');
   const charts = renderPlatform({
+    ...options.platform,
     ingress: decision.ingress,
-    ingressVariant: options.ingressManifest,
     registry:
       decision.registry.mode === 'internal'
         ? 'internal'
@@ -127,7 +124,6 @@ export async function renderObjects(decision: Decision, options: SetupOptions): 
             passwordSecret: decision.registry.secret,
           },
     ...(decision.operatorImage !== undefined ? { operatorImage: decision.operatorImage } : {}),
-    ...(options.defaultIngressHost !== undefined ? { defaultIngressHost: options.defaultIngressHost } : {}),
   });
   const objects = charts.flatMap((c) => c.objects as KubeObject[]);
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name ?? '');
@@ -154,7 +150,7 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
       crdsWaited = true;
     }
     try {
-      const result = await applyObject(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
+      const result = await applyWithOutcome(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
       const report: ObjectReport = { ref, outcome: result.outcome };
       if (options.dryRun && result.outcome === 'configured') report.changes = diffObjects(comparable(result.before), comparable(result.after));
       if (options.dryRun && result.outcome === 'created' && obj.kind === 'Namespace') newNamespaces.add(obj.metadata?.name ?? '');
@@ -168,11 +164,7 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
         options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
         continue;
       }
-      if (error instanceof KubeApiError || error instanceof KindNotServedError) {
-        const { translateError } = await import('../cli/errors.js');
-        const t = translateError(error);
-        if (t !== undefined) throw new CliError(`applying ${ref}: ${t.message}`, t.exit);
-      }
+      if (error instanceof ApiError || error instanceof KindNotServedError) throw new ApplyFailedError(ref, error);
       throw error;
     }
   }
@@ -183,8 +175,8 @@ interface PvcObject extends KubeObject {
   status?: { phase?: string };
 }
 
-async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[], options: SetupOptions): Promise<DeploymentReadiness[]> {
-  let snapshot: DeploymentReadiness[] = [];
+async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[], options: SetupOptions): Promise<DeploymentSummary[]> {
+  let snapshot: DeploymentSummary[] = [];
   const started = Date.now();
   const read = async () => {
     snapshot = [];
@@ -192,7 +184,7 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
       const ns = t.metadata?.namespace ?? '';
       const name = t.metadata?.name ?? '';
       const d = await readDeployment(rest, ns, name);
-      const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : deploymentReadiness(d);
+      const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : summarizeDeployment(d);
       if (!r.available && ns === 'registry') {
         const pvc = await rest.find<PvcObject>(`/api/v1/namespaces/registry/persistentvolumeclaims/registry-data`).catch(() => undefined);
         if (pvc?.status?.phase === 'Pending') {
@@ -207,17 +199,16 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
   try {
     return await pollUntil(read, () => describeWaiting(snapshot), { timeoutMs: options.timeoutMs, intervalMs: 1000 });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw new CliError(
-        `${(error as Error).message}\nThe platform objects were applied; check with \`mcp-runtime status\` and run setup again (or raise --timeout).`,
-        ExitCode.TIMEOUT,
+    if (error instanceof TimeoutError) {
+      throw new TimeoutError(
+        `${error.message}\nThe platform objects were applied; check with \`mcp-runtime status\` and run setup again (or raise --timeout).`,
       );
     }
     throw error;
   }
 }
 
-export function describeWaiting(snapshot: readonly DeploymentReadiness[]): string {
+export function describeWaiting(snapshot: readonly DeploymentSummary[]): string {
   return snapshot
     .filter((s) => !s.available)
     .map((s) => `${s.namespace}/${s.name} ${s.ready}/${s.desired}${s.reason !== undefined ? ` (${s.reason})` : ''}`)
@@ -242,7 +233,7 @@ async function endpoints(rest: KubeRest, decision: Decision, options: SetupOptio
     const svc = await rest.find<ServiceObject>(`/api/v1/namespaces/${NAMESPACES.traefik}/services/traefik`).catch(() => undefined);
     const lb = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter((a): a is string => a !== undefined);
     const nodePort = svc?.spec?.ports?.find((p) => p.name === 'web')?.nodePort;
-    const host = options.defaultIngressHost ?? lb[0];
+    const host = options.platform?.defaultIngressHost ?? lb[0];
     if (host !== undefined) lines.push(`Ingress:   Traefik, servers at http://${host}/<server>/mcp`);
     else {
       lines.push(
@@ -267,7 +258,7 @@ export async function setupPlatform(rest: KubeRest, options: SetupOptions): Prom
   const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
   for (const r of reports) counts[r.outcome]++;
   const deploymentsToWait = objects.filter((o) => o.kind === 'Deployment');
-  let deployments: DeploymentReadiness[] = [];
+  let deployments: DeploymentSummary[] = [];
   if (!options.dryRun && options.wait) deployments = await waitForDeployments(rest, deploymentsToWait, options);
   return {
     decision,

@@ -1,7 +1,9 @@
 /** Readiness of Deployments, shared by `status`, `cluster status` and `setup`'s wait. Pure helpers + reads. */
 import type { KubeObject, KubeRest } from '../kube/rest.js';
+import { deploymentReadiness, type DeploymentLike } from '../runtime/readiness.js';
 
-export interface DeploymentObject extends KubeObject {
+export interface DeploymentObject extends KubeObject, DeploymentLike {
+  metadata?: KubeObject['metadata'];
   spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image?: string }[] } } };
   status?: {
     observedGeneration?: number;
@@ -13,10 +15,10 @@ export interface DeploymentObject extends KubeObject {
   };
 }
 
-export interface DeploymentReadiness {
+export interface DeploymentSummary {
   namespace: string;
   name: string;
-  /** Available (rolled out, enough ready pods) — what `kubectl rollout status` waits for. */
+  /** Rolled out and every desired pod ready (the shared rule, src/runtime/readiness.ts). */
   available: boolean;
   ready: number;
   desired: number;
@@ -25,31 +27,18 @@ export interface DeploymentReadiness {
   reason?: string;
 }
 
-/** Same rule as `kubectl rollout status`: the latest generation observed, all updated, all available. */
-export function deploymentReadiness(d: DeploymentObject): DeploymentReadiness {
-  const desired = d.spec?.replicas ?? 1;
-  const s = d.status ?? {};
-  const ready = s.readyReplicas ?? 0;
-  const observed = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
-  const available = observed && (s.updatedReplicas ?? 0) >= desired && (s.availableReplicas ?? 0) >= desired && (s.replicas ?? 0) <= desired;
-  const failing = s.conditions?.find((c) => (c.type === 'Progressing' || c.type === 'ReplicaFailure') && c.status === 'False');
-  const replicaFailure = s.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-  let reason: string | undefined;
-  if (!available) {
-    if (replicaFailure !== undefined) reason = `${replicaFailure.reason ?? 'ReplicaFailure'}: ${replicaFailure.message ?? ''}`.trim();
-    else if (failing !== undefined) reason = `${failing.reason ?? ''}: ${failing.message ?? ''}`.trim();
-    else if (!observed) reason = 'the new spec has not been picked up yet';
-    else reason = `${s.availableReplicas ?? 0}/${desired} pods available`;
-  }
+/** A Deployment's readiness for status displays: the shared rule plus its name and image. */
+export function summarizeDeployment(d: DeploymentObject): DeploymentSummary {
+  const r = deploymentReadiness(d);
   const image = d.spec?.template?.spec?.containers?.[0]?.image;
   return {
     namespace: d.metadata?.namespace ?? '',
     name: d.metadata?.name ?? '',
-    available,
-    ready,
-    desired,
+    available: r.ready,
+    ready: r.readyReplicas,
+    desired: r.desired,
     ...(image !== undefined ? { image } : {}),
-    ...(reason !== undefined ? { reason } : {}),
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
   };
 }
 

@@ -5,9 +5,9 @@
  * failing the whole report.
  */
 import { CRD_NAME, DEFAULT_SERVER_NAMESPACE, PHASES } from '../api/v1alpha1/index.js';
-import { KubeApiError } from '../kube/errors.js';
+import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
-import { deploymentReadiness, listDeployments, type DeploymentReadiness } from './deployments.js';
+import { summarizeDeployment, listDeployments, type DeploymentSummary } from './deployments.js';
 import { listServers } from '../servers/servers.js';
 
 export const COMPONENTS = [
@@ -23,7 +23,7 @@ export interface ComponentStatus {
   namespace: string;
   /** ready: every Deployment available; missing: none found; unknown: not allowed to look. */
   state: 'ready' | 'not-ready' | 'missing' | 'unknown' | 'external';
-  deployments: DeploymentReadiness[];
+  deployments: DeploymentSummary[];
   detail?: string;
 }
 
@@ -55,7 +55,7 @@ async function orUnknown<T>(call: () => Promise<T>): Promise<T | 'forbidden'> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof KubeApiError && (error.code === 403 || error.code === 401)) return 'forbidden';
+    if (error instanceof ApiError && (error.code === 403 || error.code === 401)) return 'forbidden';
     throw error;
   }
 }
@@ -69,8 +69,8 @@ export async function crdStatus(rest: KubeRest): Promise<CrdStatus> {
   const crd = await orUnknown(() => rest.find<CrdObject>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${CRD_NAME}`));
   if (crd === 'forbidden') {
     // Discovery is open to every authenticated user: served means installed.
-    const served = await rest.resources('mcp.agent-hellboy.io/v1alpha1');
-    return served === null ? { state: 'missing' } : { state: 'installed', versions: ['v1alpha1'] };
+    const served = await rest.mapper.served('mcp.agent-hellboy.io/v1alpha1');
+    return !served ? { state: 'missing' } : { state: 'installed', versions: ['v1alpha1'] };
   }
   if (crd === undefined) return { state: 'missing' };
   const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
@@ -89,7 +89,7 @@ export async function componentStatus(rest: KubeRest, name: ComponentName, names
   const deployments = await orUnknown(() => listDeployments(rest, namespace));
   if (deployments === 'forbidden') return { name, namespace, state: 'unknown', deployments: [], detail: `you may not list deployments in ${namespace}` };
   if (deployments.length === 0) return { name, namespace, state: 'missing', deployments: [] };
-  const readiness = deployments.map(deploymentReadiness).sort((a, b) => a.name.localeCompare(b.name));
+  const readiness = deployments.map(summarizeDeployment).sort((a, b) => a.name.localeCompare(b.name));
   return { name, namespace, state: readiness.every((d) => d.available) ? 'ready' : 'not-ready', deployments: readiness };
 }
 

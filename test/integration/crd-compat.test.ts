@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, defaultSpec } from '../../src/api/v1alpha1/index.js';
 import { defaultOperatorSettings, renderServer } from '../../charts-ts/server/index.js';
-import { applyObject } from '../../src/kube/apply.js';
+import { applyWithOutcome } from '../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../src/kube/rest.js';
 import { admin } from './cli/fixtures/cluster.js';
 import { ORIGINAL_API_CASES, REJECTED_EARLY } from '../fixtures/original-api.js';
@@ -66,7 +66,7 @@ describe('MCPServer CRD compatibility with the original API', () => {
       // Built-in kinds only: the Traefik Middleware CRD is not installed by this test.
       const objects = renderServer(server, defaultOperatorSettings({})).filter((o) => ['Deployment', 'Service', 'Ingress'].includes(o.kind));
       expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Service']);
-      for (const object of objects) await applyObject(rest, object as unknown as KubeObject, { dryRun: true, fieldManager: 'mcp-runtime-tests' });
+      for (const object of objects) await applyWithOutcome(rest, object as unknown as KubeObject, { dryRun: true, fieldManager: 'mcp-runtime-tests' });
     },
   );
 

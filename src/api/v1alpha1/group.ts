@@ -11,3 +11,6 @@ export const CATEGORIES = ['mcp'];
 export const CRD_NAME = `${PLURAL}.${GROUP}`;
 /** The namespace servers go to when neither the manifest nor the metadata names one. */
 export const DEFAULT_SERVER_NAMESPACE = 'mcp-servers';
+
+/** The MCPServer resource, as the Kubernetes clients address it. */
+export const MCPSERVER_RESOURCE = { apiVersion: API_VERSION, kind: KIND, plural: PLURAL, namespaced: true } as const;

@@ -1,7 +1,8 @@
-import { Args, Command } from '@oclif/core';
-import { buildFlags } from '../../build/build-flags.js';
+import { Args } from '@oclif/core';
+import { ClusterCommand } from '../../cli/base.js';
+import { buildFlags } from '../../cli/build-flags.js';
 
-export default class BuildPush extends Command {
+export default class BuildPush extends ClusterCommand {
   static override description = `Build a server's image and push it (CI shorthand for \`server build <name> --push\`).
 
 Writes image/imageTag back into the metadata file like \`server build\`. In CI pass the commit as --tag so the image name does not depend on the checkout state.`;
@@ -17,7 +18,7 @@ Writes image/imageTag back into the metadata file like \`server build\`. In CI p
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(BuildPush);
-    const { runBuildCommand } = await import('../../build/build-command.js');
+    const { runBuildCommand } = await import('../../cli/build-command.js');
     return runBuildCommand(this, args.name, flags, true);
   }
 }

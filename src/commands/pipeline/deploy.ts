@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { ClusterCommand } from '../../cli/base.js';
+import { problemsJsonFlag, ClusterCommand } from '../../cli/base.js';
 
 export default class PipelineDeploy extends ClusterCommand {
   static override description =
@@ -16,6 +16,7 @@ export default class PipelineDeploy extends ClusterCommand {
   ];
 
   static override flags = {
+    ...problemsJsonFlag,
     dir: Flags.string({ description: 'Folder (or file) of MCPServer manifests (*.yaml, *.yml; multi-document).', default: 'manifests' }),
     'dry-run': Flags.boolean({ description: 'Server-side dry run: report what would change, write nothing.' }),
     'force-conflicts': Flags.boolean({ description: 'Take over fields another field manager owns.' }),

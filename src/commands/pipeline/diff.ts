@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { ClusterCommand } from '../../cli/base.js';
+import { problemsJsonFlag, ClusterCommand } from '../../cli/base.js';
 import { ExitCode } from '../../cli/exit-codes.js';
 
 export default class PipelineDiff extends ClusterCommand {
@@ -9,6 +9,7 @@ export default class PipelineDiff extends ClusterCommand {
   static override examples = ['<%= config.bin %> pipeline diff --dir manifests/', '<%= config.bin %> pipeline diff --dir manifests/ --exit-code'];
 
   static override flags = {
+    ...problemsJsonFlag,
     dir: Flags.string({ description: 'Folder (or file) of MCPServer manifests.', default: 'manifests' }),
     'exit-code': Flags.boolean({ description: 'Exit with 8 when deploying would change something (for CI).' }),
     source: Flags.string({ description: 'The --source given to `pipeline deploy`, if any. Default: --dir relative to the working directory.' }),

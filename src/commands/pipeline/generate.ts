@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base.js';
-import { ExitCode } from '../../cli/exit-codes.js';
+import { problemsJsonFlag, BaseCommand } from '../../cli/base.js';
 
 export default class PipelineGenerate extends BaseCommand {
   static override description =
@@ -14,6 +13,7 @@ export default class PipelineGenerate extends BaseCommand {
   ];
 
   static override flags = {
+    ...problemsJsonFlag,
     dir: Flags.string({ description: 'Metadata folder (or one file).', default: '.mcp' }),
     output: Flags.string({ description: 'Folder to write the manifests to.', default: 'manifests' }),
     prune: Flags.boolean({ description: 'Delete previously generated manifests of servers no longer in the metadata.' }),
@@ -22,15 +22,9 @@ export default class PipelineGenerate extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PipelineGenerate);
     const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
-    const { OutputWriteError } = await import('../../synth/output.js');
     const files = await planGenerate(flags.dir);
-    let report;
-    try {
-      report = writeGenerated(files, flags.output, { prune: flags.prune });
-    } catch (error) {
-      if (error instanceof OutputWriteError) this.error(error.message, { exit: ExitCode.CANNOT_WRITE });
-      throw error;
-    }
+    // An OutputWriteError (exit 11) is mapped with every other domain error in src/cli/errors.ts.
+    const report = writeGenerated(files, flags.output, { prune: flags.prune });
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
     if (report.foreignKustomization !== undefined) {

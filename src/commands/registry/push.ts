@@ -1,7 +1,8 @@
-import { Command, Flags } from '@oclif/core';
-import { kubeFlags, interruptible, runCommand, warnAlways } from '../../registry/command-support.js';
+import { Flags } from '@oclif/core';
+import { ClusterCommand } from '../../cli/base.js';
+import { interruptible } from '../../cli/interrupt.js';
 
-export default class RegistryPush extends Command {
+export default class RegistryPush extends ClusterCommand {
   static override description = `Push an image to the platform registry.
 
 The destination is <registry>/<name>:<tag>: --registry, else the registry stored with \`registry provision\`, else the in-cluster registry (registry.registry.svc.cluster.local:5000). The name and tag default to the source's.
@@ -36,57 +37,51 @@ Default: in-cluster for the in-cluster registry (a ClusterIP Service a laptop ca
     'helper-image': Flags.string({ description: 'Image of the in-cluster helper pod (needs skopeo, sh, sha256sum).', env: 'MCP_RUNTIME_PUSH_HELPER_IMAGE' }),
     namespace: Flags.string({ description: 'In-cluster mode: namespace of the helper pod.', default: 'registry' }),
     timeout: Flags.integer({ description: 'In-cluster mode: seconds the helper pod may run.', default: 900, min: 30 }),
-    ...kubeFlags,
   };
 
   async run(): Promise<{ destination: string; digest?: string; mode: string; tool?: string; tlsVerified: boolean }> {
     const { flags } = await this.parse(RegistryPush);
-    return runCommand(this, async () => {
-      const { pushDestination } = await import('../../registry/destination.js');
-      const { pushImage, defaultPushMode } = await import('../../registry/push.js');
-      const { lookupProvisionedRegistry } = await import('../../registry/lookup.js');
-      const kube = { ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) };
-      const provisioned = flags.registry === undefined ? await lookupProvisionedRegistry(kube) : { from: 'none' as const };
-      const destination = pushDestination({
-        source: flags.image,
-        ...(flags.name === undefined ? {} : { name: flags.name }),
-        ...(flags.registry === undefined ? {} : { registry: flags.registry }),
-        ...(provisioned.url === undefined ? {} : { provisioned: provisioned.url }),
-      });
-      const mode = (flags.mode as 'direct' | 'in-cluster' | undefined) ?? defaultPushMode(destination.image);
-      if (flags['insecure-registry']) {
-        warnAlways(
-          this,
-          `TLS verification is OFF for ${destination.registry.registry} (--insecure-registry): the connection can be intercepted and the image altered. ` +
-            'Prefer --cert-dir <folder with the registry CA> for a private CA.',
-        );
-      }
-      const log = (line: string) => this.logToStderr(line);
-      log(`Pushing ${flags.image} to ${destination.image} (${mode}${provisioned.from === 'none' ? '' : `, registry from ${provisioned.from === 'cache' ? 'the provision cache' : 'the cluster'}`})`);
-      const stop = interruptible();
-      try {
-        const { kubeClient } = await import('../../registry/kube.js');
-        const outcome = await pushImage(
-          {
-            source: flags.image,
-            destination: destination.image,
-            mode,
-            insecure: flags['insecure-registry'],
-            insecureSource: flags['insecure-source'],
-            timeoutSeconds: flags.timeout,
-            namespace: flags.namespace,
-            ...(flags['cert-dir'] === undefined ? {} : { certDir: flags['cert-dir'] }),
-            ...(flags.authfile === undefined ? {} : { authfile: flags.authfile }),
-            ...(flags.tool === undefined ? {} : { tool: flags.tool as 'skopeo' | 'podman' | 'docker' }),
-            ...(flags['helper-image'] === undefined ? {} : { helperImage: flags['helper-image'] }),
-          },
-          { log, signal: stop.signal, kube: () => kubeClient(kube) },
-        );
-        this.log(`${outcome.destination}${outcome.digest === undefined ? '' : `@${outcome.digest}`}`);
-        return { ...outcome };
-      } finally {
-        stop.dispose();
-      }
+    const { pushDestination } = await import('../../registry/destination.js');
+    const { pushImage, defaultPushMode } = await import('../../registry/push.js');
+    const { lookupProvisionedRegistry } = await import('../../registry/lookup.js');
+    const provisioned = flags.registry === undefined ? await lookupProvisionedRegistry({ kubeconfig: flags.kubeconfig, context: flags.context }) : { from: 'none' as const };
+    const destination = pushDestination({
+      source: flags.image,
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(flags.registry === undefined ? {} : { registry: flags.registry }),
+      ...(provisioned.url === undefined ? {} : { provisioned: provisioned.url }),
     });
+    const mode = (flags.mode as 'direct' | 'in-cluster' | undefined) ?? defaultPushMode(destination.image);
+    if (flags['insecure-registry']) {
+      this.warnAlways(
+        `TLS verification is OFF for ${destination.registry.registry} (--insecure-registry): the connection can be intercepted and the image altered. ` +
+          'Prefer --cert-dir <folder with the registry CA> for a private CA.',
+      );
+    }
+    const log = (line: string) => this.logToStderr(line);
+    log(`Pushing ${flags.image} to ${destination.image} (${mode}${provisioned.from === 'none' ? '' : `, registry from ${provisioned.from === 'cache' ? 'the provision cache' : 'the cluster'}`})`);
+    const stop = interruptible();
+    try {
+      const outcome = await pushImage(
+        {
+          source: flags.image,
+          destination: destination.image,
+          mode,
+          insecure: flags['insecure-registry'],
+          insecureSource: flags['insecure-source'],
+          timeoutSeconds: flags.timeout,
+          namespace: flags.namespace,
+          ...(flags['cert-dir'] === undefined ? {} : { certDir: flags['cert-dir'] }),
+          ...(flags.authfile === undefined ? {} : { authfile: flags.authfile }),
+          ...(flags.tool === undefined ? {} : { tool: flags.tool as 'skopeo' | 'podman' | 'docker' }),
+          ...(flags['helper-image'] === undefined ? {} : { helperImage: flags['helper-image'] }),
+        },
+        { log, signal: stop.signal, kube: async () => (await this.connect(flags)).client },
+      );
+      this.log(`${outcome.destination}${outcome.digest === undefined ? '' : `@${outcome.digest}`}`);
+      return { ...outcome };
+    } finally {
+      stop.dispose();
+    }
   }
 }

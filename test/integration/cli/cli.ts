@@ -52,7 +52,9 @@ export async function runCli(command: CommandClass, argv: string[]): Promise<Cli
     process.exitCode = previousExitCode; // oclif's catch sets it; it must not fail the jest run
   }
   const exitCode = error === undefined ? 0 : (error.oclif?.exit ?? 1);
-  const stderr = err.join('') + (error !== undefined && exitCode !== 0 ? `${error.message}\n` : '');
+  // What oclif's handler would print: nothing for an error the command already reported.
+  const reported = (error as { skipOclifErrorHandling?: boolean } | undefined)?.skipOclifErrorHandling === true;
+  const stderr = err.join('') + (error !== undefined && exitCode !== 0 && !reported ? `${error.message}\n` : '');
   return { stdout: out.join(''), stderr, exitCode, ...(error !== undefined ? { error } : {}) };
 }
 

@@ -103,7 +103,8 @@ describe('credentials the API server rejects (401)', () => {
     const run = await spawnCli('operator', ['--kubeconfig', bogus, '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0']);
     expect(run.signal).toBeNull();
     expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
-    expect(run.stderr).toContain('Error: unauthorized: the API server rejected the credentials (401)');
+    expect(run.stderr).toContain('Error: unauthorized: the API server https://127.0.0.1:');
+    expect(run.stderr).toContain('rejected the credentials (401)');
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
@@ -141,10 +142,10 @@ describe('RBAC', () => {
     expect(run.stderr).toMatch(/may not (get|patch) namespaces at cluster scope/);
   });
 
-  it('registry info names the Secret it may not read (exit 5)', async () => {
+  it('registry info, on the common command base, says what it may not read like every command (exit 5)', async () => {
     const run = await runCli(RegistryInfo, ['--kubeconfig', nobody]);
     expect(run.exitCode).toBe(ExitCode.FORBIDDEN);
-    expect(run.stderr).toContain(`Reading the provisioned registry: forbidden: system:serviceaccount:${ns.name}:nobody may not get secrets in namespace "mcp-runtime"`);
+    expect(run.stderr).toContain(`Error: forbidden: system:serviceaccount:${ns.name}:nobody may not get secrets in namespace "mcp-runtime"`);
     expect(run.stderr).toContain('kubectl auth can-i get secrets -n mcp-runtime');
   });
 

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import Synth from '../../../src/commands/synth.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { applyObject } from '../../../src/kube/apply.js';
+import { applyWithOutcome } from '../../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
 import { provisionRegistry } from '../../../src/registry/provision.js';
 import { freshNamespace, type FreshNamespace } from '../harness/index.js';
-import { runCli, tempDir } from './cli.js';
+import { runCli, spawnCli, tempDir } from './cli.js';
 import { admin, TEST_MANAGER } from './fixtures/cluster.js';
 
 let rest: KubeRest;
@@ -71,7 +71,7 @@ describe('synth --servers', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Middleware', 'Service']);
     // Middleware is Traefik's kind; whether this shared cluster serves it depends on other suites.
     for (const obj of objects.filter((o) => o.kind !== 'Middleware')) {
-      const result = await applyObject(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });
+      const result = await applyWithOutcome(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });
       expect(result.outcome).toBe('created');
       expect(result.after.metadata?.namespace).toBe(ns.name);
     }
@@ -94,7 +94,28 @@ describe('synth --servers', () => {
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain(`${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`);
     expect(existsSync(out)).toBe(false);
-  });
+
+    // In a process with no terminal and a narrow width, each problem is still one line of its
+    // own, unprefixed, on stderr (oclif would wrap at 80 columns and prefix ` ›`).
+    const problem = `${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`;
+    const narrow = await spawnCli('synth', ['--servers', manifests, '--output', out], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    expect(narrow.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(narrow.stderr.split('\n')).toContain(problem);
+    expect(narrow.stderr).not.toContain('›');
+    expect(narrow.stdout).toBe('');
+
+    // --json: the same problems as one JSON object on stdout.
+    const json = await spawnCli('synth', ['--servers', manifests, '--output', out, '--json'], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    expect(json.exitCode).toBe(ExitCode.INVALID_INPUT);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        message: '1 problem in the server manifests',
+        exit: ExitCode.INVALID_INPUT,
+        problems: [{ file: join(manifests, 'bad.yaml'), line: 7, field: 'spec.port', message: 'must be at most 65535' }],
+      },
+    });
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 describe('synth refuses malformed flags before writing anything', () => {

@@ -3,7 +3,7 @@
 // reference with its digest. Real docker-registry instances; no Kubernetes needed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePorts } from '../../../src/local-cluster/ports.js';
-import { EXIT } from '../../../src/registry/errors.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { MANIFEST_ACCEPT, buildScratchImage, missingTools, removeImages, runCli, startRegistry, unwrap, type TestRegistry } from './fixture.js';
 
 const skipReason = missingTools();
@@ -32,7 +32,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
   it('an unreachable registry: exit 9, "unreachable", no stack trace', async () => {
     const [port] = await freePorts(1); // free now, so nothing listens there
     const run = await runCli(['registry', 'push', '--image', image, '--registry', `127.0.0.1:${port}`, '--tool', 'skopeo'], { env: ENV });
-    expect(run.code).toBe(EXIT.push);
+    expect(run.code).toBe(ExitCode.PUSH_FAILED);
     expect(unwrap(run.stderr)).toMatch(new RegExp(`Error: Registry 127\\.0\\.0\\.1:${port} is unreachable: .*connection refused`));
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stdout).toBe('');
@@ -40,7 +40,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
 
   it.each(['skopeo', 'podman'])('a TLS registry whose CA is not trusted (%s): exit 9, certificate-verification message, no stack trace', async (tool) => {
     const run = await runCli(['registry', 'push', '--image', image, '--registry', tls!.host, '--tool', tool], { env: ENV });
-    expect(run.code).toBe(EXIT.push);
+    expect(run.code).toBe(ExitCode.PUSH_FAILED);
     const text = unwrap(run.stderr);
     expect(text).toMatch(/Error: TLS certificate verification failed for registry 127\.0\.0\.1:\d+/);
     expect(text).toMatch(/x509: certificate signed by unknown authority/);
@@ -60,7 +60,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
 
   it('plain HTTP only with --insecure-registry, and then with a warning', async () => {
     const refused = await runCli(['registry', 'push', '--image', image, '--registry', plain!.host, '--name', 'cli/plain:v1'], { env: ENV });
-    expect(refused.code).toBe(EXIT.push);
+    expect(refused.code).toBe(ExitCode.PUSH_FAILED);
     expect(unwrap(refused.stderr)).toMatch(/speaks plain HTTP, not HTTPS.*--insecure-registry/);
 
     const run = await runCli(['registry', 'push', '--image', image, '--registry', plain!.host, '--name', 'cli/plain:v1', '--insecure-registry', '--json'], { env: ENV });
@@ -74,7 +74,7 @@ describeIfTools('registry push (CLI subprocess): exit codes and messages', () =>
 
   it('bad input: exit 2 with the reason, no stack trace', async () => {
     const run = await runCli(['registry', 'push', '--image', image, '--registry', plain!.host, '--name', 'Not/Valid'], { env: ENV });
-    expect(run.code).toBe(EXIT.usage);
+    expect(run.code).toBe(ExitCode.USAGE);
     expect(unwrap(run.stderr)).toMatch(/--name: invalid image reference "Not\/Valid"/);
     expect(run.stderr).not.toMatch(STACK_LINE);
   });

@@ -5,7 +5,7 @@
 // the tool reported. Runs without the Kubernetes control plane.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pushDirect } from '../../../src/registry/direct-push.js';
-import { CliError, EXIT } from '../../../src/registry/errors.js';
+import { PushFailedError, RegistryUsageError } from '../../../src/registry/errors.js';
 import type { PushTool } from '../../../src/registry/tools.js';
 import { MANIFEST_ACCEPT, buildScratchImage, dockerDaemonAnswers, missingTools, removeImages, startRegistry, type TestRegistry } from './fixture.js';
 
@@ -21,12 +21,12 @@ const TOOLS: PushTool[] = ['skopeo', 'podman', ...(hasDocker ? (['docker'] as co
 // docker takes a registry CA only from /etc/docker/certs.d and cannot skip TLS per command.
 const CERT_DIR_TOOLS: PushTool[] = ['skopeo', 'podman'];
 
-async function expectPushFailure(promise: Promise<unknown>): Promise<CliError> {
+async function expectPushFailure(promise: Promise<unknown>, kind: new (message: string) => Error = PushFailedError): Promise<Error> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    return error as CliError;
+    expect(error).toBeInstanceOf(kind);
+    return error as Error;
   }
   throw new Error('expected the push to fail, but it succeeded');
 }
@@ -69,7 +69,6 @@ describeIfTools('registry push --mode direct against a real registry', () => {
 
     it('refuses a plain-HTTP registry without --insecure-registry (TLS is the default)', async () => {
       const error = await expectPushFailure(pushDirect({ source: image, destination: `${plain!.host}/direct/${tool}-refused:v1`, insecure: false, tool }));
-      expect(error.exitCode).toBe(EXIT.push);
       expect(error.message).toMatch(/plain HTTP/);
       expect(error.message).toMatch(/--insecure-registry/);
       expect((await plain!.api('GET', `/v2/direct/${tool}-refused/manifests/v1`, { Accept: MANIFEST_ACCEPT })).status).toBe(404);
@@ -85,7 +84,6 @@ describeIfTools('registry push --mode direct against a real registry', () => {
 
     it('fails with a certificate-verification message when the CA is not trusted', async () => {
       const error = await expectPushFailure(pushDirect({ source: image, destination: `${tls!.host}/direct/${tool}-untrusted:v1`, insecure: false, tool }));
-      expect(error.exitCode).toBe(EXIT.push);
       expect(error.message).toMatch(/TLS certificate verification failed for registry 127\.0\.0\.1:\d+/);
       expect(error.message).toMatch(/--cert-dir/);
       expect(error.message).toMatch(/unknown authority|certificate/);
@@ -113,6 +111,8 @@ describeIfTools('registry push --mode direct against a real registry', () => {
   it('names a missing local image clearly', async () => {
     const error = await expectPushFailure(
       pushDirect({ source: 'localhost/mcp-runtime-test-does-not-exist:1', destination: `${plain!.host}/x:1`, insecure: true, tool: 'skopeo' }),
+      // A wrong --image is the user's input, not a failed push: a usage error (exit 2).
+      RegistryUsageError,
     );
     expect(error.message).toMatch(/not in the local container storage/);
   });

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { CliError, EXIT } from '../../../src/registry/errors.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { PushFailedError } from '../../../src/registry/errors.js';
 import { pushInCluster, type InClusterPushDeps } from '../../../src/registry/in-cluster-push.js';
 import { PUSH_CONTAINER, PUSH_POD_LABELS, RECEIVE_CONTAINER } from '../../../src/registry/push-pod.js';
 import { KubeClient, isNotFound } from '../../../src/runtime/kube-http.js';
@@ -129,9 +130,8 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
     const pod = await runningPod();
     await finish(pod, 1, 'time="2026-01-01T00:00:00Z" level=fatal msg="pinging container registry reg.example.com: Get \\"https://reg.example.com/v2/\\": x509: certificate signed by unknown authority"');
     const error = await failed;
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(EXIT.push);
-    expect((error as CliError).message).toMatch(/TLS certificate verification failed for registry reg\.example\.com/);
+    expect(error).toBeInstanceOf(PushFailedError);
+    expect((error as Error).message).toMatch(/TLS certificate verification failed for registry reg\.example\.com/);
     await expectGone(pod.metadata!.name!);
   });
 
@@ -154,8 +154,8 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
       },
     });
     const error = await failed;
-    expect((error as CliError).message).toMatch(/ImagePullBackOff/);
-    expect((error as CliError).message).toMatch(/--helper-image/);
+    expect((error as Error).message).toMatch(/ImagePullBackOff/);
+    expect((error as Error).message).toMatch(/--helper-image/);
     await expectGone(pod.metadata!.name!);
   });
 
@@ -169,7 +169,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
     const pod = await runningPod();
     controller.abort();
     const error = await failed;
-    expect((error as CliError).message).toMatch(/Interrupted/);
+    expect((error as Error).message).toMatch(/Interrupted/);
     await expectGone(pod.metadata!.name!);
   });
 
@@ -198,7 +198,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
       expect(env.ARCHIVE_SHA256).toMatch(/^[0-9a-f]{64}$/);
       expect(Number(env.ARCHIVE_BYTES)).toBeGreaterThan(0);
       expect(seen.spec!.containers[0]!.command).toContain('oci-archive:/work/image.tar');
-      expect((error as CliError).message).toMatch(/receive container is not running/);
+      expect((error as Error).message).toMatch(/receive container is not running/);
       await expectGone(seen.metadata!.name!);
     },
     240_000,
@@ -212,7 +212,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
     const pod = await runningPod();
     await finish(pod, 1, 'time="2026-01-01T00:00:00Z" level=fatal msg="writing blob: connection refused"');
     const result = await cli;
-    expect(result.code).toBe(EXIT.push);
+    expect(result.code).toBe(ExitCode.PUSH_FAILED);
     expect(result.stderr).toMatch(/Error: .*(unreachable|connection refused)/s);
     expect(result.stderr).toMatch(/Deleted helper pod/);
     expect(result.stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);

@@ -14,7 +14,7 @@ import {
   PROVISIONED_REGISTRY_SECRET,
   readProvisionedRegistry,
 } from '../../../src/registry/provision.js';
-import { EXIT } from '../../../src/registry/errors.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { KubeClient, isNotFound } from '../../../src/runtime/kube-http.js';
 import { KUBECONFIG_ENV, kubeConfig } from '../harness/index.js';
 import { MANIFEST_ACCEPT, buildScratchImage, missingTools, removeImages, runCli, startRegistry, unwrap, type TestRegistry } from './fixture.js';
@@ -141,7 +141,7 @@ describe('registry provision / status / info with a provisioned external registr
   it('refuses a username without a password when stdin is not a terminal (exit 2, no stack trace)', async () => {
     const before = await readSecret();
     const run = await runCli(['registry', 'provision', '--url', 'other.example.com', '--username', 'someone'], { env: env() });
-    expect(run.code).toBe(EXIT.usage);
+    expect(run.code).toBe(ExitCode.USAGE);
     expect(unwrap(run.stderr)).toMatch(/needs a password: pipe it with --password-stdin or set MCP_RUNTIME_REGISTRY_PASSWORD/);
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(decode(await readSecret(), 'url')).toBe(decode(before, 'url'));
@@ -165,7 +165,7 @@ describe('registry provision / status / info with a provisioned external registr
     expect(ok.stdout).toMatch(/Status: healthy/);
 
     const bad = await runCli(['registry', 'status'], { env: env() });
-    expect(bad.code).toBe(EXIT.unhealthy);
+    expect(bad.code).toBe(ExitCode.FAILURE);
     expect(bad.stdout).toMatch(/does not answer: TLS certificate verification failed/);
     expect(bad.stderr).not.toMatch(STACK_LINE);
 

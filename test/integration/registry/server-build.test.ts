@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePorts } from '../../../src/local-cluster/ports.js';
-import { EXIT } from '../../../src/registry/errors.js';
+import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { MANIFEST_ACCEPT, SCRATCH_FIXTURE, missingTools, removeImages, runCli, startRegistry, unwrap, type TestRegistry } from './fixture.js';
 
 const skipReason = missingTools();
@@ -93,7 +93,7 @@ describeIfTools('server build / build push (CLI subprocess, real builder and reg
     writeFileSync(broken, 'FROM scratch\nCOPY does-not-exist.txt /x\n');
     const run = await runCli(['server', 'build', 'hello', '--dockerfile', broken, '--registry', registry!.host], { cwd: project, env: ENV });
     rmSync(broken);
-    expect(run.code).toBe(EXIT.build);
+    expect(run.code).toBe(ExitCode.BUILD_FAILED);
     expect(unwrap(run.stderr)).toMatch(/build of hello failed/);
     expect(readFileSync(metadataFile(), 'utf8')).toBe(before);
   });
@@ -103,7 +103,7 @@ describeIfTools('server build / build push (CLI subprocess, real builder and reg
     const [port] = await freePorts(1); // free now, so nothing listens there
     const run = await runCli(['build', 'push', 'other', '--tag', 'ci-fail', '--registry', `127.0.0.1:${port}`, '--insecure-registry'], { cwd: project, env: ENV });
     images.push(`127.0.0.1:${port}/other:ci-fail`);
-    expect(run.code).toBe(EXIT.push);
+    expect(run.code).toBe(ExitCode.PUSH_FAILED);
     expect(unwrap(run.stderr)).toMatch(new RegExp(`Registry 127\\.0\\.0\\.1:${port} is unreachable: .*connection refused`));
     expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(readFileSync(metadataFile(), 'utf8')).toBe(before);
@@ -139,7 +139,7 @@ describeIfTools('server build / build push (CLI subprocess, real builder and reg
 
   it('an unknown server is named with the ones that exist (exit 2)', async () => {
     const run = await runCli(['server', 'build', 'nope', '--dry-run'], { cwd: project, env: ENV });
-    expect(run.code).toBe(EXIT.usage);
+    expect(run.code).toBe(ExitCode.USAGE);
     expect(unwrap(run.stderr)).toMatch(/No server "nope" in .*\.mcp\. Servers there: hello, other, untouched\./);
   });
 });

@@ -29,10 +29,9 @@ const TIMINGS = { leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 5
 const MICRO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 function elector(lease: string, identity: string) {
-  const api = admin.makeApiClient(CoordinationV1Api);
   const log: string[] = [];
   const e = new LeaderElector({
-    lock: coordinationLeaseClient(api, ns.name, lease),
+    lock: coordinationLeaseClient(new KubeClient(admin), ns.name, lease),
     identity,
     ...TIMINGS,
     onStartedLeading: () => log.push('started'),
@@ -157,6 +156,13 @@ describe('Manager with leader election', () => {
     expect(await metricsOf(managers.one as Manager)).toContain('leader_election_master_status{name="manager-lock"} 1');
     expect(await metricsOf(managers.two as Manager)).toContain('leader_election_master_status{name="manager-lock"} 0');
     expect(await metricsOf(managers.one as Manager)).toMatch(/controller_runtime_reconcile_total\{controller="configmaps",result="success"\} [1-9]/);
+    // Leader election runs on the one client, so its Lease requests are counted like the rest:
+    // the leader's renewals are PUTs (nothing else in the runtime PUTs), and the standby, which
+    // runs no informer while not leading, makes no request but reading the Lease.
+    const requests = (text: string, method: string) =>
+      text.split('\n').some((line) => line.startsWith('rest_client_requests_total{') && line.includes(`method="${method}"`) && line.includes('code="200"') && !line.endsWith(' 0'));
+    await waitFor('a counted renewal', async () => requests(await metricsOf(managers.one as Manager), 'PUT'));
+    expect(requests(await metricsOf(managers.two as Manager), 'GET')).toBe(true);
 
     await managers.one?.stop();
     await expect(managers.one?.wait()).resolves.toBeUndefined();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildCommand, detectBuilder, pushToolsFor } from '../../../src/build/builder.js';
-import { CliError } from '../../../src/registry/errors.js';
+import { RegistryUsageError } from '../../../src/registry/errors.js';
 import type { ToolProbes } from '../../../src/registry/tools.js';
 
 function probes(installed: string[], daemon = false): ToolProbes & { asked: string[] } {
@@ -34,7 +34,7 @@ describe('detectBuilder', () => {
   it('uses the requested builder, or says why it cannot', async () => {
     expect(await detectBuilder(probes(['podman', 'buildah']), 'buildah')).toBe('buildah');
     await expect(detectBuilder(probes(['docker'], false), 'docker')).rejects.toThrow(/the docker CLI is installed but no Docker daemon answers/);
-    await expect(detectBuilder(probes([]), 'podman')).rejects.toThrow(CliError);
+    await expect(detectBuilder(probes([]), 'podman')).rejects.toThrow(RegistryUsageError);
   });
 });
 

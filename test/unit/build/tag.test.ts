@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { chooseTag, gitState, validateTag } from '../../../src/build/tag.js';
 import type { Runner, RunResult } from '../../../src/build/exec.js';
-import { CliError } from '../../../src/registry/errors.js';
+import { RegistryUsageError } from '../../../src/registry/errors.js';
 
 const ok = (stdout: string): RunResult => ({ code: 0, signal: null, stdout, stderr: '' });
 const fail = (): RunResult => ({ code: 128, signal: null, stdout: '', stderr: 'fatal: not a git repository' });
@@ -24,7 +24,7 @@ describe('chooseTag', () => {
   });
 
   it('rejects tags the registry would refuse', () => {
-    expect(() => validateTag('-x')).toThrow(CliError);
+    expect(() => validateTag('-x')).toThrow(RegistryUsageError);
     expect(() => chooseTag({ flag: 'a/b' })).toThrow(/--tag "a\/b" is not a valid image tag/);
     expect(() => chooseTag({ flag: 'x'.repeat(129) })).toThrow(/not a valid image tag/);
     expect(validateTag('1.2.3_rc-1')).toBe('1.2.3_rc-1');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderObjects, type SetupOptions } from '../../../src/setup/setup.js';
 
-const options: SetupOptions = { ingress: 'traefik', ingressManifest: 'prod', forceIngressInstall: false, dryRun: true, wait: false, timeoutMs: 1000, log: () => undefined };
+const options: SetupOptions = { ingress: 'traefik', platform: { ingressVariant: 'prod' }, forceIngressInstall: false, dryRun: true, wait: false, timeoutMs: 1000, log: () => undefined };
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 

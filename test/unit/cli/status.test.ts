@@ -1,27 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
-import { deploymentReadiness } from '../../../src/status/deployments.js';
+import { summarizeDeployment } from '../../../src/status/deployments.js';
 import { renderPlatformStatus, type PlatformStatus } from '../../../src/status/platform.js';
 import { renderServerStatus, type ServerStatusReport } from '../../../src/servers/status.js';
 import { describeWaiting } from '../../../src/setup/setup.js';
 
-describe('deploymentReadiness', () => {
+describe('summarizeDeployment', () => {
   const d = (status: object, generation = 1, replicas = 2) => ({
     metadata: { name: 'op', namespace: 'mcp-runtime', generation },
     spec: { replicas, template: { spec: { containers: [{ name: 'c', image: 'img:1' }] } } },
     status,
   });
-  it('is available only when the latest generation is rolled out and available', () => {
-    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }))).toEqual({
+  it('names the Deployment and its image, and applies the shared readiness rule', () => {
+    expect(summarizeDeployment(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }))).toEqual({
       namespace: 'mcp-runtime', name: 'op', available: true, ready: 2, desired: 2, image: 'img:1',
     });
-    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }, 2)).reason).toBe(
-      'the new spec has not been picked up yet',
+    expect(summarizeDeployment(d({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }, 2)).reason).toBe(
+      'the new spec has not been picked up by the Deployment controller yet',
     );
-    expect(deploymentReadiness(d({ observedGeneration: 1, replicas: 3, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 })).available).toBe(false);
     expect(
-      deploymentReadiness(d({ observedGeneration: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'forbidden: violates PodSecurity' }] })).reason,
+      summarizeDeployment(d({ observedGeneration: 1, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'forbidden: violates PodSecurity' }] })).reason,
     ).toBe('FailedCreate: forbidden: violates PodSecurity');
-    expect(describeWaiting([deploymentReadiness(d({ observedGeneration: 1, availableReplicas: 1 }))])).toBe('mcp-runtime/op 0/2 (1/2 pods available)');
+    expect(describeWaiting([summarizeDeployment(d({ observedGeneration: 1, updatedReplicas: 2, availableReplicas: 1 }))])).toBe('mcp-runtime/op 0/2 (0/2 pods ready)');
   });
 });
 

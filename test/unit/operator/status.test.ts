@@ -11,7 +11,7 @@ const base: StatusInput = {
   desiredReplicas: 2,
   url: 'http://mcp.example.com/weather/mcp',
   image: 'reg/weather:latest',
-  deployment: { metadata: { generation: 5 }, spec: { replicas: 2 }, status: { observedGeneration: 5, readyReplicas: 2, updatedReplicas: 2 } },
+  deployment: { metadata: { generation: 5 }, spec: { replicas: 2 }, status: { observedGeneration: 5, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 } },
   service: { spec: { clusterIP: '10.0.0.7' } },
   ingress: { status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } } },
   ingressReadiness: 'strict',

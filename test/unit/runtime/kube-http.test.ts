@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ApiError, errorCode, KubeClient, type WatchEvent } from '../../../src/runtime/kube-http.js';
+import { ApiError, errorCode, KubeClient, NotKubernetesError, type WatchEvent } from '../../../src/runtime/kube-http.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -52,6 +52,30 @@ describe('KubeClient.request', () => {
     expect(seen.headers?.['content-type']).toBe('application/apply-patch+yaml');
     expect(seen.headers?.['user-agent']).toBe('test-agent');
     expect(JSON.parse(seen.body ?? '')).toEqual({ data: { a: 'b' } });
+  });
+
+  it('over plain http without insecure-skip-tls-verify (kubectl proxy) sends no credentials, and works', async () => {
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }],
+      users: [{ name: 'u', token: 'secret-token' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
+    let authorization: string | undefined = 'unset';
+    handler = (req, res) => {
+      authorization = req.headers.authorization;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"gitVersion":"v1.34.4"}');
+    };
+    await expect(new KubeClient(kc).request('GET', '/version')).resolves.toEqual({ gitVersion: 'v1.34.4' });
+    expect(authorization).toBeUndefined();
+  });
+
+  it('names an HTML answer: not a Kubernetes API server at <url>', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>hi</title>');
+    const error = await client.request('GET', '/version').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotKubernetesError);
+    expect((error as Error).message).toMatch(/^not a Kubernetes API server at http:\/\/127\.0\.0\.1:\d+: it answered with an HTML page \(HTTP 200\)/);
   });
 
   it('turns an error answer into ApiError with the Status', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { V1Lease } from '@kubernetes/client-node';
+
 import { ApiError } from '../../../src/runtime/kube-http.js';
-import { LeaderElector, microTime, type LeaderElectorOptions, type LeaseClient } from '../../../src/runtime/leader-election.js';
+import { LeaderElector, microTime, type Lease, type LeaderElectorOptions, type LeaseClient } from '../../../src/runtime/leader-election.js';
 import { FakeClock, flush } from './fake-clock.js';
 
 /**
@@ -10,9 +10,9 @@ import { FakeClock, flush } from './fake-clock.js';
  * MicroTimes come back as strings).
  */
 class FakeLeaseServer {
-  lease: V1Lease | undefined;
+  lease: Lease | undefined;
   private rv = 1;
-  writes: V1Lease[] = [];
+  writes: Lease[] = [];
   /** When set, every call fails with this. */
   down: Error | undefined;
 
@@ -38,8 +38,8 @@ class FakeLeaseServer {
     };
   }
 
-  private store(lease: V1Lease): V1Lease {
-    const wire = JSON.parse(JSON.stringify(lease)) as V1Lease;
+  private store(lease: Lease): Lease {
+    const wire = JSON.parse(JSON.stringify(lease)) as Lease;
     wire.metadata = { ...wire.metadata, resourceVersion: String(++this.rv) };
     this.lease = wire;
     this.writes.push(wire);

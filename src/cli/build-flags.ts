@@ -1,12 +1,13 @@
 /** Flags shared by `server build` and `build push`, and their translation to ServerBuildOptions. */
 import { Flags } from '@oclif/core';
-import type { ServerBuildOptions } from './server-build.js';
+import type { ServerBuildOptions } from '../build/server-build.js';
 
 export const buildFlags = {
   dir: Flags.string({ description: 'Metadata folder (or file).', default: '.mcp' }),
   tag: Flags.string({ description: 'Image tag (default: git short SHA, `<sha>-dirty-<hash>` with uncommitted changes, `latest` outside git).' }),
   dockerfile: Flags.string({ description: 'Dockerfile (default: build.dockerfile of the server, else Dockerfile in the context).' }),
-  context: Flags.string({ description: 'Build context (default: build.context of the server, relative to the metadata folder\'s parent, else that folder).' }),
+  // --context is the kube context, as in every other command (and kubectl).
+  'build-context': Flags.string({ description: 'Build context folder (default: build.context of the server, relative to the metadata folder\'s parent, else that folder).' }),
   platform: Flags.string({ description: 'Target platform, e.g. linux/amd64 (default: build.platform of the server, else the builder\'s).' }),
   builder: Flags.string({ description: 'Image builder (default: podman, else buildah, else docker if its daemon runs).', options: ['podman', 'buildah', 'docker'] }),
   image: Flags.string({ description: 'Image name [registry/]repository (default: the server\'s image, else <registry>/<name>).' }),
@@ -19,16 +20,20 @@ export const buildFlags = {
   'helper-image': Flags.string({ description: 'Image of the in-cluster push helper pod.', env: 'MCP_RUNTIME_PUSH_HELPER_IMAGE' }),
   'no-write': Flags.boolean({ description: 'Do not write image/imageTag back into the metadata file.', default: false }),
   'dry-run': Flags.boolean({ description: 'Show the image name, commands and metadata change; do nothing.', default: false }),
-  kubeconfig: Flags.string({ description: 'Kubeconfig for the in-cluster push and the provisioned registry lookup.' }),
-  // --context is the build context here, so the kube context has a longer name.
-  'kube-context': Flags.string({ description: 'Kube context (default: the current context).' }),
+  // The kube flags come from ClusterCommand; only --context gains the old name, deprecated.
+  context: Flags.string({
+    helpGroup: 'CLUSTER',
+    aliases: ['kube-context'],
+    deprecateAliases: true,
+    description: 'kubeconfig context to use (for the in-cluster push and the provisioned registry lookup). Default: the current context. (--kube-context is a deprecated alias.)',
+  }),
 };
 
 type BuildFlagValues = {
   dir: string;
   tag?: string;
   dockerfile?: string;
-  context?: string;
+  'build-context'?: string;
   platform?: string;
   builder?: string;
   image?: string;
@@ -54,7 +59,7 @@ export function buildOptions(name: string, flags: BuildFlagValues, push: boolean
     dryRun: flags['dry-run'],
     ...opt('tag', flags.tag),
     ...opt('dockerfile', flags.dockerfile),
-    ...opt('context', flags.context),
+    ...opt('context', flags['build-context']),
     ...opt('platform', flags.platform),
     ...opt('builder', flags.builder as ServerBuildOptions['builder']),
     ...opt('image', flags.image),

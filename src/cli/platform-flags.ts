@@ -1,0 +1,72 @@
+/**
+ * The platform knobs `setup` and `synth` share: one definition, so both commands offer the same
+ * choices under the same names (and a test can check they do).
+ */
+import { Flags } from '@oclif/core';
+import type { PlatformOptions } from '../../charts-ts/platform/options.js';
+
+/** `extra` is merged into each flag (synth passes `exclusive: ['servers']`). */
+export function platformFlags(extra: { exclusive?: string[] } = {}) {
+  return {
+    ingress: Flags.string({ ...extra, options: ['traefik', 'none'], default: 'traefik', description: 'Ingress controller to install (none: bring your own).' }),
+    'ingress-variant': Flags.string({
+      ...extra,
+      options: ['prod', 'dev'],
+      default: 'prod',
+      aliases: ['ingress-manifest'],
+      deprecateAliases: true,
+      description: 'Traefik flavour: prod (dashboard and API off) or dev (insecure dashboard on). (--ingress-manifest is a deprecated alias.)',
+    }),
+    'traefik-service-type': Flags.string({
+      ...extra,
+      options: ['LoadBalancer', 'NodePort', 'ClusterIP'],
+      default: 'LoadBalancer',
+      description: "Type of Traefik's Service (NodePort or ClusterIP where no load balancer exists).",
+    }),
+    'registry-storage-size': Flags.string({ ...extra, default: '10Gi', description: 'Volume size of the in-cluster registry.' }),
+    'registry-storage-class': Flags.string({ ...extra, description: "StorageClass of the in-cluster registry's volume. Default: the cluster's default class." }),
+    'registry-allow-cidr': Flags.string({
+      ...extra,
+      multiple: true,
+      description: 'CIDR allowed to reach the in-cluster registry, e.g. the node network so kubelets can pull (repeatable).',
+    }),
+    'ingress-readiness': Flags.string({
+      ...extra,
+      options: ['strict', 'permissive'],
+      description: "Operator's INGRESS_READINESS: strict (Routed once the controller publishes an address) or permissive (once the Ingress exists). Default: strict.",
+    }),
+  };
+}
+
+/** Flags shared by both of synth's modes and setup. */
+export const serverDefaultFlags = {
+  'default-ingress-host': Flags.string({ description: 'Host for servers that set none (operator MCP_DEFAULT_INGRESS_HOST). Default: any host.' }),
+  'ingress-class': Flags.string({ default: 'traefik', description: 'IngressClass for servers that set none (operator DEFAULT_INGRESS_CLASS).' }),
+};
+
+export interface PlatformFlagValues {
+  ingress: string;
+  'ingress-variant': string;
+  'traefik-service-type': string;
+  'registry-storage-size': string;
+  'registry-storage-class'?: string;
+  'registry-allow-cidr'?: string[];
+  'ingress-readiness'?: string;
+  'default-ingress-host'?: string;
+  'ingress-class': string;
+}
+
+/** The chart options these flags choose (registry and operator image are each command's own). */
+export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptions, 'registry' | 'operatorImage'> {
+  return {
+    ingress: flags.ingress as 'traefik' | 'none',
+    ingressVariant: flags['ingress-variant'] as 'prod' | 'dev',
+    traefikServiceType: flags['traefik-service-type'] as 'LoadBalancer' | 'NodePort' | 'ClusterIP',
+    registryStorageSize: flags['registry-storage-size'],
+    ...(flags['registry-storage-class'] === undefined ? {} : { registryStorageClass: flags['registry-storage-class'] }),
+    registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
+    ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
+    ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
+    defaultIngressClass: flags['ingress-class'],
+  };
+}
