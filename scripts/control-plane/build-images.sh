@@ -62,7 +62,8 @@ prepare_node() {
   copy_with_libs "$(command -v node)" "$ctx/rootfs" /usr/local/bin/node
   mkdir -p "$ctx/rootfs/tmp"
   chmod 1777 "$ctx/rootfs/tmp"
-  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin\nUSER 65532:65532\nENTRYPOINT ["/usr/local/bin/node"]\n' > "$ctx/Containerfile"
+  # CMD, not ENTRYPOINT: images built on it give `CMD ["node", "dist/server.js"]` as they would on node:20.
+  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin\nUSER 65532:65532\nCMD ["node"]\n' > "$ctx/Containerfile"
 }
 
 prepare_registry() {
@@ -91,7 +92,7 @@ for key in "${keys[@]}"; do
     pause) build pause "localhost/mcp-runtime/pause:$K8S_VERSION" "$K8S_VERSION" ;;
     node)
       node_bin="$(command -v node)"
-      build node "localhost/mcp-runtime/node:$(node --version)" "$(node --version)-$(sha256sum "$node_bin" | cut -c1-12)" ;;
+      build node "localhost/mcp-runtime/node:$(node --version)" "$(node --version)-$(sha256sum "$node_bin" | cut -c1-12)-2" ;;
     registry)
       registry_bin="$(command -v docker-registry)" || { log "docker-registry is not installed (apt-get install docker-registry)"; exit 1; }
       build registry "localhost/mcp-runtime/registry:$(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null | tr '+~:' '---' || echo local)" \
