@@ -21,3 +21,4 @@ export { buildExampleImage, prebuiltContainerfile, type ExampleImageOptions } fr
 export { hostTraefikArgs, startHostTraefik, type HostTraefik, type HostTraefikOptions } from './real-node/host-traefik.js';
 export { REAL_NODE_NAME } from './real-node/network.js';
 export type { RealNode } from './real-node/real-node.js';
+export { connectPlatformRegistry, IN_CLUSTER_REGISTRY_HOST, type PlatformRegistryAccess } from './real-node/platform-registry.js';

@@ -14,6 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { findBuildScript } from '../binaries.js';
 import { issueCert, type ClusterCerts } from '../certs.js';
+import { SERVICE_CLUSTER_IP_RANGE } from '../components.js';
 import { writeAdminKubeconfig } from '../kubeconfig.js';
 import { freePorts } from '../ports.js';
 import type { ManagedProcess } from '../process.js';
@@ -24,7 +25,7 @@ import { containerdConfig, plainHttpHostsToml, type ContainerdPaths } from './co
 import { checkHostSupport } from './host-support.js';
 import { kubeProxyConfig } from './kube-proxy-config.js';
 import { kubeletArgs, kubeletConfig, type KubeletPaths } from './kubelet-config.js';
-import { CNI_BRIDGE, NODE_IP, NODE_LINK, REAL_NODE_NAME } from './network.js';
+import { NODE_IP, NODE_LINK, REAL_NODE_NAME } from './network.js';
 import { obtainNodeImages, type NodeImage, type NodeImageKey } from './node-images.js';
 
 const run = promisify(execFile);
@@ -146,6 +147,10 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     await run(programs.ip as string, ['link', 'add', NODE_LINK, 'type', 'bridge']);
     await run(programs.ip as string, ['addr', 'add', `${NODE_IP}/32`, 'dev', NODE_LINK]);
     await run(programs.ip as string, ['link', 'set', NODE_LINK, 'up']);
+    // ClusterIPs are only rewritten (kube-proxy's DNAT) after routing picked an interface. Routed
+    // to our link, a ClusterIP kube-proxy has not programmed yet is dropped here instead of
+    // following the default route off the host. Goes away with the link.
+    await run(programs.ip as string, ['route', 'add', SERVICE_CLUSTER_IP_RANGE, 'dev', NODE_LINK]);
 
     for (const d of [paths.root, paths.state, paths.runcRoot, paths.cniConfDir, paths.registryConfigDir, join(nodeDir, 'cni', 'ipam'), join(nodeDir, 'kubelet'), join(nodeDir, 'pod-logs')]) {
       await mkdir(d, { recursive: true });
@@ -154,11 +159,22 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     await mkdir(pki, { mode: 0o700 });
     const kubeletClient = { cert: join(pki, 'kubelet-client.crt'), key: join(pki, 'kubelet-client.key') };
     const kubeletServing = { cert: join(pki, 'kubelet.crt'), key: join(pki, 'kubelet.key') };
+    const proxyClient = { cert: join(pki, 'kube-proxy.crt'), key: join(pki, 'kube-proxy.key') };
     await Promise.all([
       // The Node authorizer and NodeRestriction admission know a kubelet by this identity.
       issueCert(ctx.certs, kubeletClient, `/O=system:nodes/CN=system:node:${REAL_NODE_NAME}`, 'clientAuth'),
       issueCert(ctx.certs, kubeletServing, `/CN=${REAL_NODE_NAME}`, 'serverAuth', `IP:${NODE_IP},IP:127.0.0.1,DNS:${REAL_NODE_NAME}`),
+      // The user the built-in ClusterRole system:node-proxier is bound to.
+      issueCert(ctx.certs, proxyClient, '/CN=system:kube-proxy', 'clientAuth'),
     ]);
+    const proxyKubeconfig = join(nodeDir, 'kube-proxy.kubeconfig');
+    await writeAdminKubeconfig(proxyKubeconfig, {
+      server: ctx.server,
+      caCert: ctx.certs.caCert,
+      clientCert: proxyClient.cert,
+      clientKey: proxyClient.key,
+      name: 'kube-proxy',
+    });
     const kubeletKubeconfig = join(nodeDir, 'kubelet.kubeconfig');
     await writeAdminKubeconfig(kubeletKubeconfig, {
       server: ctx.server,
@@ -197,7 +213,7 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     await writeFile(kubeletPaths.config, stringify(kubeletConfig(kubeletPaths, healthzPort)));
     launch('kubelet', ctx.kubelet, kubeletArgs(kubeletPaths));
     const proxyConfig = join(nodeDir, 'kube-proxy.yaml');
-    await writeFile(proxyConfig, stringify(kubeProxyConfig(kubeletKubeconfig, proxyHealthzPort, proxyMetricsPort)));
+    await writeFile(proxyConfig, stringify(kubeProxyConfig(proxyKubeconfig, proxyHealthzPort, proxyMetricsPort)));
     launch('kube-proxy', ctx.kubeProxy, [`--config=${proxyConfig}`, '--v=1']);
 
     const k8s = await import('@kubernetes/client-node');
@@ -205,6 +221,13 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     await waitFor(`real node ${REAL_NODE_NAME} Ready and untainted`, () => core.readNode({ name: REAL_NODE_NAME }), {
       until: (node) =>
         node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true && (node.spec?.taints ?? []).length === 0,
+      timeoutMs: ctx.timeoutMs,
+      intervalMs: 100,
+      abortIf,
+    });
+    // Healthy once it has synced its rules: ClusterIPs work from here on.
+    await waitFor('kube-proxy /healthz', async () => (await fetch(`http://127.0.0.1:${proxyHealthzPort}/healthz`)).status, {
+      until: (status) => status === 200,
       timeoutMs: ctx.timeoutMs,
       intervalMs: 100,
       abortIf,
@@ -220,7 +243,7 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
       images,
       timings: { imagesMs, containerdReadyMs, nodeReadyMs },
       async allowPlainHttpRegistry(registryHost: string, endpoint: string) {
-        const d = join(paths.registryConfigDir, registryHost.replace(/:/g, '_'));
+        const d = join(paths.registryConfigDir, registryHost);
         await mkdir(d, { recursive: true });
         // containerd reads certs.d on every pull: no restart needed.
         await writeFile(join(d, 'hosts.toml'), plainHttpHostsToml(registryHost, endpoint));
