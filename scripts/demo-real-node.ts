@@ -15,6 +15,7 @@ import {
   obtainBinaries,
   startControlPlane,
   startHostTraefik,
+  waitFor,
 } from '../src/local-cluster/index.js';
 import { obtainTraefik } from '../src/local-cluster/real-node/node-images.js';
 
@@ -129,6 +130,15 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     const transport = new StreamableHTTPClientTransport(url, { fetch: fetchResolvingTo() });
     const started = performance.now();
     const result = await (async () => {
+      // Ready means the route is published; Traefik serves it from its next refresh (~2 s).
+      // Traefik answers "404 page not found" for a route it has not loaded; the server answers
+      // an empty JSON-RPC body with its own error at once.
+      const probe = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' };
+      await waitFor(`${url.href} routed`, async () => (await fetchResolvingTo()(url, probe)).text(), {
+        until: (text) => !text.includes('404 page not found'),
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
       await client.connect(transport);
       return client.callTool({ name: example.tool, arguments: { ...example.arguments } });
     })().catch(async (error: unknown) => {

@@ -71,6 +71,9 @@ describeRealNode('through the route on a real node', () => {
     await createServer('notes', exampleSpec('notes', 1));
     for (const name of ['weather', 'notes']) {
       await waitFor(`${name} Ready`, () => serverStatus(name), { until: (s) => s.phase === 'Ready', timeoutMs: 180_000, intervalMs: 1000 });
+      // Ready means the route is published; Traefik serves it after its next refresh (~2 s).
+      const { client } = await waitFor(`an MCP session through /${name}/mcp`, () => mcpClient(`/${name}/mcp`), { timeoutMs: 30_000, intervalMs: 500 });
+      await client.close();
     }
   }, 900_000);
 
@@ -160,4 +163,72 @@ describeRealNode('through the route on a real node', () => {
     expect(ready?.status).toBe('False');
     expect(ready?.message).toMatch(/probe/);
   }, 120_000);
+
+  it('a custom ingressPath is served through the path-replacement Middleware', async () => {
+    await createServer('forecast', { ...exampleSpec('weather', 1), ingressPath: '/tools/forecast' });
+    await waitFor('forecast Ready', () => serverStatus('forecast'), { until: (st) => st.phase === 'Ready', timeoutMs: 120_000, intervalMs: 1000 });
+    // Ready means the route is published; Traefik loads it on its next refresh.
+    const { client } = await waitFor('an MCP session through /tools/forecast', () => mcpClient('/tools/forecast'), { timeoutMs: 30_000, intervalMs: 500 });
+    const result = await client.callTool({ name: 'get_forecast', arguments: { city: 'Cairo', days: 1 } });
+    expect(JSON.stringify(result.content)).toContain('Cairo');
+    await client.close();
+  }, 180_000);
+
+  it('a rolling update (env change) under a steady stream of tool calls fails no call', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const apps = c.kc.makeApiClient(k8s.AppsV1Api);
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const live = await apps.readNamespacedDeployment({ name: 'weather', namespace: NAMESPACE });
+    const before = live.metadata!.generation!;
+    expect(live.spec?.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
+    expect(live.spec?.template.spec?.containers[0]?.lifecycle?.preStop).toEqual({ sleep: { seconds: 5 } });
+
+    const { client } = await mcpClient('/weather/mcp');
+    let calls = 0;
+    const failures: string[] = [];
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        calls++;
+        try {
+          const r = await client.callTool({ name: 'convert_temperature', arguments: { value: calls, from: 'celsius', to: 'fahrenheit' } });
+          if (r.isError === true) failures.push(JSON.stringify(r.content));
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    })();
+
+    await (await custom()).patchNamespacedCustomObject(
+      {
+        group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers', name: 'weather',
+        body: { spec: { envVars: [{ name: 'ROLLOUT', value: '2' }] } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      'the new ReplicaSet rolled out and every old pod gone',
+      async () => ({
+        d: await apps.readNamespacedDeployment({ name: 'weather', namespace: NAMESPACE }),
+        pods: (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=weather' })).items,
+      }),
+      {
+        until: ({ d, pods }) =>
+          d.metadata!.generation! > before &&
+          d.status?.observedGeneration === d.metadata!.generation &&
+          d.status?.updatedReplicas === 2 &&
+          d.status?.availableReplicas === 2 &&
+          pods.length === 2 &&
+          pods.every((p) => p.metadata?.deletionTimestamp === undefined && p.spec?.containers[0]?.env?.some((e) => e.name === 'ROLLOUT') === true),
+        timeoutMs: 180_000,
+        intervalMs: 500,
+      },
+    );
+    streaming = false;
+    await stream;
+    await client.close();
+    console.log(`[e2e real node] rolling update: ${calls} tool calls, ${failures.length} failed`);
+    expect(calls).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  }, 240_000);
 });
