@@ -1,10 +1,15 @@
 /**
- * npm run demo: the main job on a local sandbox, with the real CLI, step by step:
- * sandbox control plane → setup → operator → pipeline generate → pipeline deploy → servers Ready
- * → the status table with each server's URL. Stops everything at the end (`--keep` keeps the
- * sandbox and operator running until Ctrl-C).
+ * npm run demo: the main job on a local cluster, with the real CLI, step by step.
  *
- * Nodes are simulated (KWOK): pods become Running and Ready, but no container really runs.
+ * Where a real node can run (Linux, root, containerd/runc/CNI installed): a local control plane
+ * with a real node → setup → Traefik as a host process from the installed Deployment → operator
+ * → the examples built on a local Node.js base image and pushed with `mcp-runtime registry push`
+ * into the platform registry → pipeline generate/deploy → Ready → a tool of each server called
+ * with the MCP SDK client through http://<host>:<port>/<name>/mcp.
+ *
+ * Elsewhere: the simulated sandbox (KWOK): pods are reported Running and Ready but no container
+ * runs, so the URLs are routed, not served; the demo says so. `--simulated` forces this mode.
+ * Stops everything at the end (`--keep` keeps it running until Ctrl-C).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mainRealNode as runRealNode } from './demo-real-node.js';
+import { checkHostSupport } from '../src/local-cluster/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,12 +27,17 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '180' },
     // *.localtest.me resolves to 127.0.0.1 in public DNS: a host that needs no /etc/hosts entry.
     host: { type: 'string', default: 'mcp.localtest.me' },
+    simulated: { type: 'boolean', default: false },
   },
 });
 
 const CLI = join('bin', 'run.js');
 const children: ChildProcess[] = [];
 let workDir = '';
+/** Stops the real-node cluster (and its Traefik), when the real path runs. */
+let stopCluster: (() => Promise<void>) | undefined;
+const demoStarted = performance.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function step(text: string): void {
   console.log(`\n==> ${text}`);
@@ -70,6 +82,7 @@ async function stopAll(): Promise<void> {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
+  await stopCluster?.();
   if (workDir !== '') await rm(workDir, { recursive: true, force: true });
 }
 
@@ -80,8 +93,15 @@ async function waitForReady(kubeconfig: string, timeoutSeconds: number): Promise
     const result = spawnSync(process.execPath, [CLI, 'server', 'list', '-A', '-o', 'json', '--kubeconfig', kubeconfig], { encoding: 'utf8' });
     if (result.status === 0) {
       // `-o json` prints a kubectl-style List.
-      const servers = (JSON.parse(result.stdout) as { items: { metadata: { name: string }; status?: { phase?: string } }[] }).items;
-      last = servers.map((s) => `${s.metadata.name}=${s.status?.phase ?? 'Pending'}`).join(' ');
+      type Condition = { type: string; status: string; message?: string };
+      const servers = (JSON.parse(result.stdout) as { items: { metadata: { name: string }; status?: { phase?: string; conditions?: Condition[] } }[] }).items;
+      // What is not there yet, in the operator's words (e.g. an image that cannot be pulled).
+      last = servers
+        .map((s) => {
+          const notYet = (s.status?.conditions ?? []).filter((c) => c.status !== 'True').map((c) => `${c.type}: ${c.message ?? ''}`);
+          return `${s.metadata.name}=${s.status?.phase ?? 'Pending'}${notYet.length > 0 ? ` (${notYet.join('; ')})` : ''}`;
+        })
+        .join(' ');
       if (servers.length > 0 && servers.every((s) => s.status?.phase === 'Ready')) return;
     }
     await new Promise((r) => setTimeout(r, 1_000));
@@ -95,6 +115,20 @@ async function main(): Promise<void> {
     if (spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
   }
   workDir = await mkdtemp(join(tmpdir(), 'mcp-runtime-demo-'));
+  const support = checkHostSupport();
+  if (values.simulated) {
+    console.log('\n--simulated: using simulated nodes (KWOK); containers will not run.');
+  } else if (!support.ok) {
+    console.log(`\nNo real node on this machine: ${support.reason}.`);
+    console.log('Falling back to simulated nodes (KWOK): servers are deployed and reported Ready, but no container runs and the URLs are not served.');
+  } else {
+    await mainRealNode();
+    return;
+  }
+  await mainSimulated();
+}
+
+async function mainSimulated(): Promise<void> {
   const kubeconfig = join(workDir, 'kubeconfig');
   const manifests = join(workDir, 'manifests');
 
@@ -128,6 +162,21 @@ async function main(): Promise<void> {
   }
 }
 
+async function mainRealNode(): Promise<void> {
+  await runRealNode({
+    workDir,
+    host: values.host,
+    metadata: values.metadata,
+    timeoutSeconds: Number(values.timeout),
+    keep: values.keep,
+    step,
+    cli,
+    background,
+    waitForReady,
+    onCluster: (stop) => (stopCluster = stop),
+  });
+}
+
 let exitCode = 0;
 try {
   await main();
@@ -135,7 +184,9 @@ try {
   console.error(`\ndemo failed: ${(error as Error).message}`);
   exitCode = 1;
 } finally {
-  step('Stopping the operator and the sandbox');
+  step('Stopping the operator and the cluster');
+  const stopStarted = performance.now();
   await stopAll();
+  console.log(`stopped and cleaned up in ${seconds(performance.now() - stopStarted)}; the demo took ${seconds(performance.now() - demoStarted)} in all`);
 }
 process.exit(exitCode);

@@ -30,7 +30,8 @@ export const STREAM_READ_TIMEOUT = '3600s';
 
 /** What Traefik v3's ingress and CRD providers read (v3.1+: EndpointSlices and Nodes). */
 export const TRAEFIK_RULES: readonly RbacRule[] = [
-  { apiGroups: [''], resources: ['services', 'secrets', 'nodes'], verbs: ['get', 'list', 'watch'] },
+  // configmaps: the v3.6 CRD provider watches them (seen with a real Traefik; without it, no Middleware loads).
+  { apiGroups: [''], resources: ['services', 'secrets', 'nodes', 'configmaps'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingressclasses'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },

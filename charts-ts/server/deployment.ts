@@ -9,6 +9,26 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMo
 import type { ResolvedProbe, ResolvedServer } from './resolve.js';
 
 export const CONTAINER_PORT_NAME = 'http';
+/** How long a terminating pod keeps serving before SIGTERM (see ServerKubeDeployment). */
+export const PRE_STOP_DELAY_SECONDS = 5;
+
+/**
+ * A terminating pod keeps serving for PRE_STOP_DELAY_SECONDS before it gets SIGTERM: its endpoint
+ * is removed at once, but the ingress drops it only on its next configuration refresh (Traefik
+ * throttles those to ~2 s); without the delay a rolling update under load lost ~6% of requests
+ * to 502s from pods that had already stopped (measured on a real node). The `sleep` action
+ * (Kubernetes 1.30+) needs no shell or sleep binary in the image. The generated 1.28 serializer
+ * does not know it and drops it, even from a JSON patch, so it is added after serialization.
+ */
+class ServerKubeDeployment extends k8s.KubeDeployment {
+  override toJson(): ReturnType<k8s.KubeDeployment['toJson']> {
+    const json = super.toJson() as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    for (const container of json.spec.template.spec.containers) {
+      container.lifecycle = { preStop: { sleep: { seconds: PRE_STOP_DELAY_SECONDS } } };
+    }
+    return json;
+  }
+}
 
 export interface ServerDeploymentProps {
   /** The server with every default applied (resolveServer()); nothing is defaulted here. */
@@ -20,10 +40,13 @@ export class ServerDeployment extends Construct {
     super(scope, id);
     const s = props.server;
     const probe = probeFor(s.probe);
-    new k8s.KubeDeployment(this, 'Resource', {
+    new ServerKubeDeployment(this, 'Resource', {
       metadata: { name: s.name, namespace: s.namespace, labels: s.labels },
       spec: {
         replicas: s.replicas,
+        // Rolling updates never drop below the desired count: a new pod must be Ready before an
+        // old one goes, so a single-replica server keeps serving through an update.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         selector: { matchLabels: s.selector },
         template: {
           metadata: { labels: s.labels },

@@ -75,5 +75,10 @@ export function parseBinLines(stdout: string): BinaryPaths {
     if (path === undefined) throw new Error(`build script did not report a path for ${name}`);
     paths[name as BinaryName] = path;
   }
+  // Optional: only a real node needs them (older caches and asset folders may lack them).
+  for (const name of ['kubelet', 'kube-proxy'] as const) {
+    const path = found.get(name);
+    if (path !== undefined) paths[name] = path;
+  }
   return paths;
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -81,4 +81,26 @@ export async function generateCerts(dir: string, serviceIp: string): Promise<Clu
     writeFile(certs.serviceAccountPub, serviceAccount.publicKey.export({ type: 'spki', format: 'pem' })),
   ]);
   return certs;
+}
+
+/**
+ * Issues one more leaf certificate from the cluster CA (generateCerts' dir holds the CA and the
+ * openssl config). `usage` is the extended key usage, `subject` e.g. `/O=system:nodes/CN=system:node:x`.
+ */
+export async function issueCert(
+  certs: Pick<ClusterCerts, 'caCert' | 'caKey'>,
+  out: { cert: string; key: string },
+  subject: string,
+  usage: 'serverAuth' | 'clientAuth',
+  subjectAltNames?: string,
+): Promise<void> {
+  const config = join(dirname(certs.caCert), 'openssl.cnf');
+  await run('openssl', [
+    'req', '-config', config, '-x509', '-CA', certs.caCert, '-CAkey', certs.caKey,
+    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', out.key, '-out', out.cert, '-days', '365', '-subj', subject,
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature',
+    '-addext', `extendedKeyUsage=${usage}`,
+    ...(subjectAltNames === undefined ? [] : ['-addext', `subjectAltName=${subjectAltNames}`]),
+  ]);
 }

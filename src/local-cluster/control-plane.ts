@@ -1,5 +1,5 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -26,6 +26,8 @@ import { freePorts } from './ports.js';
 import { signalGroup, startProcess, type ManagedProcess } from './process.js';
 import type { BinaryPaths, ControlPlaneTimings, LogFn } from './types.js';
 import { waitFor } from './wait.js';
+import { podPlacementAdmissionConfig, realNodeApiServerArgs, simulatedNamespaces } from './real-node/placement.js';
+import { startRealNode, type RealNode } from './real-node/real-node.js';
 import { PGID_FILE, startWatchdog } from './watchdog.js';
 
 /** Every data dir starts with this, so leftovers are easy to find (check-clean.sh). */
@@ -44,6 +46,14 @@ export interface StartControlPlaneOptions {
   nodeNames?: string[];
   /** Give up start-up after this long (default 90 s; the first start on a cold disk is slow). */
   startTimeoutMs?: number;
+  /**
+   * Also run a real node (containerd, kubelet, kube-proxy as host processes; Linux and root only,
+   * one per host). Pods in namespaces `mcp-runtime` and `traefik` stay on the simulated node(s):
+   * in a local cluster the operator and Traefik run as host processes instead. Every other pod
+   * goes to the real node unless its namespace says otherwise (annotation
+   * `scheduler.alpha.kubernetes.io/node-selector: type=kwok`). Default false.
+   */
+  realNode?: boolean;
 }
 
 export interface ControlPlaneProcess {
@@ -57,12 +67,16 @@ export interface ControlPlane {
   kubeconfigPath: string;
   /** https://127.0.0.1:<port> */
   server: string;
+  /** The cluster CA certificate (PEM), inside `dir`. */
+  caCertPath: string;
   /** The temp dir holding data, certs, logs; removed by stop(). */
   dir: string;
   nodeNames: string[];
   processes: ControlPlaneProcess[];
   watchdogPid: number;
   timings: ControlPlaneTimings;
+  /** The real node, when `realNode` was asked for. */
+  realNode?: RealNode;
   /**
    * Resolves with a description (and log tail) if a component exits while the cluster is
    * supposed to be running; never resolves after stop() has begun.
@@ -98,7 +112,9 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   const processes: ManagedProcess[] = [];
 
   let stopping: Promise<void> | undefined;
+  let realNode: RealNode | undefined;
   const stopSync = () => {
+    realNode?.stopSync();
     for (const p of processes) signalGroup(p.pid, 'SIGKILL');
     watchdog.stopSync();
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -106,6 +122,8 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   const stop = () => {
     stopping ??= (async () => {
       unregister();
+      // Before the API server goes: the node deletes its pods through it.
+      await realNode?.stop();
       await Promise.all(processes.map((p) => p.stop()));
       await watchdog.stop();
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -159,7 +177,8 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     // initialisation and dials it; the others wait for the API server themselves.
     const spawnStarted = performance.now();
     launch('etcd', binaries.etcd, etcdArgs(layout));
-    launch('kube-apiserver', binaries['kube-apiserver'], apiServerArgs(layout));
+    const realNodeArgs = options.realNode === true ? realNodeApiServerArgs(await podPlacementAdmissionConfig(dir), certs) : [];
+    launch('kube-apiserver', binaries['kube-apiserver'], [...apiServerArgs(layout), ...realNodeArgs]);
     launch('kube-controller-manager', binaries['kube-controller-manager'], controllerManagerArgs(layout));
     launch('kube-scheduler', binaries['kube-scheduler'], schedulerArgs(layout));
     // KWOK reads ~/.kwok/kwok.yaml if it exists; a private HOME keeps a user's config out.
@@ -219,6 +238,24 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     }
     await createSandboxStorage(kc, dir, (what) => waitFor(what.description, what.attempt, { timeoutMs, abortIf: died }));
     await logCrds;
+    if (options.realNode === true) {
+      if (binaries.kubelet === undefined || binaries['kube-proxy'] === undefined) {
+        throw new Error('a real node needs kubelet and kube-proxy binaries (scripts/control-plane/build-binaries.sh builds them)');
+      }
+      for (const namespace of simulatedNamespaces()) await core.createNamespace({ body: namespace }).catch(ignoreConflict);
+      realNode = await startRealNode({
+        dir,
+        certs,
+        server,
+        kc,
+        kubelet: binaries.kubelet,
+        kubeProxy: binaries['kube-proxy'],
+        log,
+        timeoutMs,
+        launch,
+        died,
+      });
+    }
     const nodeReadyMs = performance.now() - nodeStarted;
     const timings: ControlPlaneTimings = {
       obtainBinariesMs,
@@ -227,7 +264,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
       nodeReadyMs: Math.round(nodeReadyMs),
       startupMs: Math.round(performance.now() - started),
     };
-    log(`control plane ready in ${timings.startupMs} ms (${nodeNames.length} simulated node(s) Ready)`);
+    log(`control plane ready in ${timings.startupMs} ms (${nodeNames.length} simulated node(s)${realNode ? ` and real node ${realNode.name}` : ''} Ready)`);
 
     const unexpectedExit = new Promise<string>((resolve) => {
       for (const p of processes) {
@@ -240,11 +277,13 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     return {
       kubeconfigPath,
       server,
+      caCertPath: certs.caCert,
       dir,
       nodeNames,
       processes: processes.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
       watchdogPid: watchdog.pid,
       timings,
+      ...(realNode === undefined ? {} : { realNode }),
       unexpectedExit,
       kubeConfig,
       stop,
@@ -254,6 +293,10 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     await stop();
     throw new Error(`control plane failed to start: ${(error as Error).message}\n${logs}`, { cause: error });
   }
+}
+
+function ignoreConflict(error: unknown): void {
+  if ((error as { code?: number }).code !== 409) throw error;
 }
 
 /** Creates the default StorageClass and the volumes claims bind to (409 = already there). */
@@ -276,6 +319,12 @@ async function createSandboxStorage(
     },
   });
   for (let i = 0; i < SANDBOX_VOLUME_COUNT; i++) {
+    // Created here, writable for any uid: on a real node the kubelet would create a missing one
+    // owned by root, and the platform's pods run as non-root (fsGroup does not apply to
+    // hostPath). The data dir itself is 0700, so no other host user can reach it.
+    const volumeDir = sandboxVolume(i, dataDir).spec!.hostPath!.path;
+    await mkdir(volumeDir, { recursive: true });
+    await chmod(volumeDir, 0o777);
     await core.createPersistentVolume({ body: sandboxVolume(i, dataDir) }).catch(ignoreExists);
   }
 }

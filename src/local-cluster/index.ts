@@ -15,3 +15,10 @@ export { appendCriLog, criLogLine, kwokLogCrds, podLogs, type KwokLog } from './
 export { runSandbox, type RunSandboxOptions, type SandboxResult } from './sandbox.js';
 export { BINARY_NAMES, type BinaryName, type BinaryPaths, type ControlPlaneTimings, type LogFn } from './types.js';
 export { waitFor, type WaitOptions } from './wait.js';
+export { fetchResolvingTo } from './loopback-fetch.js';
+export { checkHostSupport } from './real-node/host-support.js';
+export { buildExampleImage, prebuiltContainerfile, type ExampleImageOptions } from './real-node/example-image.js';
+export { hostTraefikArgs, startHostTraefik, type HostTraefik, type HostTraefikOptions } from './real-node/host-traefik.js';
+export { REAL_NODE_NAME } from './real-node/network.js';
+export type { RealNode } from './real-node/real-node.js';
+export { connectPlatformRegistry, IN_CLUSTER_REGISTRY_HOST, type PlatformRegistryAccess } from './real-node/platform-registry.js';

@@ -9,7 +9,10 @@ export const BINARY_NAMES = [
 
 export type BinaryName = (typeof BINARY_NAMES)[number];
 
-export type BinaryPaths = Record<BinaryName, string>;
+/** Built alongside (same Kubernetes module) and needed only by a real node. */
+export type NodeBinaryName = 'kubelet' | 'kube-proxy';
+
+export type BinaryPaths = Record<BinaryName, string> & Partial<Record<NodeBinaryName, string>>;
 
 /** A line-oriented logger; the sandbox command passes its own, tests pass a quiet one. */
 export type LogFn = (message: string) => void;

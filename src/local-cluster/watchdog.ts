@@ -27,6 +27,9 @@ export function startWatchdog(dir: string, parentPid = process.pid): Watchdog {
     '  sleep 2',
     `  for g in $(cat "$dir/${PGID_FILE}"); do kill -KILL -- "-$g" 2>/dev/null; done`,
     'fi',
+    // A real node leaves host state (containers, mounts, links, iptables rules): its own teardown
+    // must run before the dir goes (rm would otherwise descend into the containers' mounts).
+    '[ -x "$dir/node/teardown.sh" ] && "$dir/node/teardown.sh"',
     'rm -rf -- "$dir"',
   ].join('\n');
   const child = spawn('bash', ['-c', script, 'mcp-runtime-cp-watchdog', String(parentPid), dir], {

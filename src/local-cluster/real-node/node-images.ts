@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { findBuildScript } from '../binaries.js';
+import type { LogFn } from '../types.js';
+
+export const NODE_IMAGE_KEYS = ['pause', 'node', 'registry'] as const;
+export type NodeImageKey = (typeof NODE_IMAGE_KEYS)[number];
+
+export interface NodeImage {
+  /** The name podman gave it, e.g. localhost/mcp-runtime/pause:v1.34.4. */
+  reference: string;
+  /** OCI archive containerd imports. */
+  archive: string;
+}
+
+/** Runs a script next to build-binaries.sh and returns its stdout; stderr lines go to `log`. */
+export function runControlPlaneScript(script: string, args: string[], log: LogFn, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const path = join(dirname(findBuildScript()), script);
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [path, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errTail = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errTail = (errTail + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim() !== '') log(line);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}:\n${errTail}`))));
+  });
+}
+
+/** Builds (or finds cached) the images a real node cannot pull: see scripts/control-plane/build-images.sh. */
+export async function obtainNodeImages(log: LogFn, keys: readonly NodeImageKey[] = NODE_IMAGE_KEYS): Promise<Record<NodeImageKey, NodeImage>> {
+  const out = await runControlPlaneScript('build-images.sh', [...keys], log);
+  const images = {} as Record<NodeImageKey, NodeImage>;
+  for (const line of out.split('\n')) {
+    const m = /^IMAGE (\S+) (\S+) (.+)$/.exec(line.trim());
+    if (m) images[m[1] as NodeImageKey] = { reference: m[2] as string, archive: m[3] as string };
+  }
+  for (const key of keys) if (images[key] === undefined) throw new Error(`build-images.sh did not report the ${key} image`);
+  return images;
+}
+
+/** Obtains Traefik (scripts/control-plane/build-traefik.sh: cached by version, else built, ~6 min cold). */
+export async function obtainTraefik(log: LogFn): Promise<string> {
+  const out = await runControlPlaneScript('build-traefik.sh', [], log);
+  const m = /^BIN traefik (.+)$/m.exec(out);
+  if (!m?.[1]) throw new Error('build-traefik.sh did not report a traefik binary');
+  return m[1].trim();
+}

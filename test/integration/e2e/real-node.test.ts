@@ -1,0 +1,234 @@
+/**
+ * End to end through the route, on a real node with a real Traefik and the platform registry
+ * (real-node-cluster.ts): every request below goes http://<host>:<port>/<name>/mcp → Traefik →
+ * the path Middleware → the Service → a container the node pulled and probed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { waitFor } from '../../../src/local-cluster/index.js';
+import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+
+const NAMESPACE = 'mcp-servers';
+const unsupported = realNodeUnsupported();
+if (unsupported !== undefined) console.warn(`[e2e real node] skipped: ${unsupported}`);
+const describeRealNode = unsupported === undefined ? describe : describe.skip;
+
+let c: RealCluster;
+
+interface ServerStatus {
+  phase?: string;
+  conditions?: { type: string; status: string; reason?: string; message?: string }[];
+}
+
+async function custom() {
+  const k8s = await import('@kubernetes/client-node');
+  return c.kc.makeApiClient(k8s.CustomObjectsApi);
+}
+
+async function createServer(name: string, spec: Record<string, unknown>): Promise<void> {
+  await (await custom()).createNamespacedCustomObject({
+    group: 'mcp.agent-hellboy.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'mcpservers',
+    body: { apiVersion: 'mcp.agent-hellboy.io/v1alpha1', kind: 'MCPServer', metadata: { name, namespace: NAMESPACE }, spec },
+  });
+}
+
+async function serverStatus(name: string): Promise<ServerStatus> {
+  const obj = (await (await custom()).getNamespacedCustomObject({
+    group: 'mcp.agent-hellboy.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'mcpservers',
+    name,
+  })) as { status?: ServerStatus };
+  return obj.status ?? {};
+}
+
+const exampleSpec = (example: 'weather' | 'notes', replicas: number) => ({
+  ingressPath: `/${example}/mcp`,
+  image: c.image(example).replace(/:[^:/]+$/, ''),
+  imageTag: '0.1.0',
+  port: 8088,
+  replicas,
+  probe: { type: 'http', path: '/healthz' },
+  ...(example === 'notes' ? { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] } : {}),
+});
+
+async function mcpClient(path: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: 'mcp-runtime-e2e', version: '0.1.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(`${c.base}${path}`), { fetch: c.fetch });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+describeRealNode('through the route on a real node', () => {
+  beforeAll(async () => {
+    c = await startRealCluster();
+    await createServer('weather', exampleSpec('weather', 2));
+    await createServer('notes', exampleSpec('notes', 1));
+    for (const name of ['weather', 'notes']) {
+      await waitFor(`${name} Ready`, () => serverStatus(name), { until: (s) => s.phase === 'Ready', timeoutMs: 180_000, intervalMs: 1000 });
+      // Ready means the route is published; Traefik serves it after its next refresh (~2 s).
+      const { client } = await waitFor(`an MCP session through /${name}/mcp`, () => mcpClient(`/${name}/mcp`), { timeoutMs: 30_000, intervalMs: 500 });
+      await client.close();
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    await c?.stop();
+  }, 120_000);
+
+  it('notes: a session, its GET stream and DELETE, all through /notes/mcp', async () => {
+    const url = `${c.base}/notes/mcp`;
+    const post = (body: unknown, session?: string) =>
+      c.fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(session === undefined ? {} : { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' }),
+        },
+        body: JSON.stringify(body),
+      });
+    const init = await post({
+      jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    });
+    expect(init.status).toBe(200);
+    const session = init.headers.get('mcp-session-id');
+    expect(session).toMatch(/\S+/);
+    await init.text();
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session!)).status).toBe(202);
+    const added = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'add_note', arguments: { text: 'via Traefik' } } }, session!);
+    expect(added.status).toBe(200);
+    expect(await added.text()).toContain('Saved note 1');
+
+    const abort = new AbortController();
+    const stream = await c.fetch(url, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'mcp-session-id': session!, 'mcp-protocol-version': '2025-06-18' },
+      signal: abort.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    abort.abort();
+    await stream.body?.cancel().catch(() => undefined);
+
+    const deleted = await c.fetch(url, { method: 'DELETE', headers: { 'mcp-session-id': session!, 'mcp-protocol-version': '2025-06-18' } });
+    expect(deleted.status).toBe(200);
+    const after = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_notes', arguments: {} } }, session!);
+    expect(after.status).toBe(404);
+  }, 60_000);
+
+  it('weather with 2 replicas: tool calls reach both pods, and `server logs` shows the containers\' real output', async () => {
+    const { client } = await mcpClient('/weather/mcp');
+    for (let i = 0; i < 12; i++) {
+      const result = await client.callTool({ name: 'convert_temperature', arguments: { value: i, from: 'celsius', to: 'kelvin' } });
+      expect(result.isError).not.toBe(true);
+    }
+    await client.close();
+    const k8s = await import('@kubernetes/client-node');
+    const pods = await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=weather' });
+    const names = pods.items.map((p) => p.metadata!.name!);
+    expect(names).toHaveLength(2);
+    const logs = await waitFor(
+      'request lines of both pods in `server logs weather`',
+      async () => (await c.cli('server', 'logs', 'weather', '-n', NAMESPACE, '--kubeconfig', c.cp.kubeconfigPath)).stdout,
+      { until: (out) => names.every((n) => out.split('\n').some((l) => l.includes(n) && l.includes('"msg":"request"'))), timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    // Lines the server itself wrote (JSON with its own fields), not a simulated log file.
+    expect(logs).toContain('"msg":"listening"');
+  }, 120_000);
+
+  it('a wrong probe path keeps the server from Ready, and says to look at probes', async () => {
+    await createServer('badprobe', { ...exampleSpec('weather', 1), ingressPath: '/badprobe/mcp', probe: { type: 'http', path: '/no-such-health' } });
+    const k8s = await import('@kubernetes/client-node');
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    // The kubelet really probes: an Unhealthy event with the 404 it got.
+    await waitFor(
+      'a failed readiness probe on badprobe',
+      async () => (await core.listNamespacedEvent({ namespace: NAMESPACE })).items,
+      {
+        until: (events) => events.some((e) => e.involvedObject.name?.startsWith('badprobe') === true && e.reason === 'Unhealthy' && /404/.test(e.message ?? '')),
+        timeoutMs: 90_000,
+        intervalMs: 1000,
+      },
+    );
+    const status = await serverStatus('badprobe');
+    expect(status.phase).not.toBe('Ready');
+    const ready = status.conditions?.find((cond) => cond.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toMatch(/probe/);
+  }, 120_000);
+
+  it('a custom ingressPath is served through the path-replacement Middleware', async () => {
+    await createServer('forecast', { ...exampleSpec('weather', 1), ingressPath: '/tools/forecast' });
+    await waitFor('forecast Ready', () => serverStatus('forecast'), { until: (st) => st.phase === 'Ready', timeoutMs: 120_000, intervalMs: 1000 });
+    // Ready means the route is published; Traefik loads it on its next refresh.
+    const { client } = await waitFor('an MCP session through /tools/forecast', () => mcpClient('/tools/forecast'), { timeoutMs: 30_000, intervalMs: 500 });
+    const result = await client.callTool({ name: 'get_forecast', arguments: { city: 'Cairo', days: 1 } });
+    expect(JSON.stringify(result.content)).toContain('Cairo');
+    await client.close();
+  }, 180_000);
+
+  it('a rolling update (env change) under a steady stream of tool calls fails no call', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const apps = c.kc.makeApiClient(k8s.AppsV1Api);
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const live = await apps.readNamespacedDeployment({ name: 'weather', namespace: NAMESPACE });
+    const before = live.metadata!.generation!;
+    expect(live.spec?.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
+    expect(live.spec?.template.spec?.containers[0]?.lifecycle?.preStop).toEqual({ sleep: { seconds: 5 } });
+
+    const { client } = await mcpClient('/weather/mcp');
+    let calls = 0;
+    const failures: string[] = [];
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        calls++;
+        try {
+          const r = await client.callTool({ name: 'convert_temperature', arguments: { value: calls, from: 'celsius', to: 'fahrenheit' } });
+          if (r.isError === true) failures.push(JSON.stringify(r.content));
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    })();
+
+    await (await custom()).patchNamespacedCustomObject(
+      {
+        group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers', name: 'weather',
+        body: { spec: { envVars: [{ name: 'ROLLOUT', value: '2' }] } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      'the new ReplicaSet rolled out and every old pod gone',
+      async () => ({
+        d: await apps.readNamespacedDeployment({ name: 'weather', namespace: NAMESPACE }),
+        pods: (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=weather' })).items,
+      }),
+      {
+        until: ({ d, pods }) =>
+          d.metadata!.generation! > before &&
+          d.status?.observedGeneration === d.metadata!.generation &&
+          d.status?.updatedReplicas === 2 &&
+          d.status?.availableReplicas === 2 &&
+          pods.length === 2 &&
+          pods.every((p) => p.metadata?.deletionTimestamp === undefined && p.spec?.containers[0]?.env?.some((e) => e.name === 'ROLLOUT') === true),
+        timeoutMs: 180_000,
+        intervalMs: 500,
+      },
+    );
+    streaming = false;
+    await stream;
+    await client.close();
+    console.log(`[e2e real node] rolling update: ${calls} tool calls, ${failures.length} failed`);
+    expect(calls).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
