@@ -59,7 +59,7 @@ describe('README walk-through', () => {
     const generated = await cli('pipeline', 'generate', '--dir', join(work, '.mcp'), '--output', join(work, 'manifests'));
     expect(generated.stderr).toBe('');
     expect(generated.code).toBe(0);
-    expect((await readdir(join(work, 'manifests'))).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`]);
+    expect((await readdir(join(work, 'manifests'))).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`, 'kustomization.yaml']);
 
     const deployed = await cli('pipeline', 'deploy', '--dir', join(work, 'manifests'), '--kubeconfig', kubeconfig);
     expect(deployed.code).toBe(0);

@@ -144,7 +144,21 @@ describe('MCPServer reconciliation', () => {
     };
     const errors = () => metric(/^controller_runtime_reconcile_errors_total\{controller="mcpserver"\} (\d+)/m);
     const retries = () => metric(/^workqueue_retries_total\{name="mcpserver"\} (\d+)/m);
+    // An invalid image is terminal: counted once, not retried. (First, while no other key fails,
+    // so the queue's retry counter is this key's alone.)
     const errorsBefore = await errors();
+    const retriesBefore = await retries();
+    await create('badimage', { image: 'registry.example.com/Team/UPPER:1' });
+    const invalid = await waitFor('InvalidImage reported', () => server('badimage'), { until: (s) => s?.status?.phase === 'Error', timeoutMs: 30_000 });
+    expect(invalid?.status?.message).toContain('invalid image reference');
+    const counted = await waitFor('the terminal error counted', errors, { until: (n) => n > errorsBefore, timeoutMs: 30_000 });
+    expect(await retries()).toBe(retriesBefore);
+    // A new generation brings it back: fixing the image makes it Ready, with no further error.
+    await admin().request('PATCH', serverPath(ns.name, 'badimage'), { body: { spec: { image: 'registry.example.com/team/upper:1' } }, contentType: 'application/merge-patch+json' });
+    await waitFor('badimage Ready after the fix', () => server('badimage'), { until: (s) => s?.status?.phase === 'Ready', timeoutMs: 30_000 });
+    expect(await errors()).toBe(counted);
+    expect(await retries()).toBe(retriesBefore);
+    await admin().request('DELETE', serverPath(ns.name, 'badimage'));
 
     // An apply failure: a Service of that name already belongs to another controller.
     const owner = await admin().request<Obj>('POST', `/api/v1/namespaces/${ns.name}/configmaps`, { body: { metadata: { name: 'foreign-owner' } } });
@@ -158,24 +172,12 @@ describe('MCPServer reconciliation', () => {
     const failing = await waitFor('ApplyFailed', () => server('taken'), { until: (s) => condition(s, 'Ready')?.reason === 'ApplyFailed', timeoutMs: 30_000 });
     // (The foreign Service is not in the operator's label-filtered cache, so the API server refuses the apply.)
     expect(condition(failing, 'Ready')?.message).toMatch(/Service taken: .*422.*Only one reference can have Controller set to true/);
-    // Retried with backoff: the error count keeps rising.
-    const first = await waitFor('an error counted', errors, { until: (n) => n > errorsBefore, timeoutMs: 30_000 });
+    // Retried with backoff: errors and retries keep rising.
+    const first = await waitFor('an error counted', errors, { until: (n) => n > counted, timeoutMs: 30_000 });
     await waitFor('a retry counted too', errors, { until: (n) => n > first, timeoutMs: 60_000 });
+    expect(await retries()).toBeGreaterThan(retriesBefore);
     await admin().request('DELETE', serverPath(ns.name, 'taken'));
-
-    // An invalid image is terminal: counted once, not retried.
-    const errorsMid = await errors();
-    const retriesMid = await retries();
-    await create('badimage', { image: 'registry.example.com/Team/UPPER:1' });
-    const invalid = await waitFor('InvalidImage reported', () => server('badimage'), { until: (s) => s?.status?.phase === 'Error', timeoutMs: 30_000 });
-    expect(invalid?.status?.message).toContain('invalid image reference');
-    const counted = await waitFor('the terminal error counted', errors, { until: (n) => n > errorsMid, timeoutMs: 30_000 });
-    expect(await retries()).toBe(retriesMid);
-    // A new generation brings it back: fixing the image makes it Ready.
-    await admin().request('PATCH', serverPath(ns.name, 'badimage'), { body: { spec: { image: 'registry.example.com/team/upper:1' } }, contentType: 'application/merge-patch+json' });
-    await waitFor('badimage Ready after the fix', () => server('badimage'), { until: (s) => s?.status?.phase === 'Ready', timeoutMs: 30_000 });
-    expect(await errors()).toBe(counted);
-    await admin().request('DELETE', serverPath(ns.name, 'badimage'));
+    await waitFor('taken gone', () => server('taken'), { until: (s) => s === undefined, timeoutMs: 30_000 });
   }, 120_000);
 
   it('sends no write request while idle after convergence', async () => {
