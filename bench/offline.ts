@@ -18,7 +18,7 @@ export async function offlinePhases(run: Run): Promise<void> {
     const setup = cliSetup(repoRoot);
     const hasGenerateCommand = existsSync(join(repoRoot, 'dist', 'src', 'commands', 'pipeline', 'generate.js'));
     const cli = setup.hasDist && hasGenerateCommand
-      ? await run.phase('generate (CLI)', async () => timeCli(repoRoot, (i) => ['pipeline', 'generate', '--dir', meta.dir, '--output', join(meta.root, `out-cli-${i}`)], o.smoke ? 1 : 3))
+      ? await run.phase('generate (CLI)', async () => timeCli(repoRoot, (i) => ['pipeline', 'generate', '--dir', meta.dir, '--output-dir', join(meta.root, `out-cli-${i}`)], o.smoke ? 1 : 3))
       : undefined;
     if (inProcess) {
       const byCli = cli?.ok === true;

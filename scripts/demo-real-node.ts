@@ -114,7 +114,7 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
 
   const manifests = join(d.workDir, 'manifests');
   d.step(`Generating MCPServer manifests from ${d.metadata}`);
-  d.cli('pipeline', 'generate', '--dir', d.metadata, '--output', manifests);
+  d.cli('pipeline', 'generate', '--dir', d.metadata, '--output-dir', manifests);
 
   d.step('Deploying them');
   d.cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);

@@ -146,7 +146,7 @@ async function mainSimulated(): Promise<void> {
   );
 
   step(`Generating MCPServer manifests from ${values.metadata}`);
-  cli('pipeline', 'generate', '--dir', values.metadata, '--output', manifests);
+  cli('pipeline', 'generate', '--dir', values.metadata, '--output-dir', manifests);
 
   step('Deploying them');
   cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);

@@ -9,27 +9,28 @@ const platformOnly = { exclusive: ['servers'] };
 export default class Synth extends BaseCommand {
   static override summary = 'Write Kubernetes YAML for the platform, or for MCPServer manifests, without a cluster';
   static override description = [
-    'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output>`.',
+    'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output-dir>`.',
     "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
     'Output is deterministic: the same input gives byte-identical files.',
   ].join('\n\n');
 
   // oclif's generated usage line cannot show two modes with exclusive flags (it prints `| ]`).
   static override usage = [
-    'synth -o <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--traefik-service-type <type>] [--ingress-class <class>] [--ingress-readiness strict|permissive] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--operator-image <image>] [...]',
-    'synth --servers <dir> -o <dir> [--default-ingress-host <host>] [--ingress-class <class>] [--provisioned-registry <url>] [--registry-username <user>] [--registry-pull-secret <name>]',
+    'synth --output-dir <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--traefik-service-type <type>] [--ingress-class <class>] [--ingress-readiness strict|permissive] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--operator-image <image>] [...]',
+    'synth --servers <dir> --output-dir <dir> [--default-ingress-host <host>] [--ingress-class <class>] [--provisioned-registry <url>] [--registry-username <user>] [--registry-pull-secret <name>]',
   ];
 
   static override examples = [
-    { description: 'The platform with defaults (Traefik prod, in-cluster registry)', command: '<%= config.bin %> synth --output deploy/platform' },
-    { description: 'Development: Traefik dashboard on, external registry', command: '<%= config.bin %> synth -o deploy/platform --ingress-variant dev --registry reg.example.com/team --registry-username ci' },
-    { description: 'Bring your own ingress controller', command: '<%= config.bin %> synth -o deploy/platform --ingress none --ingress-class nginx' },
-    { description: "Render servers' objects offline", command: '<%= config.bin %> synth --servers manifests/ --output deploy/servers --default-ingress-host mcp.example.com' },
+    { description: 'The platform with defaults (Traefik prod, in-cluster registry)', command: '<%= config.bin %> synth --output-dir deploy/platform' },
+    { description: 'Development: Traefik dashboard on, external registry', command: '<%= config.bin %> synth --output-dir deploy/platform --ingress-variant dev --registry reg.example.com/team --registry-username ci' },
+    { description: 'Bring your own ingress controller', command: '<%= config.bin %> synth --output-dir deploy/platform --ingress none --ingress-class nginx' },
+    { description: "Render servers' objects offline", command: '<%= config.bin %> synth --servers manifests/ --output-dir deploy/servers --default-ingress-host mcp.example.com' },
   ];
 
   static override flags = {
     ...problemsJsonFlag,
-    output: Flags.string({ char: 'o', required: true, description: 'Folder to write (created if missing; files of the same name are replaced)' }),
+    // kubectl's meaning of --output/-o is the output format; a folder is --output-dir.
+    'output-dir': Flags.string({ aliases: ['output'], charAliases: ['o'], deprecateAliases: true, required: true, description: 'Folder to write (created if missing; files of the same name are replaced). (--output and -o are deprecated aliases.)' }),
     ...platformFlags(platformOnly),
     ...serverDefaultFlags,
     servers: Flags.directory({ description: 'Folder of MCPServer manifests to render instead of the platform', exists: true }),
@@ -48,7 +49,7 @@ export default class Synth extends BaseCommand {
     if (flags.servers !== undefined) {
       const result = await renderServerFiles({
         serversDir: flags.servers,
-        output: flags.output,
+        output: flags['output-dir'],
         defaultIngressHost: flags['default-ingress-host'],
         ingressClass: flags['ingress-class'],
         provisionedRegistry: flags['provisioned-registry'],
@@ -65,7 +66,7 @@ export default class Synth extends BaseCommand {
     }
 
     const result = await renderPlatformFiles({
-      output: flags.output,
+      output: flags['output-dir'],
       options: {
         ...platformOptionsOf(flags),
         registry:

@@ -8,14 +8,15 @@ export default class PipelineGenerate extends BaseCommand {
     'Nothing is written unless every server is valid; problems are reported as file:line:col (exit code 3).';
 
   static override examples = [
-    '<%= config.bin %> pipeline generate --dir .mcp --output manifests/',
-    '<%= config.bin %> pipeline generate --output manifests/ --prune',
+    '<%= config.bin %> pipeline generate --dir .mcp --output-dir manifests/',
+    '<%= config.bin %> pipeline generate --output-dir manifests/ --prune',
   ];
 
   static override flags = {
     ...problemsJsonFlag,
     dir: Flags.string({ description: 'Metadata folder (or one file).', default: '.mcp' }),
-    output: Flags.string({ description: 'Folder to write the manifests to.', default: 'manifests' }),
+    // kubectl's meaning of --output/-o is the output format; a folder is --output-dir.
+    'output-dir': Flags.string({ aliases: ['output'], deprecateAliases: true, description: 'Folder to write the manifests to. (--output is a deprecated alias.)', default: 'manifests' }),
     prune: Flags.boolean({ description: 'Delete previously generated manifests of servers no longer in the metadata.' }),
   };
 
@@ -24,7 +25,7 @@ export default class PipelineGenerate extends BaseCommand {
     const { planGenerate, writeGenerated } = await import('../../pipeline/generate.js');
     const files = await planGenerate(flags.dir);
     // An OutputWriteError (exit 11) is mapped with every other domain error in src/cli/errors.ts.
-    const report = writeGenerated(files, flags.output, { prune: flags.prune });
+    const report = writeGenerated(files, flags['output-dir'], { prune: flags.prune });
     for (const path of report.written) this.log(`wrote     ${path}`);
     for (const path of report.unchanged) this.log(`unchanged ${path}`);
     if (report.foreignKustomization !== undefined) {

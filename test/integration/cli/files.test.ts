@@ -42,7 +42,7 @@ describe('output problems: exit 11, the path named, the folder untouched', () =>
     const mcp = await metadataDir('out-is-file');
     const out = join(dir.path, 'out-is-file.txt');
     await writeFile(out, 'not a folder');
-    for (const run of [await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]), await runCli(Synth, ['--output', out])]) {
+    for (const run of [await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]), await runCli(Synth, ['--output-dir', out])]) {
       expect(run.exitCode).toBe(ExitCode.CANNOT_WRITE);
       expect(run.stderr).toContain(`cannot write ${out}: it is a file, not a folder`);
       expect(run.stderr).not.toMatch(ERRNO);
@@ -55,7 +55,7 @@ describe('output problems: exit 11, the path named, the folder untouched', () =>
     const out = join(dir.path, 'target-is-dir-out');
     await mkdir(join(out, 'mcp-servers.weather.yaml'), { recursive: true });
     const before = await contents(out);
-    const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]);
+    const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]);
     expect(run.exitCode).toBe(ExitCode.CANNOT_WRITE);
     expect(run.stderr).toContain(`cannot write ${join(out, 'mcp-servers.weather.yaml')}: it is a folder, not a file`);
     expect(await contents(out)).toEqual(before);
@@ -68,7 +68,7 @@ describe('output problems: exit 11, the path named, the folder untouched', () =>
     await writeFile(join(out, 'mcp-servers.weather.yaml'), 'an older manifest\n');
     execFileSync('mount', ['--bind', '-o', 'ro', out, out]);
     mounts.push(out);
-    for (const run of [await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]), await runCli(Synth, ['--output', out])]) {
+    for (const run of [await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]), await runCli(Synth, ['--output-dir', out])]) {
       expect(run.exitCode).toBe(ExitCode.CANNOT_WRITE);
       expect(run.stderr).toContain(`cannot write ${out}: cannot create files in it: is on a read-only file system`);
       expect(run.stderr).not.toMatch(ERRNO);
@@ -80,7 +80,7 @@ describe('output problems: exit 11, the path named, the folder untouched', () =>
 describe('input problems: exit 3, the file named, nothing written', () => {
   const generate = async (mcp: string) => {
     const out = join(dir.path, `${mcp.split('/').pop()}-out`);
-    const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]);
+    const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]);
     await expect(readdir(out)).rejects.toThrow(); // nothing written
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).not.toMatch(ERRNO);
@@ -103,7 +103,7 @@ describe('input problems: exit 3, the file named, nothing written', () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(
         'setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'test/integration/cli/fixtures/cli-main.ts', 'pipeline/generate', '--dir', mcp, '--output', out],
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'test/integration/cli/fixtures/cli-main.ts', 'pipeline/generate', '--dir', mcp, '--output-dir', out],
         { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '', HOME: '/tmp', OCLIF_COLUMNS: '400' } },
         (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
       );
@@ -139,7 +139,7 @@ describe('input problems: exit 3, the file named, nothing written', () => {
     await mkdir(manifests);
     await symlink('x.yaml', join(manifests, 'x.yaml'));
     const out = join(dir.path, 'synth-loop-out');
-    const run = await runCli(Synth, ['--servers', manifests, '--output', out]);
+    const run = await runCli(Synth, ['--servers', manifests, '--output-dir', out]);
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain(`${join(manifests, 'x.yaml')}: cannot read: is a symbolic link loop`);
     await expect(readdir(out)).rejects.toThrow();

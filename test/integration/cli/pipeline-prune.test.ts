@@ -29,7 +29,7 @@ async function generate(folder: string, names: readonly string[]): Promise<strin
   const out = join(dir.path, folder, 'manifests');
   await mkdir(mcp, { recursive: true });
   await writeFile(join(mcp, 'metadata.yaml'), metadata(names));
-  const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output', out, '--prune']);
+  const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out, '--prune']);
   expect(run.exitCode).toBe(0);
   return out;
 }

@@ -58,7 +58,7 @@ describe('pipeline generate -> deploy -> server list', () => {
     await mkdir(mcp, { recursive: true });
     await writeFile(join(mcp, 'metadata.yaml'), metadata(ns.name));
 
-    const generated = await runCli(PipelineGenerate, ['--dir', mcp, '--output', out]);
+    const generated = await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]);
     expect(generated.exitCode).toBe(0);
     // A kustomization, as synth writes: the folder is a GitOps source, and deploy accepts it.
     expect((await readdir(out)).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`, 'kustomization.yaml']);
@@ -100,7 +100,7 @@ describe('pipeline generate -> deploy -> server list', () => {
     const mcp = join(dir.path, 'app', '.mcp');
     const out = join(dir.path, 'app', 'manifests');
     await writeFile(join(mcp, 'metadata.yaml'), metadata(ns.name, '\n    replicas: 3'));
-    expect((await runCli(PipelineGenerate, ['--dir', mcp, '--output', out])).stdout).toContain(`wrote     ${join(out, `${ns.name}.weather.yaml`)}`);
+    expect((await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out])).stdout).toContain(`wrote     ${join(out, `${ns.name}.weather.yaml`)}`);
 
     const diff = await runCli(PipelineDiff, ['--dir', out, '--kubeconfig', kubeconfig, '--exit-code']);
     expect(diff.exitCode).toBe(8);
@@ -128,7 +128,7 @@ describe('pipeline generate -> deploy -> server list', () => {
     await mkdir(bad);
     await writeFile(join(bad, 'metadata.yaml'), 'version: v1\nservers:\n  - name: ok\n    image: x\n  - name: Not_Valid\n    image: y\n    port: 70000\n');
     const out = join(dir.path, 'bad-out');
-    const run = await runCli(PipelineGenerate, ['--dir', bad, '--output', out]);
+    const run = await runCli(PipelineGenerate, ['--dir', bad, '--output-dir', out]);
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain(`${join(bad, 'metadata.yaml')}:5:11 servers[1].name:`);
     expect(run.stderr).toContain(`${join(bad, 'metadata.yaml')}:7:11 servers[1].port: must be at most 65535`);

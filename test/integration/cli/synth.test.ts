@@ -63,7 +63,7 @@ describe('synth --servers', () => {
         '',
       ].join('\n'),
     );
-    const run = await runCli(Synth, ['--servers', manifests, '--output', out, '--default-ingress-host', 'mcp.example.com']);
+    const run = await runCli(Synth, ['--servers', manifests, '--output-dir', out, '--default-ingress-host', 'mcp.example.com']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('wrote ');
 
@@ -90,7 +90,7 @@ describe('synth --servers', () => {
       join(manifests, 'bad.yaml'),
       ['apiVersion: mcp.agent-hellboy.io/v1alpha1', 'kind: MCPServer', 'metadata:', '  name: bad', 'spec:', '  image: example/bad', '  port: 70000', ''].join('\n'),
     );
-    const run = await runCli(Synth, ['--servers', manifests, '--output', out]);
+    const run = await runCli(Synth, ['--servers', manifests, '--output-dir', out]);
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain(`${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`);
     expect(existsSync(out)).toBe(false);
@@ -98,14 +98,14 @@ describe('synth --servers', () => {
     // In a process with no terminal and a narrow width, each problem is still one line of its
     // own, unprefixed, on stderr (oclif would wrap at 80 columns and prefix ` ›`).
     const problem = `${join(manifests, 'bad.yaml')}:7: spec.port: must be at most 65535`;
-    const narrow = await spawnCli('synth', ['--servers', manifests, '--output', out], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    const narrow = await spawnCli('synth', ['--servers', manifests, '--output-dir', out], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
     expect(narrow.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(narrow.stderr.split('\n')).toContain(problem);
     expect(narrow.stderr).not.toContain('›');
     expect(narrow.stdout).toBe('');
 
     // --json: the same problems as one JSON object on stdout.
-    const json = await spawnCli('synth', ['--servers', manifests, '--output', out, '--json'], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
+    const json = await spawnCli('synth', ['--servers', manifests, '--output-dir', out, '--json'], { env: { COLUMNS: '40', OCLIF_COLUMNS: undefined } });
     expect(json.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(JSON.parse(json.stdout)).toEqual({
       error: {
@@ -121,7 +121,7 @@ describe('synth --servers', () => {
 describe('synth refuses malformed flags before writing anything', () => {
   it('platform: exit 3 naming each flag and value; nothing written', async () => {
     const out = join(dir.path, 'bad-flags');
-    const run = await runCli(Synth, ['--output', out, '--registry-allow-cidr', '10.0.0.0/16', '--registry-allow-cidr', '10.0.0.0/33', '--default-ingress-host', '10.1.2.3']);
+    const run = await runCli(Synth, ['--output-dir', out, '--registry-allow-cidr', '10.0.0.0/16', '--registry-allow-cidr', '10.0.0.0/33', '--default-ingress-host', '10.1.2.3']);
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain('--default-ingress-host "10.1.2.3": must be a DNS name');
     expect(run.stderr).toContain('--registry-allow-cidr "10.0.0.0/33": must be a CIDR');
@@ -134,7 +134,7 @@ describe('synth refuses malformed flags before writing anything', () => {
     const out = join(dir.path, 'flags-out');
     await mkdir(manifests);
     await writeFile(join(manifests, 'a.yaml'), ['apiVersion: mcp.agent-hellboy.io/v1alpha1', 'kind: MCPServer', 'metadata:', '  name: a', 'spec:', '  image: example/a', ''].join('\n'));
-    const run = await runCli(Synth, ['--servers', manifests, '--output', out, '--default-ingress-host', 'https://mcp.example.com']);
+    const run = await runCli(Synth, ['--servers', manifests, '--output-dir', out, '--default-ingress-host', 'https://mcp.example.com']);
     expect(run.exitCode).toBe(ExitCode.INVALID_INPUT);
     expect(run.stderr).toContain('--default-ingress-host "https://mcp.example.com": must be a DNS name');
     expect(existsSync(out)).toBe(false);
@@ -146,7 +146,7 @@ describe('synth with an external registry', () => {
     const provisioned = await provisionRegistry(rest, { url: 'https://reg.example.com/team', username: 'robot', password: 'not-a-real-password' });
     try {
       const out = join(dir.path, 'external-registry');
-      const run = await runCli(Synth, ['--output', out, '--registry', 'reg.example.com/team', '--registry-username', 'robot']);
+      const run = await runCli(Synth, ['--output-dir', out, '--registry', 'reg.example.com/team', '--registry-username', 'robot']);
       expect(run.exitCode).toBe(0);
       const operator = (await objectsIn(out)).find((o) => o.kind === 'Deployment' && o.metadata?.namespace === 'mcp-runtime')!;
       const containers = (operator.spec as { template: { spec: { containers: { env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } } })

@@ -56,7 +56,7 @@ afterAll(async () => {
 describe('README walk-through', () => {
   it('goes from metadata to Ready servers listed with their URLs', async () => {
     const kubeconfig = process.env.MCP_TEST_KUBECONFIG as string;
-    const generated = await cli('pipeline', 'generate', '--dir', join(work, '.mcp'), '--output', join(work, 'manifests'));
+    const generated = await cli('pipeline', 'generate', '--dir', join(work, '.mcp'), '--output-dir', join(work, 'manifests'));
     expect(generated.stderr).toBe('');
     expect(generated.code).toBe(0);
     expect((await readdir(join(work, 'manifests'))).sort()).toEqual([`${ns.name}.notes.yaml`, `${ns.name}.weather.yaml`, 'kustomization.yaml']);

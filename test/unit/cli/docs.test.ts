@@ -128,4 +128,19 @@ describe('docs/cli.md, --help and the exit-code module', () => {
       expect(flags.get('request-timeout')).toBeDefined();
     }
   });
+
+  it("--output/-o means the output format in every command (kubectl's meaning); folders are --output-dir", async () => {
+    const meanings: string[] = [];
+    for (const id of await commandIds()) {
+      const flags = await flagsOf(id);
+      const output = flags.get('output');
+      if (output === undefined) continue;
+      // Either the format flag, or a deprecated alias of --output-dir.
+      const isFormat = output.helpGroup === 'OUTPUT';
+      const isDeprecatedFolderAlias = output === flags.get('output-dir') && output.deprecateAliases === true;
+      if (!isFormat && !isDeprecatedFolderAlias) meanings.push(`${id} --output`);
+    }
+    expect(meanings).toEqual([]);
+    for (const id of ['synth', 'pipeline generate']) expect((await flagsOf(id)).get('output-dir')).toBeDefined();
+  });
 });

@@ -7,7 +7,7 @@ import { platformOptionsOf } from '../../../src/cli/platform-flags.js';
 
 // synth-only flags, and why setup has no flag of that name.
 const SYNTH_ONLY: Record<string, string> = {
-  output: 'synth writes files; setup applies',
+  'output-dir': 'synth writes files; setup applies',
   servers: 'synth renders servers offline; setup installs the platform',
   json: 'setup prints no problems in files',
   registry: 'setup takes the external registry from `registry provision` (--registry internal|external)',
