@@ -237,6 +237,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       applyError,
       fieldsNotKept: notKept.length === 0 ? undefined : notKept.join('; '),
       warnings: resolved.warnings,
+      probe: { type: resolved.probe.type, path: resolved.probe.path, port: resolved.port },
       previous: obj.status,
       now,
     });

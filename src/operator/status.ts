@@ -40,6 +40,8 @@ export interface StatusInput {
    * accepted but not rendered exactly as written (e.g. an imageTag ignored on a digest).
    */
   readonly warnings?: readonly string[];
+  /** The readiness probe the pods run, so a "not ready" message can say what to fix. */
+  readonly probe?: { readonly type: 'tcp' | 'http' | 'none'; readonly path?: string; readonly port: number };
   /** Set when the API server did not keep fields the operator applied (`Kind name: paths`). */
   readonly fieldsNotKept?: string;
   readonly previous?: MCPServerStatus;
@@ -65,8 +67,17 @@ function availability(input: StatusInput): ConditionInput {
     type: 'Available',
     status: 'False',
     reason: 'PodsNotReady',
-    message: `${rollout.reason ?? ''}. If this persists, check \`mcp-runtime server status ${input.name} -n ${input.namespace}\` and its logs (image pull errors, crashes, failing probes).`,
+    message: `${rollout.reason ?? ''}. If this persists, check \`mcp-runtime server status ${input.name} -n ${input.namespace}\` and its logs (image pull errors, crashes, failing probes).${probeHint(input.probe)}`,
   };
+}
+
+/** What the readiness probe checks, and what to change when pods run but never become ready. */
+function probeHint(probe: StatusInput['probe']): string {
+  if (probe === undefined || probe.type === 'none') return '';
+  if (probe.type === 'http') {
+    return ` Pods that run but never become ready fail their readiness probe: HTTP GET ${probe.path ?? '/'} on port ${probe.port} must answer 2xx or 3xx. Set spec.probe.path to a health path the server serves (not /mcp), or spec.probe.type to tcp.`;
+  }
+  return ` Pods that run but never become ready fail their readiness probe: nothing accepts connections on port ${probe.port}. Set spec.port to the port the server listens on.`;
 }
 
 function routing(input: StatusInput): ConditionInput {

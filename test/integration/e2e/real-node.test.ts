@@ -161,7 +161,9 @@ describeRealNode('through the route on a real node', () => {
     expect(status.phase).not.toBe('Ready');
     const ready = status.conditions?.find((cond) => cond.type === 'Ready');
     expect(ready?.status).toBe('False');
-    expect(ready?.message).toMatch(/probe/);
+    // The message names the probe and what to change.
+    expect(ready?.message).toContain('HTTP GET /no-such-health on port 8088 must answer 2xx or 3xx');
+    expect(ready?.message).toContain('spec.probe.path');
   }, 120_000);
 
   it('a custom ingressPath is served through the path-replacement Middleware', async () => {

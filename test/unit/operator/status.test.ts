@@ -96,6 +96,17 @@ describe('computeStatus', () => {
     expect(warned.phase).toBe(plain.phase);
   });
 
+  it('says what the readiness probe checks when pods are not ready', () => {
+    const notReady = { ...base, deployment: { spec: { replicas: 2 }, metadata: { generation: 1 }, status: { observedGeneration: 1, replicas: 2, readyReplicas: 0, updatedReplicas: 2 } } };
+    const http = computeStatus({ ...notReady, probe: { type: 'http', path: '/no-such-health', port: 8088 } });
+    expect(condition(http, 'Available')).toMatchObject({ reason: 'PodsNotReady', message: expect.stringContaining('HTTP GET /no-such-health on port 8088 must answer 2xx or 3xx') });
+    expect(condition(http, 'Ready')?.message).toContain('spec.probe.path');
+    const tcp = computeStatus({ ...notReady, probe: { type: 'tcp', port: 9000 } });
+    expect(condition(tcp, 'Available')?.message).toContain('nothing accepts connections on port 9000');
+    const none = computeStatus({ ...notReady, probe: { type: 'none', port: 9000 } });
+    expect(condition(none, 'Available')?.message).not.toContain('readiness probe');
+  });
+
   it('keeps lastTransitionTime for unchanged conditions and moves it for changed ones', () => {
     const first = computeStatus({ ...base, ingress: { status: {} } });
     const second = computeStatus({ ...base, previous: first, now: () => T1 });
