@@ -1,14 +1,14 @@
 // Filesystem trouble with real files: every case names the path, exits with the documented
 // code (3 for input, 11 for output), never prints an errno or runs out of memory, and leaves the
 // output folder as it was. The read-only case uses a read-only bind mount (root ignores modes).
-import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import PipelineGenerate from '../../../src/commands/pipeline/generate.js';
 import Synth from '../../../src/commands/synth.js';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
-import { REPO_ROOT, runCli, tempDir } from './cli.js';
+import { runCli, tempDir } from './cli.js';
 
 let dir: { path: string; cleanup: () => Promise<void> };
 const mounts: string[] = [];
@@ -95,19 +95,15 @@ describe('input problems: exit 3, the file named, nothing written', () => {
     expect(stderr).toContain(`${join(mcp, 'loop.yaml')}:1:1 cannot read: is a symbolic link loop`);
   });
 
-  it('an unreadable file (run as an unprivileged user: root reads anything)', async () => {
+  it('an unreadable file (a write-only kernel file: even root gets permission denied)', async () => {
+    // Root reads any ordinary file whatever its mode, so the file is a link to a /proc/sys entry
+    // that is write-only for everyone (opening it for reading is refused and has no effect).
     const mcp = await metadataDir('unreadable');
-    await chmod(join(mcp, 'metadata.yaml'), 0o000);
-    await chmod(dir.path, 0o755);
+    await rm(join(mcp, 'metadata.yaml'));
+    await symlink('/proc/sys/vm/compact_memory', join(mcp, 'metadata.yaml'));
     const out = join(dir.path, 'unreadable-out');
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = execFile(
-        'setpriv',
-        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', 'test/integration/cli/fixtures/cli-main.ts', 'pipeline/generate', '--dir', mcp, '--output-dir', out],
-        { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '', HOME: '/tmp', OCLIF_COLUMNS: '400' } },
-        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
-      );
-    });
+    const run = await runCli(PipelineGenerate, ['--dir', mcp, '--output-dir', out]);
+    const result = { code: run.exitCode, stderr: run.stderr };
     expect(result.code).toBe(ExitCode.INVALID_INPUT);
     expect(result.stderr).toContain(`${join(mcp, 'metadata.yaml')}:1:1 cannot read: permission denied`);
     expect(result.stderr).not.toMatch(ERRNO);
