@@ -3,12 +3,12 @@
  * plane with simulated nodes, src/local-cluster), or the equivalent cloud CLI command.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { OperationError } from '../kube/errors.js';
+import { findExecutable } from '../local-cluster/executables.js';
 
 export const PROVIDERS = ['kind', 'local', 'gke', 'eks', 'aks'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -39,20 +39,7 @@ export function cloudCommands(provider: 'gke' | 'eks' | 'aks', name: string, nod
   }
 }
 
-/** First executable named `name` on PATH. */
-export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+export { findExecutable };
 
 export function kindArgs(name: string, configFile: string, kubeconfig?: string): string[] {
   return ['create', 'cluster', '--name', name, '--config', configFile, ...(kubeconfig !== undefined ? ['--kubeconfig', kubeconfig] : [])];

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BINARY_NAMES, type BinaryName, type BinaryPaths, type LogFn } from './types.js';
 
@@ -44,8 +44,18 @@ export async function obtainBinaries(options: ObtainBinariesOptions = {}): Promi
   const started = performance.now();
   const script = options.scriptPath ?? findBuildScript();
   const log = options.log ?? (() => {});
-  const stdout = await new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', [script], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout = await runControlPlaneScript(script, [], log, options.env ?? process.env);
+  return { paths: parseBinLines(stdout), ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Runs a script of scripts/control-plane/ (a name there, or an absolute path) and returns its
+ * stdout; its stderr lines (progress) go to `log`, and the last of them into the error.
+ */
+export function runControlPlaneScript(script: string, args: readonly string[], log: LogFn, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const path = isAbsolute(script) ? script : join(dirname(findBuildScript()), script);
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [path, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errTail = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -54,12 +64,8 @@ export async function obtainBinaries(options: ObtainBinariesOptions = {}): Promi
       for (const line of chunk.split('\n')) if (line.trim() !== '') log(line);
     });
     child.once('error', reject);
-    child.once('close', (code) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`${script} exited with ${code}:\n${errTail}`));
-    });
+    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}:\n${errTail}`))));
   });
-  return { paths: parseBinLines(stdout), ms: Math.round(performance.now() - started) };
 }
 
 /** Parses the script's "BIN <name> <path>" lines; every binary must be present. */

@@ -25,6 +25,7 @@ import {
   installCrds,
   kubeConfig,
   processesReferencing,
+  refused,
   waitFor,
   type FreshNamespace,
 } from './harness/index.js';
@@ -37,17 +38,6 @@ const CRD_FILE = join(CRD_DIR, 'mcp.agent-hellboy.io_mcpservers.yaml');
 // by jest (it only reads the global one), so set it here.
 jest.setTimeout(120_000);
 
-/** Status code and message of a failed client-node call (ApiException carries the Status body). */
-async function failure(call: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { code?: number; body?: unknown };
-    const body = typeof e.body === 'string' ? (JSON.parse(e.body) as { message?: string }) : (e.body as { message?: string });
-    return { code: e.code ?? -1, message: body?.message ?? String(error) };
-  }
-  throw new Error('expected the API server to reject the request, but it succeeded');
-}
 
 describe('local control plane', () => {
   let kc: KubeConfig;
@@ -131,7 +121,7 @@ describe('local control plane', () => {
     await core.deleteNamespacedConfigMap({ name: 'owner', namespace });
     await waitFor(
       'owned ConfigMap to be garbage-collected',
-      () => failure(core.readNamespacedConfigMap({ name: 'owned', namespace })),
+      () => refused(core.readNamespacedConfigMap({ name: 'owned', namespace })),
       { until: (f) => f.code === 404, timeoutMs: 60_000, intervalMs: 250 },
     );
   });
@@ -140,7 +130,7 @@ describe('local control plane', () => {
     const namespace = await ns('rbac');
     const sa = await asServiceAccount(namespace, 'nobody', { create: true, admin: kc });
     const asSa = sa.makeApiClient(CoreV1Api);
-    const denied = await failure(asSa.listNamespacedPod({ namespace }));
+    const denied = await refused(asSa.listNamespacedPod({ namespace }));
     expect(denied.code).toBe(403);
     expect(denied.message).toContain(`system:serviceaccount:${namespace}:nobody`);
     expect(denied.message).toContain('cannot list resource "pods"');
@@ -160,12 +150,12 @@ describe('local control plane', () => {
       },
     });
     await waitFor('ServiceAccount nobody may list pods', () => asSa.listNamespacedPod({ namespace }), { timeoutMs: 10_000 });
-    expect((await failure(asSa.listNamespacedSecret({ namespace }))).code).toBe(403);
+    expect((await refused(asSa.listNamespacedSecret({ namespace }))).code).toBe(403);
   });
 
   it('(d) rejects a privileged pod in a namespace enforcing the restricted Pod Security level', async () => {
     const namespace = await ns('psa', { 'pod-security.kubernetes.io/enforce': 'restricted' });
-    const rejected = await failure(
+    const rejected = await refused(
       core.createNamespacedPod({
         namespace,
         body: {
@@ -237,7 +227,7 @@ describe('local control plane', () => {
     it('rejects an MCPServer with port 70000 with the schema message', async () => {
       const namespace = await ns('crd-invalid');
       const custom = kc.makeApiClient(CustomObjectsApi);
-      const rejected = await failure(
+      const rejected = await refused(
         custom.createNamespacedCustomObject({
           group,
           version,

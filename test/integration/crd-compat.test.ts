@@ -10,21 +10,10 @@ import { applyWithOutcome } from '../../src/kube/apply.js';
 import type { KubeObject, KubeRest } from '../../src/kube/rest.js';
 import { admin } from './cli/fixtures/cluster.js';
 import { ORIGINAL_API_CASES, REJECTED_EARLY } from '../fixtures/original-api.js';
-import { freshNamespace, installCrds, kubeConfig, type FreshNamespace } from './harness/index.js';
+import { freshNamespace, installCrds, kubeConfig, refused, type FreshNamespace } from './harness/index.js';
 
 jest.setTimeout(120_000);
 
-/** The message of a refused request (ApiException carries the Status body). */
-async function refusal(call: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { code?: number; body?: unknown };
-    const body = typeof e.body === 'string' ? (JSON.parse(e.body) as { message?: string }) : (e.body as { message?: string });
-    return { code: e.code ?? -1, message: body?.message ?? String(error) };
-  }
-  throw new Error('expected the API server to refuse the MCPServer, but it was stored');
-}
 
 describe('MCPServer CRD compatibility with the original API', () => {
   let kc: KubeConfig;
@@ -71,8 +60,8 @@ describe('MCPServer CRD compatibility with the original API', () => {
   );
 
   it.each(REJECTED_EARLY.map((c, i) => [c.name, c.spec, c.message, i] as const))('refuses %s', async (_name, spec, message, i) => {
-    const refused = await refusal(create(`early-${i}`, spec));
-    expect(refused.code).toBe(422);
-    expect(refused.message).toMatch(message);
+    const refusal = await refused(create(`early-${i}`, spec));
+    expect(refusal.code).toBe(422);
+    expect(refusal.message).toMatch(message);
   });
 });

@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { findExecutable } from '../executables.js';
 
 /** Where Debian's containernetworking-plugins puts the CNI plugins. */
 export const CNI_BIN_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
@@ -13,18 +14,8 @@ export interface HostSupport {
   cniBinDir: string;
 }
 
-function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin'])) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+// Debian puts iptables and ip in sbin folders, which a non-login PATH may lack.
+const which = (name: string): string | undefined => findExecutable(name, [process.env.PATH ?? '', '/usr/sbin', '/sbin'].join(delimiter));
 
 /**
  * Whether this host can run a real node, and with what. Returns the reason in plain words when

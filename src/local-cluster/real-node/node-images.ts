@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { findBuildScript } from '../binaries.js';
+import { runControlPlaneScript } from '../binaries.js';
 import type { LogFn } from '../types.js';
 
 export const NODE_IMAGE_KEYS = ['pause', 'node', 'registry'] as const;
@@ -11,23 +9,6 @@ export interface NodeImage {
   reference: string;
   /** OCI archive containerd imports. */
   archive: string;
-}
-
-/** Runs a script next to build-binaries.sh and returns its stdout; stderr lines go to `log`. */
-export function runControlPlaneScript(script: string, args: string[], log: LogFn, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const path = join(dirname(findBuildScript()), script);
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn('bash', [path, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let errTail = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      errTail = (errTail + chunk).slice(-4000);
-      for (const line of chunk.split('\n')) if (line.trim() !== '') log(line);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}:\n${errTail}`))));
-  });
 }
 
 /** Builds (or finds cached) the images a real node cannot pull: see scripts/control-plane/build-images.sh. */

@@ -14,5 +14,6 @@ export {
   type RequestSample,
 } from './metrics.js';
 export { freshNamespace, type FreshNamespace } from './namespace.js';
+export { refused } from './refused.js';
 export { asServiceAccount, type AsServiceAccountOptions } from './service-account.js';
 export { waitFor, type WaitOptions } from './wait.js';
