@@ -92,6 +92,8 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
     `--kubeconfig=${options.kubeconfigPath}`,
     '--ingress-readiness=permissive',
     '--no-leader-elect',
+    // KWOK pods serve nothing: verification would only dial addresses that do not exist.
+    '--no-verify',
     `--metrics-bind-address=127.0.0.1:${metricsPort}`,
     `--health-probe-bind-address=127.0.0.1:${healthPort}`,
     `--concurrency=${options.concurrency}`,

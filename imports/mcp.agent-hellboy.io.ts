@@ -223,6 +223,13 @@ export interface McpServerSpec {
    * @schema McpServerSpec#probe
    */
   readonly probe?: McpServerSpecProbe;
+
+  /**
+   * How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.
+   *
+   * @schema McpServerSpec#verification
+   */
+  readonly verification?: McpServerSpecVerification;
 }
 
 /**
@@ -250,6 +257,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'envVars': obj.envVars?.map(y => toJson_McpServerSpecEnvVars(y)),
     'secretEnvVars': obj.secretEnvVars?.map(y => toJson_McpServerSpecSecretEnvVars(y)),
     'probe': toJson_McpServerSpecProbe(obj.probe),
+    'verification': toJson_McpServerSpecVerification(obj.verification),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -420,6 +428,42 @@ export function toJson_McpServerSpecProbe(obj: McpServerSpecProbe | undefined): 
     'path': obj.path,
     'initialDelaySeconds': obj.initialDelaySeconds,
     'periodSeconds': obj.periodSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.
+ *
+ * @schema McpServerSpecVerification
+ */
+export interface McpServerSpecVerification {
+  /**
+   * Set false for a server that cannot be verified (e.g. not Streamable HTTP). Default true.
+   *
+   * @schema McpServerSpecVerification#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Seconds between verifications of unchanged pods (jittered by up to 10%). Default: the operator's (300).
+   *
+   * @schema McpServerSpecVerification#intervalSeconds
+   */
+  readonly intervalSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecVerification' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecVerification(obj: McpServerSpecVerification | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+    'intervalSeconds': obj.intervalSeconds,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

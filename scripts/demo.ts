@@ -140,7 +140,7 @@ async function mainSimulated(): Promise<void> {
 
   step('Running the operator from this checkout (the in-sandbox operator pods are simulated)');
   await background(
-    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', values.host, '--ingress-readiness', 'permissive', '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'],
+    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', values.host, '--ingress-readiness', 'permissive', '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--no-verify'],
     /caches synced/,
     'operator',
   );

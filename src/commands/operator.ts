@@ -25,6 +25,13 @@ export default class Operator extends BaseCommand {
     'leader-elect': Flags.boolean({ allowNo: true, description: 'Use a Lease so only one replica reconciles. Env LEADER_ELECT. Default on.' }),
     'default-ingress-host': Flags.string({ description: 'Host for servers without spec.ingressHost. Env MCP_DEFAULT_INGRESS_HOST.' }),
     'default-ingress-class': Flags.string({ description: 'IngressClass for servers without spec.ingressClass. Env DEFAULT_INGRESS_CLASS. Default traefik.' }),
+    verify: Flags.boolean({
+      allowNo: true,
+      description: 'Check every ready pod over MCP (initialize + tools/list) and report Verified and the tools in status. Env VERIFY_SERVERS. Default on; turn it off where pods are simulated (KWOK).',
+    }),
+    'verify-interval': Flags.integer({ min: 30, max: 86_400, description: 'Seconds between verifications of an unchanged pod (±10% jitter; spec.verification.intervalSeconds wins). Env VERIFY_INTERVAL_SECONDS. Default 300.' }),
+    'verify-timeout': Flags.integer({ min: 1, max: 120, description: 'Seconds a handshake may take. Env VERIFY_TIMEOUT_SECONDS. Default 10.' }),
+    'verify-concurrency': Flags.integer({ min: 1, max: 64, description: 'Servers verified at once. Env VERIFY_CONCURRENCY. Default 4.' }),
   };
 
   async run(): Promise<void> {
@@ -42,6 +49,10 @@ export default class Operator extends BaseCommand {
       ...(flags['leader-elect'] === undefined ? {} : { leaderElect: flags['leader-elect'] }),
       ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
       ...(flags['default-ingress-class'] === undefined ? {} : { defaultIngressClass: flags['default-ingress-class'] }),
+      ...(flags.verify === undefined ? {} : { verify: flags.verify }),
+      ...(flags['verify-interval'] === undefined ? {} : { verifyIntervalSeconds: flags['verify-interval'] }),
+      ...(flags['verify-timeout'] === undefined ? {} : { verifyTimeoutSeconds: flags['verify-timeout'] }),
+      ...(flags['verify-concurrency'] === undefined ? {} : { verifyConcurrency: flags['verify-concurrency'] }),
     };
     let config;
     try {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defaultOperatorSettings, type OperatorSettings } from '../../charts-ts/server/settings.js';
-import { dnsLabel } from '../api/v1alpha1/index.js';
+import { dnsLabel, VERIFICATION_INTERVAL_BOUNDS } from '../api/v1alpha1/index.js';
 import type { IngressReadiness } from './status.js';
 
 export const OPERATOR_RUNTIME_ENV = {
@@ -17,6 +17,10 @@ export const OPERATOR_RUNTIME_ENV = {
   leaseNamespace: 'LEADER_ELECTION_NAMESPACE',
   identity: 'POD_NAME',
   resyncSeconds: 'RESYNC_PERIOD_SECONDS',
+  verify: 'VERIFY_SERVERS',
+  verifyIntervalSeconds: 'VERIFY_INTERVAL_SECONDS',
+  verifyTimeoutSeconds: 'VERIFY_TIMEOUT_SECONDS',
+  verifyConcurrency: 'VERIFY_CONCURRENCY',
 } as const;
 
 const address = z.string().regex(/^([0-9.]*|\[[0-9a-f:]*\]|[a-z0-9.-]*):\d{1,5}$/, { error: 'must be [host]:port, e.g. :8080' });
@@ -32,6 +36,11 @@ const RuntimeSchema = z.object({
   leaseName: dnsLabel().default('mcp-runtime-operator'),
   identity: z.string().min(1).optional(),
   resyncSeconds: z.coerce.number().int().min(0).default(600),
+  // Verification dials every ready pod: on by default; off where pods are simulated (KWOK).
+  verify: z.boolean().default(true),
+  verifyIntervalSeconds: z.coerce.number().int().min(VERIFICATION_INTERVAL_BOUNDS.min).max(VERIFICATION_INTERVAL_BOUNDS.max).default(300),
+  verifyTimeoutSeconds: z.coerce.number().int().min(1).max(120).default(10),
+  verifyConcurrency: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 export interface OperatorConfig extends z.output<typeof RuntimeSchema> {
@@ -64,6 +73,10 @@ export function loadOperatorConfig(env: Record<string, string | undefined>, flag
     leaseNamespace: env[e.leaseNamespace] || undefined,
     identity: env[e.identity] || undefined,
     resyncSeconds: env[e.resyncSeconds] || undefined,
+    verify: bool(env[e.verify]),
+    verifyIntervalSeconds: env[e.verifyIntervalSeconds] || undefined,
+    verifyTimeoutSeconds: env[e.verifyTimeoutSeconds] || undefined,
+    verifyConcurrency: env[e.verifyConcurrency] || undefined,
   };
   const { defaultIngressHost, defaultIngressClass, ...runtimeFlags } = flags;
   const merged = { ...stripUndefined(fromEnv), ...stripUndefined(runtimeFlags) };

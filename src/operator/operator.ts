@@ -3,7 +3,7 @@
  * children, the reconciler, events, leader election, health and metrics. `mcp-runtime operator`
  * and the integration tests both start the operator through `createOperator`.
  */
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
   createLogger,
   Deployments,
@@ -11,6 +11,7 @@ import {
   Ingresses,
   isNotFound,
   Manager,
+  Pods,
   Services,
   TraefikMiddlewares,
   type KubeClient,
@@ -20,7 +21,9 @@ import {
 import type { OperatorConfig } from './config.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
-import { CONTROLLER_NAME, MCPServers, REPORTING_CONTROLLER, type MCPServerObject } from './types.js';
+import { CONTROLLER_NAME, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
+import { VerificationResults } from './verify/results.js';
+import { mcpServerVerifier, SERVER_PODS_INDEX, serverOfPod, servingPods, verificationCounter } from './verify/verifier.js';
 
 export interface OperatorOptions {
   readonly kubeConfig: KubeConfig;
@@ -86,7 +89,8 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
     children.set(type.kind, { type, informer });
   }
   const recorder = manager.eventRecorder(REPORTING_CONTROLLER);
-  manager.addController<MCPServerObject>({
+  const verification = config.verify ? new VerificationResults() : undefined;
+  const controller = manager.addController<MCPServerObject>({
     name: CONTROLLER_NAME,
     for: servers,
     // Status writes bump no generation: they must not trigger another reconcile.
@@ -107,9 +111,41 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         },
       },
     ],
-    reconcile: mcpServerReconciler({ client: manager.client, servers, children, config, recorder }),
+    reconcile: mcpServerReconciler({ client: manager.client, servers, children, config, recorder, ...(verification === undefined ? {} : { verification }) }),
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncSeconds * 1000,
   });
+
+  if (verification !== undefined) {
+    // Pods are cached only when verifying (an operator of 1,000 simulated servers need not).
+    const pods = manager.informer<V1Pod>(Pods, { namespaces, labelSelector: MANAGED_SELECTOR, indexers: { [SERVER_PODS_INDEX]: serverOfPod } });
+    const serving = (pod: V1Pod | undefined) => (pod === undefined ? '' : servingPods([pod]).map((p) => `${p.metadata?.uid}/${p.status?.podIP}`).join());
+    manager.addController<MCPServerObject>({
+      name: VERIFIER_NAME,
+      for: servers,
+      // A spec change may move the port or path; status writes are not a reason to verify.
+      forPredicate: (event) => event.type !== 'update' || generationChanged(event),
+      watches: [
+        {
+          informer: pods as never,
+          // Only a pod starting or stopping to serve matters, not every status heartbeat.
+          predicate: (event) => event.type !== 'update' || serving(event.obj as V1Pod) !== serving(event.old as V1Pod | undefined),
+          map: (pod: KubernetesObject) => serverOfPod(pod as V1Pod),
+        },
+      ],
+      reconcile: mcpServerVerifier({
+        servers,
+        pods,
+        config,
+        results: verification,
+        recorder,
+        counter: verificationCounter(manager.metrics.registry),
+        onPublished: (key) => controller.queue.add(key),
+      }),
+      concurrency: config.verifyConcurrency,
+      // Each server schedules its next round itself (requeueAfter with jitter).
+      resyncPeriodMs: 0,
+    });
+  }
   return manager;
 }

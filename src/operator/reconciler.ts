@@ -33,6 +33,7 @@ import { FieldsNotKept } from './fields-not-kept.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
+import { fromStatus, type VerificationResults } from './verify/results.js';
 
 /** A kind of child and the informer that caches it (undefined: the kind is not served here). */
 export interface ChildKind {
@@ -47,6 +48,8 @@ export interface ReconcilerDeps {
   readonly children: ReadonlyMap<string, ChildKind>;
   readonly config: OperatorConfig;
   readonly recorder: EventRecorder;
+  /** The verifier's findings; undefined when the operator does not verify servers. */
+  readonly verification?: VerificationResults;
   readonly now?: () => Date;
 }
 
@@ -99,7 +102,10 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     const writeStatus = async (status: ReturnType<typeof computeStatus>) => {
       // Key order differs between what we compute and what the API server returns.
       if (jsonEqual(status, obj.status)) return;
-      await patchStatus(deps.client, MCPServers, { namespace, name }, status, { fieldManager: FIELD_MANAGER, signal });
+      // A merge patch keeps keys it does not mention: fields no longer reported are sent as null.
+      const dropped = Object.keys(obj.status ?? {}).filter((k) => !(k in status));
+      const body = { ...status, ...Object.fromEntries(dropped.map((k) => [k, null])) };
+      await patchStatus(deps.client, MCPServers, { namespace, name }, body, { fieldManager: FIELD_MANAGER, signal });
     };
 
     if (server === undefined) {
@@ -238,6 +244,8 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       fieldsNotKept: notKept.length === 0 ? undefined : notKept.join('; '),
       warnings: resolved.warnings,
       probe: { type: resolved.probe.type, path: resolved.probe.path, port: resolved.port },
+      // Until the verifier's first finding (e.g. after a restart), the stored one stands.
+      ...(deps.verification === undefined ? {} : { verification: deps.verification.get(key) ?? fromStatus(obj.status) }),
       previous: obj.status,
       now,
     });

@@ -7,6 +7,7 @@ import type { Condition, MCPServerStatus, Phase } from '../api/v1alpha1/index.js
 import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
 import { deploymentReadiness, type DeploymentLike } from '../runtime/readiness.js';
 import { mergeConditions, type ConditionInput } from './conditions.js';
+import type { PublishedVerification } from './verify/results.js';
 
 export type IngressReadiness = 'strict' | 'permissive';
 
@@ -44,6 +45,11 @@ export interface StatusInput {
   readonly probe?: { readonly type: 'tcp' | 'http' | 'none'; readonly path?: string; readonly port: number };
   /** Set when the API server did not keep fields the operator applied (`Kind name: paths`). */
   readonly fieldsNotKept?: string;
+  /**
+   * What verification says (the Verified condition and status.mcp). Undefined when the operator
+   * does not verify: then status has neither.
+   */
+  readonly verification?: PublishedVerification;
   readonly previous?: MCPServerStatus;
   readonly now: () => Date;
 }
@@ -146,7 +152,8 @@ export function computeStatus(input: StatusInput): MCPServerStatus {
   const deploymentReady = available.status === 'True';
   const serviceReady = (input.service?.spec?.clusterIP ?? '') !== '';
   const ingressReady = routed.status === 'True';
-  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed, configuration(input.warnings)], input.generation, input.now);
+  const verified: ConditionInput[] = input.verification === undefined ? [] : [{ type: 'Verified', ...input.verification.condition }];
+  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed, configuration(input.warnings), ...verified], input.generation, input.now);
   return {
     phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError ?? input.fieldsNotKept, input.conflictWith),
     message: ready.message,
@@ -159,5 +166,6 @@ export function computeStatus(input: StatusInput): MCPServerStatus {
     deploymentReady,
     serviceReady,
     ingressReady,
+    ...(input.verification?.mcp === undefined ? {} : { mcp: input.verification.mcp }),
   };
 }

@@ -14,3 +14,5 @@ export interface MCPServerObject extends KubernetesObject {
 export const FIELD_MANAGER = 'mcp-runtime-operator';
 export const CONTROLLER_NAME = 'mcpserver';
 export const REPORTING_CONTROLLER = 'mcp.agent-hellboy.io/operator';
+/** The controller that verifies servers over MCP (its own queue: slow servers delay no reconcile). */
+export const VERIFIER_NAME = 'mcpserver-verifier';

@@ -56,6 +56,10 @@ export interface ServerRow {
   ready: string;
   url: string;
   image: string;
+  /** The Verified condition's status (True/False/Unknown), `-` when the operator does not verify. */
+  verified: string;
+  /** Tools the server lists (status.mcp.toolCount), `-` before a verification listed them. */
+  tools: string;
   age: string;
 }
 
@@ -74,14 +78,57 @@ export function serverRow(server: ServerObject, now = Date.now()): ServerRow {
     ready,
     url: status?.url ?? '-',
     image: status?.image ?? server.spec?.image ?? '-',
+    verified: verifiedCondition(server)?.status ?? '-',
+    tools: status?.mcp === undefined ? '-' : String(status.mcp.toolCount),
     age: formatAge(server.metadata.creationTimestamp, now),
   };
 }
 
-export const SERVER_COLUMNS = ['NAME', 'NAMESPACE', 'PHASE', 'READY', 'URL', 'IMAGE', 'AGE'] as const;
+export const SERVER_COLUMNS = ['NAME', 'NAMESPACE', 'PHASE', 'READY', 'VERIFIED', 'TOOLS', 'URL', 'IMAGE', 'AGE'] as const;
 
 export function rowCells(row: ServerRow): string[] {
-  return [row.name, row.namespace, row.phase, row.ready, row.url, row.image, row.age];
+  return [row.name, row.namespace, row.phase, row.ready, row.verified, row.tools, row.url, row.image, row.age];
+}
+
+function verifiedCondition(server: ServerObject) {
+  return server.status?.conditions?.find((c) => c.type === 'Verified');
+}
+
+/** What `server get` prints under its row: the verification verdict and the server's tools. */
+export function verificationLines(server: ServerObject): string[] {
+  const condition = verifiedCondition(server);
+  if (condition === undefined) return ['Verified: - (the operator has not verified this server; it runs with --no-verify, or has not reached it yet)'];
+  const lines = [`Verified: ${condition.status} (${condition.reason}) ${condition.message}`];
+  const mcp = server.status?.mcp;
+  if (mcp === undefined) return lines;
+  lines.push(
+    `MCP: ${mcp.serverInfo.name} ${mcp.serverInfo.version}, protocol ${mcp.protocolVersion}, capabilities ${mcp.capabilities.join(', ') || '-'}; ${mcp.podsVerified}/${mcp.podsReady} ready pods verified, result since ${mcp.observedTime}`,
+  );
+  lines.push(`Tools (${mcp.toolCount}${mcp.tools.length < mcp.toolCount ? `, first ${mcp.tools.length} shown` : ''}): ${mcp.tools.map((t) => t.name).join(', ') || '-'}`);
+  return lines;
+}
+
+export interface ServerTools {
+  name: string;
+  namespace: string;
+  verified: string;
+  reason: string;
+  toolCount: number;
+  /** As status keeps them: at most 50, descriptions clipped. */
+  tools: { name: string; title?: string; description?: string }[];
+}
+
+/** The tool inventory of a server as status reports it (`server tools`). */
+export function serverTools(server: ServerObject): ServerTools {
+  const condition = verifiedCondition(server);
+  return {
+    name: server.metadata.name,
+    namespace: server.metadata.namespace,
+    verified: condition?.status ?? 'Unknown',
+    reason: condition?.reason ?? 'NotVerified',
+    toolCount: server.status?.mcp?.toolCount ?? 0,
+    tools: (server.status?.mcp?.tools ?? []).map((t) => ({ ...t })),
+  };
 }
 
 /** The object as a user would write it back: no managedFields noise. */

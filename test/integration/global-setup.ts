@@ -7,6 +7,9 @@
 import type * as Lifecycle from './harness/lifecycle.js';
 
 export default async function globalSetup(): Promise<void> {
+  // The shared cluster's pods are simulated (KWOK): an operator started by a test must not dial
+  // their addresses. Tests on the real node turn verification on explicitly (--verify).
+  process.env.VERIFY_SERVERS = 'false';
   const { tsImport } = await import('tsx/esm/api');
   const lifecycle = (await tsImport('./harness/lifecycle.ts', import.meta.url)) as typeof Lifecycle;
   await lifecycle.setupIntegrationControlPlane();

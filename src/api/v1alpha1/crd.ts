@@ -60,6 +60,8 @@ export function mcpServerCrd(): JsonSchema {
           additionalPrinterColumns: [
             { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
             { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            { name: 'Verified', type: 'string', jsonPath: '.status.conditions[?(@.type=="Verified")].status' },
+            { name: 'Tools', type: 'integer', jsonPath: '.status.mcp.toolCount' },
             { name: 'URL', type: 'string', jsonPath: '.status.url' },
             { name: 'Image', type: 'string', jsonPath: '.spec.image' },
             { name: 'Replicas', type: 'integer', jsonPath: '.status.readyReplicas', priority: 1 },

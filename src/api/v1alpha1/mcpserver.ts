@@ -135,6 +135,24 @@ export const ProbeSchema = withCrossFieldRules(
 );
 
 // Strict: a misspelt field is an error in the CLI (the CRD generator drops additionalProperties:false).
+
+/** Bounds of a per-server verification interval: often enough to notice, rare enough for 1,000 servers. */
+export const VERIFICATION_INTERVAL_BOUNDS = { min: 30, max: 86_400 } as const;
+
+const VerificationSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe('Set false for a server that cannot be verified (e.g. not Streamable HTTP). Default true.'),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(VERIFICATION_INTERVAL_BOUNDS.min)
+    .max(VERIFICATION_INTERVAL_BOUNDS.max)
+    .optional()
+    .describe("Seconds between verifications of unchanged pods (jittered by up to 10%). Default: the operator's (300)."),
+});
+
 const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
@@ -205,6 +223,9 @@ const specObject = z.strictObject({
     .optional()
     .describe('Environment variables read from Secrets (these win over envVars of the same name).'),
   probe: ProbeSchema.prefault({}),
+  verification: VerificationSchema.optional().describe(
+    "How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.",
+  ),
 });
 
 /** The fields the cross-field rules read; the metadata file has them too (image optional there). */
@@ -239,11 +260,11 @@ export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
 
 export const MCPServerSpecSchema = withCrossFieldRules(specObject, SPEC_CROSS_FIELD_RULES).describe('Desired state of an MCP server.');
 
-export const CONDITION_TYPES = ['Ready', 'Available', 'Routed', 'Configured'] as const;
+export const CONDITION_TYPES = ['Ready', 'Available', 'Routed', 'Configured', 'Verified'] as const;
 export const PHASES = ['Pending', 'PartiallyReady', 'Ready', 'Error'] as const;
 
 export const ConditionSchema = z.object({
-  type: z.string().min(1).max(316).describe('Condition type: Ready, Available, Routed or Configured.'),
+  type: z.string().min(1).max(316).describe('Condition type: Ready, Available, Routed, Configured or Verified.'),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z
     .string()
@@ -254,6 +275,30 @@ export const ConditionSchema = z.object({
   message: z.string().max(32768).describe('What happened and what to do about it.'),
   lastTransitionTime: z.string().describe('When the status last changed (RFC 3339).').meta({ format: 'date-time' }),
   observedGeneration: z.number().int().min(0).optional().describe('Generation this condition was computed from.'),
+});
+
+/** Bounds that keep status small whatever a server lists (the count is always the total). */
+export const MCP_STATUS_LIMITS = { tools: 50, description: 200, capabilities: 16 } as const;
+
+export const McpToolSchema = z.object({
+  name: z.string().max(256),
+  title: z.string().max(MCP_STATUS_LIMITS.description).optional(),
+  description: z.string().max(MCP_STATUS_LIMITS.description).optional().describe(`At most ${MCP_STATUS_LIMITS.description} characters (an ellipsis marks a cut).`),
+});
+
+export const McpStatusSchema = z.object({
+  protocolVersion: z.string().max(64).describe('The protocol revision the server negotiated, e.g. 2025-06-18.'),
+  serverInfo: z.object({ name: z.string().max(256), version: z.string().max(256) }).describe("The server's own name and version (initialize)."),
+  capabilities: z.array(z.string().max(64)).max(MCP_STATUS_LIMITS.capabilities).describe('Capabilities the server announced (tools, resources, prompts, logging, ...).'),
+  tools: z.array(McpToolSchema).max(MCP_STATUS_LIMITS.tools).describe(`The first ${MCP_STATUS_LIMITS.tools} tools by name.`),
+  toolCount: z.number().int().min(0).describe('All tools the server lists (tools may hold fewer).'),
+  toolsDigest: z.string().max(64).describe('Changes when any tool (name, title, description, schemas) changes.'),
+  podsReady: z.number().int().min(0).describe('Ready pods when verified.'),
+  podsVerified: z.number().int().min(0).describe('Ready pods that answered the MCP handshake (or asked for authorization).'),
+  observedTime: z
+    .string()
+    .describe('When this result was first observed. Later identical results are not written (an idle platform makes no writes); every run is counted in the metric mcp_runtime_verifications_total.')
+    .meta({ format: 'date-time' }),
 });
 
 export const MCPServerStatusSchema = z
@@ -273,6 +318,7 @@ export const MCPServerStatusSchema = z
     deploymentReady: z.boolean().optional(),
     serviceReady: z.boolean().optional(),
     ingressReady: z.boolean().optional(),
+    mcp: McpStatusSchema.optional().describe('What the server answers over MCP, from the last verification that found one.'),
   })
   .describe('Observed state, written by the operator.');
 
@@ -281,6 +327,8 @@ export type MCPServerSpecInput = z.input<typeof MCPServerSpecSchema>;
 export type MCPServerSpec = z.output<typeof MCPServerSpecSchema>;
 export type MCPServerStatus = z.output<typeof MCPServerStatusSchema>;
 export type Condition = z.output<typeof ConditionSchema>;
+export type McpStatus = z.output<typeof McpStatusSchema>;
+export type McpTool = z.output<typeof McpToolSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];
 

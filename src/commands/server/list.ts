@@ -2,7 +2,7 @@ import { ClusterCommand, outputFlags, outputFormat } from '../../cli/base.js';
 import { scopeFlags } from '../../cli/server-flags.js';
 
 export default class ServerList extends ClusterCommand {
-  static override description = 'List MCP servers with their phase, ready pods, URL, image and age.';
+  static override description = 'List MCP servers with their phase, ready pods, MCP verification, tool count, URL, image and age.';
 
   static override examples = [
     '<%= config.bin %> server list',

@@ -82,7 +82,7 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
     operator = spawn(
       process.execPath,
       ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--default-ingress-host', INGRESS_HOST, '--no-leader-elect',
-        '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'],
+        '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30'],
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     const registry = await connectPlatformRegistry(kc, node);

@@ -50,7 +50,7 @@ export async function startOperator(
 ): Promise<Manager> {
   const config = loadOperatorConfig(
     env,
-    { namespaces: [namespace], leaseNamespace: namespace, leaderElect: false, metricsAddress: '127.0.0.1:0', healthAddress: '127.0.0.1:0', ingressReadiness: 'permissive', ...flags },
+    { namespaces: [namespace], leaseNamespace: namespace, leaderElect: false, metricsAddress: '127.0.0.1:0', healthAddress: '127.0.0.1:0', ingressReadiness: 'permissive', verify: false, ...flags },
   );
   // MCP_TEST_OPERATOR_LOGS=1 shows the operator's JSON logs while debugging a test.
   const logger = process.env.MCP_TEST_OPERATOR_LOGS === '1' ? createLogger({ name: 'operator-under-test' }) : silentLogger();

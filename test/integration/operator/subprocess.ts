@@ -29,7 +29,7 @@ export function spawnOperator(
   const logFile = join(tmpdir(), `mcp-operator-${namespace}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--namespaces', namespace, '--ingress-readiness', 'permissive', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', ...args],
+    ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--namespaces', namespace, '--ingress-readiness', 'permissive', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--no-verify', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEADER_ELECTION_NAMESPACE: namespace, ...env } },
   );
   const log = createWriteStream(logFile);

@@ -40,7 +40,7 @@ describe('the generated CRD schema is structural', () => {
     const version = (mcpServerCrd().spec as { versions: Node[] }).versions[0]!;
     expect(version.subresources).toEqual({ status: {} });
     expect((mcpServerCrd().spec as Node).names).toMatchObject({ kind: 'MCPServer', plural: 'mcpservers', shortNames: ['mcps'], categories: ['mcp'] });
-    expect((version.additionalPrinterColumns as { name: string }[]).map((c) => c.name)).toEqual(['Phase', 'Ready', 'URL', 'Image', 'Replicas', 'Age']);
+    expect((version.additionalPrinterColumns as { name: string }[]).map((c) => c.name)).toEqual(['Phase', 'Ready', 'Verified', 'Tools', 'URL', 'Image', 'Replicas', 'Age']);
   });
 
   it('carries the cross-field rules as CEL', () => {

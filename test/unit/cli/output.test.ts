@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatAge, formatTable, parseDuration, plural } from '../../../src/cli/output.js';
-import { SERVER_COLUMNS, rowCells, serverRow, type ServerObject } from '../../../src/servers/servers.js';
+import { SERVER_COLUMNS, rowCells, serverRow, serverTools, verificationLines, type ServerObject } from '../../../src/servers/servers.js';
 
 describe('formatTable', () => {
   it('aligns columns with three spaces, upper-cases headers, shows empty cells as - and has no trailing spaces', () => {
@@ -72,7 +72,7 @@ describe('server rows', () => {
   const now = Date.parse('2025-01-10T12:00:00Z');
 
   it('shows Unknown phase and - for READY and URL before the operator reported', () => {
-    expect(rowCells(serverRow(base, now))).toEqual(['weather', 'mcp-servers', 'Unknown', '-', '-', 'ghcr.io/acme/weather', '1h']);
+    expect(rowCells(serverRow(base, now))).toEqual(['weather', 'mcp-servers', 'Unknown', '-', '-', '-', '-', 'ghcr.io/acme/weather', '1h']);
   });
 
   it('shows ready/desired pods, the URL and the deployed image from status', () => {
@@ -80,7 +80,28 @@ describe('server rows', () => {
       { ...base, status: { phase: 'PartiallyReady', replicas: 2, readyReplicas: 1, url: 'http://h/weather/mcp', image: 'ghcr.io/acme/weather:latest' } },
       now,
     );
-    expect(rowCells(row)).toEqual(['weather', 'mcp-servers', 'PartiallyReady', '1/2', 'http://h/weather/mcp', 'ghcr.io/acme/weather:latest', '1h']);
-    expect(SERVER_COLUMNS).toEqual(['NAME', 'NAMESPACE', 'PHASE', 'READY', 'URL', 'IMAGE', 'AGE']);
+    expect(rowCells(row)).toEqual(['weather', 'mcp-servers', 'PartiallyReady', '1/2', '-', '-', 'http://h/weather/mcp', 'ghcr.io/acme/weather:latest', '1h']);
+    expect(SERVER_COLUMNS).toEqual(['NAME', 'NAMESPACE', 'PHASE', 'READY', 'VERIFIED', 'TOOLS', 'URL', 'IMAGE', 'AGE']);
+  });
+
+  it('shows the Verified status and tool count, and server get\'s verification lines name the tools', () => {
+    const verified: ServerObject = {
+      ...base,
+      status: {
+        phase: 'Ready',
+        conditions: [{ type: 'Verified', status: 'True', reason: 'Verified', message: '2/2 ready pods speak MCP', lastTransitionTime: '2025-01-10T11:30:00Z' }],
+        mcp: {
+          protocolVersion: '2025-06-18', serverInfo: { name: 'weather', version: '0.1.0' }, capabilities: ['tools'], tools: [{ name: 'convert_temperature' }, { name: 'get_forecast' }],
+          toolCount: 2, toolsDigest: 'abc', podsReady: 2, podsVerified: 2, observedTime: '2025-01-10T11:30:00Z',
+        },
+      },
+    };
+    const cells = rowCells(serverRow(verified, now));
+    expect([cells[4], cells[5]]).toEqual(['True', '2']);
+    const lines = verificationLines(verified);
+    expect(lines[0]).toBe('Verified: True (Verified) 2/2 ready pods speak MCP');
+    expect(lines[2]).toBe('Tools (2): convert_temperature, get_forecast');
+    expect(serverTools(verified)).toMatchObject({ verified: 'True', toolCount: 2, tools: [{ name: 'convert_temperature' }, { name: 'get_forecast' }] });
+    expect(serverTools(base)).toMatchObject({ verified: 'Unknown', reason: 'NotVerified', toolCount: 0, tools: [] });
   });
 });

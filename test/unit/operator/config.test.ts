@@ -27,6 +27,13 @@ describe('operator configuration', () => {
     expect(JSON.stringify(config)).not.toContain('s3cret');
   });
 
+  it('verifies servers by default every 300 s; VERIFY_* variables and flags change it', () => {
+    expect(loadOperatorConfig({})).toMatchObject({ verify: true, verifyIntervalSeconds: 300, verifyTimeoutSeconds: 10, verifyConcurrency: 4 });
+    const config = loadOperatorConfig({ VERIFY_SERVERS: 'off', VERIFY_INTERVAL_SECONDS: '60', VERIFY_CONCURRENCY: '2' }, { verifyTimeoutSeconds: 3 });
+    expect(config).toMatchObject({ verify: false, verifyIntervalSeconds: 60, verifyTimeoutSeconds: 3, verifyConcurrency: 2 });
+    expect(() => loadOperatorConfig({ VERIFY_INTERVAL_SECONDS: '5' })).toThrow(/verifyIntervalSeconds \(VERIFY_INTERVAL_SECONDS\)/);
+  });
+
   it('names the variable of an invalid value', () => {
     expect(() => loadOperatorConfig({ INGRESS_READINESS: 'sometimes' })).toThrow(ConfigError);
     expect(() => loadOperatorConfig({ INGRESS_READINESS: 'sometimes' })).toThrow(/ingressReadiness \(INGRESS_READINESS\)/);

@@ -33,6 +33,23 @@ describe('computeStatus', () => {
     expect(status.conditions?.every((c) => c.observedGeneration === 3 && c.lastTransitionTime === '2026-01-01T00:00:00Z')).toBe(true);
   });
 
+  it('reports verification as a Verified condition and status.mcp, and neither when the operator does not verify', () => {
+    const mcp = {
+      protocolVersion: '2025-06-18', serverInfo: { name: 'weather', version: '1' }, capabilities: ['tools'], tools: [{ name: 'get_forecast' }],
+      toolCount: 1, toolsDigest: 'abc', podsReady: 2, podsVerified: 2, observedTime: '2026-01-01T00:00:00Z',
+    };
+    const verifiedStatus = computeStatus({ ...base, verification: { condition: { status: 'True', reason: 'Verified', message: '2/2 ready pods speak MCP' }, mcp } });
+    expect(condition(verifiedStatus, 'Verified')).toMatchObject({ status: 'True', reason: 'Verified', observedGeneration: 3 });
+    expect(verifiedStatus.mcp).toEqual(mcp);
+    // Verification does not decide the phase: Ready keeps the original's meaning (serving).
+    const failing = computeStatus({ ...base, verification: { condition: { status: 'False', reason: 'NotMCP', message: 'answered HTML' } } });
+    expect(failing.phase).toBe('Ready');
+    expect(failing.mcp).toBeUndefined();
+    const off = computeStatus(base);
+    expect(condition(off, 'Verified')).toBeUndefined();
+    expect(off.mcp).toBeUndefined();
+  });
+
   it('waits for the ingress in strict mode and says how to get unstuck', () => {
     const status = computeStatus({ ...base, ingress: { status: {} } });
     expect(status.phase).toBe('PartiallyReady');
