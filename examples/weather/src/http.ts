@@ -5,12 +5,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface Config {
   host: string;
   port: number;
   /** Browser origins allowed to call /mcp. Empty: every request carrying an Origin is refused. */
   allowedOrigins: ReadonlySet<string>;
+  /**
+   * AUTH_TOKEN: when set, /mcp requires `Authorization: Bearer <token>` and answers 401 otherwise
+   * (mount it from a Secret with spec.secretEnvVars, never as a plain envVar). Unset: open.
+   */
+  authToken?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -22,7 +28,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .split(',')
     .map((origin) => origin.trim())
     .filter((origin) => origin !== '');
-  return { host: env.HOST || '0.0.0.0', port, allowedOrigins: new Set(allowedOrigins) };
+  const authToken = env.AUTH_TOKEN === undefined || env.AUTH_TOKEN === '' ? undefined : env.AUTH_TOKEN;
+  return { host: env.HOST || '0.0.0.0', port, allowedOrigins: new Set(allowedOrigins), ...(authToken === undefined ? {} : { authToken }) };
+}
+
+/** Compares hashes, so neither the token's length nor its content leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(presented), digest(token));
 }
 
 /** One JSON object per line on stdout: what log collectors (and the tests) read. */
@@ -80,6 +94,10 @@ export function createHttpServer(config: Config, handleMcp: McpHandler): Server 
     const origin = req.headers.origin;
     if (origin !== undefined && !config.allowedOrigins.has(origin)) {
       sendJsonRpcError(res, 403, 'Forbidden: origin not allowed');
+      return;
+    }
+    if (config.authToken !== undefined && !bearerMatches(req.headers.authorization, config.authToken)) {
+      sendJsonRpcError(res, 401, 'Unauthorized: a bearer token is required', { 'WWW-Authenticate': 'Bearer realm="mcp"' });
       return;
     }
     handleMcp(req, res).catch((error: unknown) => {

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { summarize, toolsDigest, verifyEndpoint } from '../../../src/operator/verify/handshake.js';
-import { startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
+import { initializeRequest, postMcp, startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
 
 let weather: RunningExample;
 let notes: RunningExample;
@@ -70,6 +70,22 @@ describe('verifyEndpoint', () => {
     expect(outcome.server?.tools).toHaveLength(1);
     expect(outcome.server?.tools[0]?.description).toHaveLength(12);
     expect(outcome.server?.tools[0]?.description?.endsWith('…')).toBe(true);
+  });
+
+  it('an example run with AUTH_TOKEN answers 401 without the token (AuthRequired) and MCP with it', async () => {
+    const guarded = await startExample('weather', { AUTH_TOKEN: 'tok-123' });
+    try {
+      const outcome = await verifyEndpoint(guarded.mcpUrl);
+      expect(outcome).toMatchObject({ reason: 'AuthRequired', reachable: true });
+      expect(outcome.message).toContain('401');
+      const wrong = await postMcp(guarded.mcpUrl, initializeRequest, { Authorization: 'Bearer nope' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get('www-authenticate')).toBe('Bearer realm="mcp"');
+      const right = await postMcp(guarded.mcpUrl, initializeRequest, { Authorization: 'Bearer tok-123' });
+      expect(right.status).toBe(200);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it('calls a listening server that is not MCP NotMCP, naming the HTTP status', async () => {
