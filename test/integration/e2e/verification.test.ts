@@ -1,0 +1,139 @@
+/**
+ * The operator verifies servers over MCP, on a real node with real pods (real-node-cluster.ts):
+ * every ready pod gets an MCP handshake from the operator (a host process here, dialing pod IPs
+ * over the CNI bridge, as an in-cluster operator pod would), and status says what it found.
+ * Each broken server gets its documented reason, and fixing its spec recovers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { CoreV1Event } from '@kubernetes/client-node';
+import { waitFor } from '../../../src/local-cluster/index.js';
+import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
+import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+
+const unsupported = realNodeUnsupported();
+if (unsupported !== undefined) console.warn(`[e2e verification] skipped: ${unsupported}`);
+const describeRealNode = unsupported === undefined ? describe : describe.skip;
+
+let c: RealCluster;
+let servers: Servers;
+
+const WEATHER_TOOLS = ['convert_temperature', 'get_forecast'];
+const NOTES_TOOLS = ['add_note', 'list_notes'];
+
+const spec = (example: 'weather' | 'notes', extra: Record<string, unknown> = {}) => ({
+  image: c.image(example).replace(/:[^:/]+$/, ''),
+  imageTag: '0.1.0',
+  port: 8088,
+  replicas: 1,
+  probe: { type: 'http', path: '/healthz' },
+  ...extra,
+});
+
+const verified = (name: string, reason: string, status: 'True' | 'False' | 'Unknown' = 'False') =>
+  servers.waitFor(name, `Verified=${status} (${reason})`, (s) => condition(s, 'Verified')?.status === status && condition(s, 'Verified')?.reason === reason);
+
+async function events(name: string): Promise<CoreV1Event[]> {
+  const k8s = await import('@kubernetes/client-node');
+  const list = await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedEvent({ namespace: NAMESPACE, fieldSelector: `involvedObject.name=${name}` });
+  return list.items;
+}
+
+describeRealNode('the operator verifies servers over MCP on a real node', () => {
+  beforeAll(async () => {
+    c = await startRealCluster();
+    servers = mcpServers(c.kc);
+    const k8s = await import('@kubernetes/client-node');
+    // The token reaches the pod from a Secret, never from the manifest.
+    await c.kc.makeApiClient(k8s.CoreV1Api).createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'guarded-token' }, stringData: { token: 'e2e-secret-token' } },
+    });
+    await Promise.all([
+      servers.create('weather', spec('weather')),
+      servers.create('notes', spec('notes', { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] })),
+      // Listens and answers HTTP, but not MCP, on the path the operator is told to use.
+      servers.create('not-mcp', spec('weather', { containerPath: '/healthz' })),
+      // Nothing listens on spec.port (the image listens on 8088); no probe, so the pod is ready.
+      servers.create('wrong-port', spec('weather', { port: 9090, probe: { type: 'none' } })),
+      servers.create('guarded', spec('weather', { secretEnvVars: [{ name: 'AUTH_TOKEN', secretKeyRef: { name: 'guarded-token', key: 'token' } }] })),
+    ]);
+  }, 900_000);
+
+  afterAll(async () => {
+    await c?.stop();
+  }, 120_000);
+
+  it('both examples become Verified with their exact tool lists, shown by `server tools` and `server list`', async () => {
+    for (const [name, tools] of [['weather', WEATHER_TOOLS], ['notes', NOTES_TOOLS]] as const) {
+      const status = await verified(name, 'Verified', 'True');
+      expect(status.mcp).toMatchObject({ serverInfo: { name, version: '0.1.0' }, toolCount: tools.length, podsReady: 1, podsVerified: 1 });
+      expect(status.mcp?.tools.map((t) => t.name)).toEqual(tools);
+      expect(status.mcp?.capabilities).toContain('tools');
+      expect(status.phase).toBe('Ready');
+      const out = await c.cli('server', 'tools', name, '-o', 'json', '--kubeconfig', c.cp.kubeconfigPath);
+      expect(out.code).toBe(0);
+      expect((JSON.parse(out.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual(tools);
+    }
+    const list = await c.cli('server', 'list', '--kubeconfig', c.cp.kubeconfigPath);
+    const weatherRow = list.stdout.split('\n').find((l) => l.startsWith('weather '));
+    expect(weatherRow?.split(/\s+/).slice(0, 6)).toEqual(['weather', NAMESPACE, 'Ready', '1/1', 'True', '2']);
+    expect((await events('weather')).some((e) => e.reason === 'Verified')).toBe(true);
+  }, 300_000);
+
+  it('a server that listens but is not MCP is NotMCP; pointing containerPath at /mcp recovers', async () => {
+    const status = await verified('not-mcp', 'NotMCP');
+    expect(condition(status, 'Verified')?.message).toMatch(/HTTP 404.*spec\.containerPath/s);
+    // Serving and verified are separate: the pod is ready, the route is up.
+    expect(status.phase).toBe('Ready');
+    await servers.patch('not-mcp', { containerPath: '/mcp' });
+    const fixed = await verified('not-mcp', 'Verified', 'True');
+    expect(fixed.mcp?.tools.map((t) => t.name)).toEqual(WEATHER_TOOLS);
+  }, 300_000);
+
+  it('a server on the wrong port is Unreachable, naming spec.port; the right port recovers', async () => {
+    const status = await verified('wrong-port', 'Unreachable');
+    expect(condition(status, 'Verified')?.message).toMatch(/ECONNREFUSED.*spec\.port/s);
+    expect((await events('wrong-port')).some((e) => e.reason === 'VerificationFailed' && e.type === 'Warning')).toBe(true);
+    await servers.patch('wrong-port', { port: 8088 });
+    await verified('wrong-port', 'Verified', 'True');
+  }, 300_000);
+
+  it('a server answering 401 is reachable and protected: Verified=True, reason AuthRequired, no tools', async () => {
+    const status = await verified('guarded', 'AuthRequired', 'True');
+    expect(condition(status, 'Verified')?.message).toContain('401');
+    expect(status.mcp).toBeUndefined();
+  }, 300_000);
+
+  it('only ready pods are verified: a pod that cannot be scheduled is counted by Ready, not by Verified', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const [node] = (await c.kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
+    const millicores = Math.round(parseCpu(node!.status!.allocatable!.cpu!) * 0.6 * 1000);
+    const cpu = `${millicores}m`;
+    // Two replicas that each take 60 % of the node's CPU: one runs, the other stays Pending.
+    await servers.create('half', spec('weather', { replicas: 2, resources: { requests: { cpu }, limits: { cpu } } }));
+    const partly = await servers.waitFor('half', 'one of two pods verified', (s) => s.mcp?.podsVerified === 1 && condition(s, 'Verified')?.status === 'True');
+    expect(partly.phase).toBe('PartiallyReady');
+    expect(partly.readyReplicas).toBe(1);
+    expect(partly.mcp?.podsReady).toBe(1);
+    await servers.patch('half', { resources: { requests: { cpu: '50m' }, limits: { cpu: '500m' } } });
+    const whole = await servers.waitFor('half', 'two of two pods verified', (s) => s.mcp?.podsVerified === 2 && s.phase === 'Ready');
+    expect(condition(whole, 'Verified')?.message).toContain('2/2 ready pods speak MCP');
+  }, 300_000);
+
+  it('a new image with other tools updates status.mcp.tools and emits ToolsChanged naming them', async () => {
+    await servers.patch('weather', { image: c.image('notes').replace(/:[^:/]+$/, ''), envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] });
+    const status = await servers.waitFor('weather', 'the new image\'s tools in status', (s) => s.mcp?.tools.map((t) => t.name).join() === NOTES_TOOLS.join() && s.mcp?.podsVerified === 1);
+    expect(status.mcp?.serverInfo.name).toBe('notes');
+    const changed = await waitFor('a ToolsChanged Event on weather', async () => (await events('weather')).find((e) => e.reason === 'ToolsChanged'), {
+      until: (e) => e !== undefined,
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    expect(changed?.message).toContain('added add_note, list_notes; removed convert_temperature, get_forecast');
+  }, 300_000);
+});
+
+/** A Kubernetes CPU quantity ("2", "1500m") in cores. */
+function parseCpu(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
+}
