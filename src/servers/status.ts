@@ -189,6 +189,8 @@ const CONDITION_MEANING: Record<string, string> = {
   Ready: 'the server can take traffic end to end',
   Available: 'enough pods are ready',
   Routed: 'the Ingress routes the public path to the Service',
+  Configured: 'the spec is rendered exactly as written',
+  Verified: 'every ready pod answers the MCP handshake (see `server tools` for what it lists)',
 };
 
 /** Human-readable lines for the report (pure, unit-tested). */
