@@ -12,12 +12,14 @@ import {
   buildExampleImage,
   connectPlatformRegistry,
   fetchResolvingTo,
+  memoryByComponent,
   obtainBinaries,
   startControlPlane,
   startHostTraefik,
   waitFor,
 } from '../src/local-cluster/index.js';
 import { obtainTraefik } from '../src/local-cluster/real-node/node-images.js';
+import type { MCPServerStatus } from '../src/api/v1alpha1/index.js';
 
 export interface RealNodeDemo {
   workDir: string;
@@ -76,9 +78,9 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
   );
   running.traefik = traefik;
 
-  d.step('Running the operator from this checkout');
+  d.step('Running the operator from this checkout (it also verifies every ready pod over MCP)');
   await d.background(
-    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', d.host, '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'],
+    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', d.host, '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify'],
     /caches synced/,
     'operator',
   );
@@ -152,7 +154,23 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     await client.close();
   }
 
-  console.log('\nDemo complete: every server is Ready and served through its public path.');
+  d.step('What the operator found when it verified each server over MCP (initialize + tools/list against every ready pod)');
+  const custom = kc.makeApiClient((await import('@kubernetes/client-node')).CustomObjectsApi);
+  for (const example of EXAMPLES) {
+    const verified = await waitFor(
+      `${example.name} Verified`,
+      async () => ((await custom.getNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: 'mcp-servers', plural: 'mcpservers', name: example.name })) as { status?: MCPServerStatus }).status,
+      { until: (st) => st?.conditions?.some((c) => c.type === 'Verified' && c.status !== 'Unknown') === true, timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const condition = verified?.conditions?.find((c) => c.type === 'Verified');
+    console.log(`${example.name}: Verified=${condition?.status} (${condition?.reason}) ${condition?.message}`);
+    d.cli('server', 'tools', example.name, '--kubeconfig', kubeconfig);
+  }
+
+  d.step('Resident memory of the cluster\'s processes, by component');
+  for (const m of await memoryByComponent(cp.dir)) indent(`${m.component.padEnd(26)} ${String(m.processes).padStart(3)} process${m.processes === 1 ? ' ' : 'es'} ${String(m.rssMiB).padStart(6)} MiB`);
+
+  console.log('\nDemo complete: every server is Ready, verified over MCP and served through its public path.');
   if (d.keep) {
     console.log(`\nKeeping everything running. Try:\n  node bin/run.js status --kubeconfig ${kubeconfig}\n  routes: ${traefik.url} (Host: ${d.host})\nPress Ctrl-C to stop.`);
     const keepAlive = setInterval(() => {}, 60_000);

@@ -16,6 +16,7 @@ export { runSandbox, type RunSandboxOptions, type SandboxResult } from './sandbo
 export { BINARY_NAMES, type BinaryName, type BinaryPaths, type ControlPlaneTimings, type LogFn } from './types.js';
 export { waitFor, type WaitOptions } from './wait.js';
 export { fetchResolvingTo } from './loopback-fetch.js';
+export { memoryByComponent, type ComponentMemory } from './footprint.js';
 export { checkHostSupport } from './real-node/host-support.js';
 export { buildExampleImage, prebuiltContainerfile, type ExampleImageOptions } from './real-node/example-image.js';
 export { hostTraefikArgs, startHostTraefik, type HostTraefik, type HostTraefikOptions } from './real-node/host-traefik.js';

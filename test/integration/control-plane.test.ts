@@ -15,6 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { apiGet } from '../../src/local-cluster/api-get.js';
 import { runSandbox } from '../../src/local-cluster/sandbox.js';
+import { memoryByComponent } from '../../src/local-cluster/footprint.js';
 import {
   API_SERVER_ENV,
   apiServerRequestCounts,
@@ -277,6 +278,11 @@ describe('runSandbox (cluster provision --provider local)', () => {
       const nodes = await sandboxKc.makeApiClient(CoreV1Api).listNode();
       expect(nodes.items[0]?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
       expect(processesReferencing(base).length).toBeGreaterThanOrEqual(5);
+      // The footprint report finds the cluster's own processes by the directory they name.
+      const memory = await memoryByComponent(base);
+      const components = memory.map((m) => m.component);
+      expect(components).toEqual(expect.arrayContaining(['etcd', 'kube-apiserver', 'kwok']));
+      expect(memory.find((m) => m.component === 'kube-apiserver')!.rssMiB).toBeGreaterThan(10);
 
       abort.abort();
       const result = await run;
