@@ -61,6 +61,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
       ...(o.registryStorageClass === undefined ? {} : { storageClass: o.registryStorageClass }),
       allowedNamespaces: [NAMESPACES.registry, NAMESPACES.operator],
       allowedCidrs: o.registryAllowedCidrs,
+      ...(o.registryClusterIP === undefined ? {} : { clusterIP: o.registryClusterIP }),
     });
     charts.push(registry);
   }

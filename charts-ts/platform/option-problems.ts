@@ -13,6 +13,7 @@ export const OPTION_FLAGS = {
   defaultIngressHost: '--default-ingress-host',
   defaultIngressClass: '--ingress-class',
   registryAllowedCidrs: '--registry-allow-cidr',
+  registryClusterIP: '--registry-cluster-ip',
   registryStorageSize: '--registry-storage-size',
   registryStorageClass: '--registry-storage-class',
   registryUrl: '--registry',
@@ -68,6 +69,9 @@ export function platformOptionProblems(options: PlatformOptions): OptionProblem[
   check(OPTION_FLAGS.defaultIngressHost, options.defaultIngressHost, ingressHostProblem);
   check(OPTION_FLAGS.defaultIngressClass, options.defaultIngressClass, dnsSubdomainProblem);
   for (const cidr of options.registryAllowedCidrs ?? []) check(OPTION_FLAGS.registryAllowedCidrs, cidr, cidrProblem);
+  check(OPTION_FLAGS.registryClusterIP, options.registryClusterIP, (ip) =>
+    isIP(ip) === 0 ? "must be an IP address in the cluster's Service CIDR, such as 10.96.0.50" : undefined,
+  );
   check(OPTION_FLAGS.registryStorageSize, options.registryStorageSize, (size) =>
     size !== '' && RESOURCE_QUANTITY.test(size) && (parseQuantity(size)?.num ?? 0n) > 0n
       ? undefined

@@ -68,6 +68,12 @@ export interface PlatformOptions {
    * typically the node network so kubelets on other nodes can pull. Default: none.
    */
   readonly registryAllowedCidrs?: readonly string[];
+  /**
+   * Fixed ClusterIP of the internal registry's Service, for nodes whose containerd is told
+   * where the registry is before it exists (`cluster provision --provider kind` pins 10.96.0.50).
+   * Must lie in the cluster's Service CIDR; a ClusterIP cannot change once set. Default: allocated.
+   */
+  readonly registryClusterIP?: string;
   /** Internal registry image. Default `registry:2`. */
   readonly registryImage?: string;
   /** Traefik image. Default `traefik:v3.6`. */
@@ -92,6 +98,7 @@ export interface ResolvedPlatformOptions {
   readonly registryStorageSize: string;
   readonly registryStorageClass?: string;
   readonly registryAllowedCidrs: readonly string[];
+  readonly registryClusterIP?: string;
   readonly registryImage: string;
   readonly traefikImage: string;
   readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
@@ -121,6 +128,7 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     registryStorageSize: options.registryStorageSize ?? DEFAULT_REGISTRY_STORAGE_SIZE,
     ...(options.registryStorageClass === undefined ? {} : { registryStorageClass: options.registryStorageClass }),
     registryAllowedCidrs: options.registryAllowedCidrs ?? [],
+    ...(options.registryClusterIP === undefined ? {} : { registryClusterIP: options.registryClusterIP }),
     registryImage: options.registryImage ?? DEFAULT_REGISTRY_IMAGE,
     traefikImage: options.traefikImage ?? DEFAULT_TRAEFIK_IMAGE,
     traefikServiceType: options.traefikServiceType ?? 'LoadBalancer',

@@ -32,6 +32,8 @@ export interface InClusterRegistryProps {
   readonly allowedNamespaces?: readonly string[];
   /** CIDRs that may connect (e.g. the node network). Default: none. */
   readonly allowedCidrs?: readonly string[];
+  /** Fixed ClusterIP of the Service (nodes told the address in advance, e.g. kind's). Default: allocated. */
+  readonly clusterIP?: string;
 }
 
 export class InClusterRegistry extends Construct {
@@ -97,6 +99,7 @@ export class InClusterRegistry extends Construct {
       metadata: { name: REGISTRY_NAME, namespace, labels },
       spec: {
         type: 'ClusterIP',
+        ...(props.clusterIP === undefined ? {} : { clusterIp: props.clusterIP }),
         selector,
         ports: [{ name: 'registry', port: REGISTRY_PORT, targetPort: k8s.IntOrString.fromString('registry'), protocol: 'TCP' }],
       },

@@ -30,6 +30,10 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
       multiple: true,
       description: 'CIDR allowed to reach the in-cluster registry, e.g. the node network so kubelets can pull (repeatable).',
     }),
+    'registry-cluster-ip': Flags.string({
+      ...extra,
+      description: "Fixed ClusterIP of the in-cluster registry's Service, inside the Service CIDR (kind clusters from `cluster provision`: 10.96.0.50). Default: allocated.",
+    }),
     'ingress-readiness': Flags.string({
       ...extra,
       options: ['strict', 'permissive'],
@@ -51,6 +55,7 @@ export interface PlatformFlagValues {
   'registry-storage-size': string;
   'registry-storage-class'?: string;
   'registry-allow-cidr'?: string[];
+  'registry-cluster-ip'?: string;
   'ingress-readiness'?: string;
   'default-ingress-host'?: string;
   'ingress-class': string;
@@ -65,6 +70,7 @@ export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptio
     registryStorageSize: flags['registry-storage-size'],
     ...(flags['registry-storage-class'] === undefined ? {} : { registryStorageClass: flags['registry-storage-class'] }),
     registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
+    ...(flags['registry-cluster-ip'] === undefined ? {} : { registryClusterIP: flags['registry-cluster-ip'] }),
     ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
     ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
     defaultIngressClass: flags['ingress-class'],

@@ -16,7 +16,7 @@ export default class Synth extends BaseCommand {
 
   // oclif's generated usage line cannot show two modes with exclusive flags (it prints `| ]`).
   static override usage = [
-    'synth --output-dir <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--traefik-service-type <type>] [--ingress-class <class>] [--ingress-readiness strict|permissive] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--operator-image <image>] [...]',
+    'synth --output-dir <dir> [--ingress traefik|none] [--ingress-variant prod|dev] [--traefik-service-type <type>] [--ingress-class <class>] [--ingress-readiness strict|permissive] [--registry internal|<url>] [--registry-storage-size <size>] [--registry-storage-class <class>] [--registry-allow-cidr <cidr>...] [--registry-cluster-ip <ip>] [--operator-image <image>] [...]',
     'synth --servers <dir> --output-dir <dir> [--default-ingress-host <host>] [--ingress-class <class>] [--provisioned-registry <url>] [--registry-username <user>] [--registry-pull-secret <name>]',
   ];
 

@@ -248,12 +248,30 @@ async function endpoints(rest: KubeRest, decision: Decision, options: SetupOptio
   return lines;
 }
 
+/**
+ * A Service's ClusterIP cannot change: say so, and how to get the one asked for, before
+ * anything is applied (instead of the API server's "may not change once set" halfway through).
+ */
+async function refuseRegistryClusterIPChange(rest: KubeRest, wanted: string | undefined): Promise<void> {
+  if (wanted === undefined) return;
+  const { REGISTRY_NAME, NAMESPACES } = await import('../../charts-ts/platform/index.js');
+  const service = await rest.find<ServiceObject>(`/api/v1/namespaces/${NAMESPACES.registry}/services/${REGISTRY_NAME}`);
+  const current = service?.spec?.clusterIP;
+  if (current === undefined || current === '' || current === wanted) return;
+  throw new UsageError(
+    `--registry-cluster-ip ${wanted}: Service ${NAMESPACES.registry}/${REGISTRY_NAME} already has ClusterIP ${current}, and a ClusterIP cannot change. ` +
+      `Delete that Service (\`kubectl -n ${NAMESPACES.registry} delete service ${REGISTRY_NAME}\`; images and the registry's volume stay) and run setup again, ` +
+      `or leave out --registry-cluster-ip.`,
+  );
+}
+
 export async function setupPlatform(rest: KubeRest, options: SetupOptions): Promise<SetupReport> {
   await rest.version(); // unreachable → clear error before anything else
   const decision = await decide(rest, options);
   if (decision.ingressSkipped !== undefined) options.log(`note: ${decision.ingressSkipped}`);
   if (decision.registry.mode === 'external') options.log(`note: using the external registry ${decision.registry.url}; the in-cluster registry is not installed`);
   const { objects, crds } = await renderObjects(decision, options);
+  if (decision.registry.mode === 'internal') await refuseRegistryClusterIPChange(rest, options.platform?.registryClusterIP);
   const reports = await applyAll(rest, objects, crds, options);
   const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
   for (const r of reports) counts[r.outcome]++;

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 
@@ -35,14 +36,20 @@ export default class ClusterProvision extends BaseCommand {
       return;
     }
     if (provider === 'kind') {
+      const certsDir = lib.kindCertsDir(flags.name);
       if (flags['dry-run']) {
+        this.log(`would write ${certsDir} (containerd hosts files: plain HTTP for the in-cluster registry only)`);
         this.log(`would run: kind ${lib.kindArgs(flags.name, '<tmp>/kind-config.yaml', flags.kubeconfig).join(' ')}`);
         this.log('with kind-config.yaml:');
-        this.log(lib.kindConfig(flags.nodes).trimEnd());
+        this.log(lib.kindConfig(flags.nodes, certsDir).trimEnd());
         return;
       }
       await lib.provisionKind({ name: flags.name, nodes: flags.nodes, kubeconfig: flags.kubeconfig, log: (l) => this.log(l) });
-      this.log(`kind cluster "${flags.name}" is ready (context kind-${flags.name}); next: \`mcp-runtime setup --context kind-${flags.name}\``);
+      const next = await lib.kindNextSteps(flags.name, flags.kubeconfig);
+      this.log(`kind cluster "${flags.name}" is ready (context kind-${flags.name}); its nodes pull the platform registry's images through ${certsDir}.`);
+      this.log(`next: \`${next.command}\``);
+      if (next.note !== undefined) this.note(next.note);
+      this.log(`after \`kind delete cluster --name ${flags.name}\`, remove ${dirname(certsDir)}`);
       return;
     }
     const kubeconfig = flags.kubeconfig ?? 'mcp-runtime-sandbox.kubeconfig';

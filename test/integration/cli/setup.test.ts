@@ -92,6 +92,49 @@ describe('setup', () => {
     expect(await platformSnapshot()).toEqual(before);
   });
 
+  it('--registry-allow-cidr: the dry run shows the node addresses the registry NetworkPolicy would admit, and writes nothing', async () => {
+    const before = await platformSnapshot();
+    const run = await runCli(Setup, [...SETUP(), '--dry-run', '--registry-allow-cidr', '172.18.0.2/32', '--registry-allow-cidr', '172.18.0.3/32']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('configured NetworkPolicy registry/registry (dry run)');
+    const diff = run.stdout.slice(run.stdout.indexOf('NetworkPolicy registry/registry:'));
+    expect(diff).toContain('172.18.0.2/32');
+    expect(diff).toContain('172.18.0.3/32');
+    expect(run.stdout).toContain('0 created, 1 configured');
+    expect(await platformSnapshot()).toEqual(before);
+  });
+
+  it('--registry-cluster-ip: the existing ClusterIP is accepted; another one is refused before anything is applied (exit 2, how to recreate)', async () => {
+    const service = await rest.get<KubeObject & { spec?: { clusterIP?: string } }>('/api/v1/namespaces/registry/services/registry');
+    const current = service.spec?.clusterIP ?? '';
+    expect(current).toMatch(/^10\.96\./);
+    const same = await runCli(Setup, [...SETUP(), '--dry-run', '--registry-cluster-ip', current]);
+    expect(same.exitCode).toBe(0);
+    // Taking over the field is all that changes (the Service may show as configured): no new value.
+    expect(same.stdout).not.toMatch(/clusterIP/i);
+    expect(same.stderr).not.toContain('cannot change');
+
+    const other = current === '10.96.0.50' ? '10.96.0.52' : '10.96.0.50';
+    const before = await platformSnapshot();
+    const run = await runCli(Setup, [...SETUP(), '--registry-cluster-ip', other]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`--registry-cluster-ip ${other}: Service registry/registry already has ClusterIP ${current}, and a ClusterIP cannot change.`);
+    expect(run.stderr).toContain('kubectl -n registry delete service registry');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(await platformSnapshot()).toEqual(before);
+  });
+
+  it.each([
+    [['--registry-allow-cidr', '10.0.0.0/40'], '--registry-allow-cidr "10.0.0.0/40": must be a CIDR'],
+    [['--registry-cluster-ip', 'registry.local'], '--registry-cluster-ip "registry.local": must be an IP address'],
+  ])('a malformed %j is invalid input (exit 3) naming the flag, and nothing is written', async (flags, message) => {
+    const before = await platformSnapshot();
+    const run = await runCli(Setup, [...SETUP(), ...flags]);
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain(message);
+    expect(await platformSnapshot()).toEqual(before);
+  });
+
   it('--dry-run with a different option shows the field that would change, and still writes nothing', async () => {
     const before = await platformSnapshot();
     const run = await runCli(Setup, [...SETUP(), '--dry-run', '--default-ingress-host', 'mcp.example.com']);

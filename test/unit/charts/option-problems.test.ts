@@ -19,12 +19,14 @@ describe('platform options are checked before anything is rendered', () => {
       registryAllowedCidrs: ['10.0.0.0/16', '10.0.0.0/40'],
       registryStorageSize: '-5Gi',
       registryStorageClass: 'fast ssd',
+      registryClusterIP: '10.96.0.500',
       registry: { url: 'https://bad host', pullSecretName: 'Creds', passwordSecret: 'ok-name' },
     });
     expect(problems.map((p) => `${p.flag}=${p.value}`)).toEqual([
       '--default-ingress-host=10.1.2.3',
       '--ingress-class=Traefik',
       '--registry-allow-cidr=10.0.0.0/40',
+      '--registry-cluster-ip=10.96.0.500',
       '--registry-storage-size=-5Gi',
       '--registry-storage-class=fast ssd',
       '--registry=https://bad host',
@@ -35,13 +37,14 @@ describe('platform options are checked before anything is rendered', () => {
   it('accepts the defaults and well-formed values', () => {
     expect(platformOptionProblems({})).toEqual([]);
     expect(
-      platformOptionProblems({ defaultIngressHost: '*.mcp.example.com', registryAllowedCidrs: ['10.0.0.0/16'], registryStorageSize: '20Gi', registry: { url: 'https://reg.example.com:5000/team/' } }),
+      platformOptionProblems({ defaultIngressHost: '*.mcp.example.com', registryAllowedCidrs: ['10.0.0.0/16'], registryClusterIP: '10.96.0.50', registryStorageSize: '20Gi', registry: { url: 'https://reg.example.com:5000/team/' } }),
     ).toEqual([]);
   });
 
   it('makes renderPlatform refuse a malformed option instead of rendering it', () => {
     expect(() => renderPlatform({ registryAllowedCidrs: ['10.0.0.0/99'] })).toThrow(InvalidPlatformOptionsError);
     expect(() => renderPlatform({ registryAllowedCidrs: ['10.0.0.0/99'] })).toThrow(/--registry-allow-cidr "10.0.0.0\/99": must be a CIDR/);
+    expect(() => renderPlatform({ registryClusterIP: '10.96.0.0/16' })).toThrow(/--registry-cluster-ip "10.96.0.0\/16": must be an IP address in the cluster's Service CIDR/);
   });
 });
 

@@ -250,6 +250,11 @@ describe('in-cluster registry', () => {
       },
     ]);
   });
+
+  it('gets the ClusterIP asked for (kind nodes are told it in advance), and an allocated one otherwise', () => {
+    expect(j(platform({ registryClusterIP: '10.96.0.50' }).find('Service', 'registry')).spec.clusterIP).toBe('10.96.0.50');
+    expect(j(find('Service', 'registry')).spec.clusterIP).toBeUndefined();
+  });
 });
 
 describe('Traefik', () => {

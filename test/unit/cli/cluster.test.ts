@@ -6,13 +6,9 @@ import { kubeconfigSource } from '../../../src/kube/config.js';
 import { renderPlatform } from '../../../charts-ts/platform/index.js';
 
 describe('cluster provision helpers', () => {
-  it('kind config has one control plane and N-1 workers', () => {
-    expect(parse(kindConfig(3))).toEqual({
-      kind: 'Cluster',
-      apiVersion: 'kind.x-k8s.io/v1alpha4',
-      nodes: [{ role: 'control-plane' }, { role: 'worker' }, { role: 'worker' }],
-    });
-    expect(parse(kindConfig(1)).nodes).toHaveLength(1);
+  it('kind config has one control plane and N-1 workers (the registry parts: test/unit/cluster/kind-registry.test.ts)', () => {
+    expect(parse(kindConfig(3, '/c')).nodes.map((n: { role: string }) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+    expect(parse(kindConfig(1, '/c')).nodes).toHaveLength(1);
     expect(kindArgs('mcp', '/tmp/c.yaml', '/tmp/kc')).toEqual(['create', 'cluster', '--name', 'mcp', '--config', '/tmp/c.yaml', '--kubeconfig', '/tmp/kc']);
   });
 

@@ -33,7 +33,7 @@ describe('setup and synth platform knobs', () => {
         multiple: synth[name]?.multiple,
       });
     }
-    for (const knob of ['ingress-class', 'registry-storage-class', 'registry-storage-size', 'registry-allow-cidr', 'traefik-service-type', 'ingress-readiness']) {
+    for (const knob of ['ingress-class', 'registry-storage-class', 'registry-storage-size', 'registry-allow-cidr', 'registry-cluster-ip', 'traefik-service-type', 'ingress-readiness']) {
       expect(setup[knob]).toBeDefined();
     }
   });
@@ -47,6 +47,7 @@ describe('setup and synth platform knobs', () => {
         'registry-storage-size': '20Gi',
         'registry-storage-class': 'fast',
         'registry-allow-cidr': ['10.0.0.0/16'],
+        'registry-cluster-ip': '10.96.0.50',
         'ingress-readiness': 'permissive',
         'ingress-class': 'nginx',
       }),
@@ -57,6 +58,7 @@ describe('setup and synth platform knobs', () => {
       registryStorageSize: '20Gi',
       registryStorageClass: 'fast',
       registryAllowedCidrs: ['10.0.0.0/16'],
+      registryClusterIP: '10.96.0.50',
       ingressReadiness: 'permissive',
       defaultIngressClass: 'nginx',
     });
