@@ -80,6 +80,44 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
     expect((await events('weather')).some((e) => e.reason === 'Verified')).toBe(true);
   }, 300_000);
 
+  it('once settled, a whole verification round (seen by the servers themselves) writes nothing', async () => {
+    const names = ['weather', 'notes', 'not-mcp', 'wrong-port', 'guarded'];
+    for (const name of names) {
+      await servers.waitFor(name, 'a verification verdict', (s) => ['True', 'False'].includes(condition(s, 'Verified')?.status ?? ''));
+    }
+    const k8s = await import('@kubernetes/client-node');
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const custom = c.kc.makeApiClient(k8s.CustomObjectsApi);
+    const versions = async () => {
+      const list = (await custom.listNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers' })) as {
+        items: { metadata: { name: string; resourceVersion: string } }[];
+      };
+      return Object.fromEntries(list.items.map((i) => [i.metadata.name, i.metadata.resourceVersion]));
+    };
+    const before = await versions();
+    const since = new Date();
+    // The examples log every request: POSTs to /mcp after `since` are the verifier's next round
+    // (nothing else calls these pods now; the kubelet probes /healthz).
+    const verifiedAgain = async (app: string) => {
+      const pods = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: `app=${app}` })).items;
+      const logs = await Promise.all(pods.map((p) => core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: NAMESPACE })));
+      return logs.every((log) =>
+        log.split('\n').some((line) => {
+          if (!line.startsWith('{')) return false;
+          const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string; time?: string };
+          return entry.msg === 'request' && entry.method === 'POST' && entry.path === '/mcp' && new Date(entry.time ?? 0) > since;
+        }),
+      );
+    };
+    // The operator runs with --verify-interval 30 (±10 %).
+    await waitFor('a new verification round on weather and notes', async () => (await verifiedAgain('weather')) && (await verifiedAgain('notes')), {
+      until: (done) => done,
+      timeoutMs: 90_000,
+      intervalMs: 2000,
+    });
+    expect(await versions()).toEqual(before);
+  }, 300_000);
+
   it('a server that listens but is not MCP is NotMCP; pointing containerPath at /mcp recovers', async () => {
     const status = await verified('not-mcp', 'NotMCP');
     expect(condition(status, 'Verified')?.message).toMatch(/HTTP 404.*spec\.containerPath/s);
