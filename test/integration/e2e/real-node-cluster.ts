@@ -54,6 +54,8 @@ export interface RealCluster {
   base: string;
   /** Image reference (with its tag) of an example or the conformance server, as MCPServers name it. */
   image(name: ImageName): string;
+  /** Seconds each image took to build and push, for the test's timing line. */
+  imageSeconds: Record<ImageName, number>;
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
@@ -106,7 +108,9 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     const registry = await connectPlatformRegistry(kc, node);
-    for (const image of Object.values(IMAGES)) {
+    const imageSeconds = {} as Record<ImageName, number>;
+    for (const [key, image] of Object.entries(IMAGES) as [ImageName, (typeof IMAGES)[ImageName]][]) {
+      const started = performance.now();
       const name = `${image.repository}:${image.tag}`;
       await buildExampleImage({
         dir: resolve(image.dir),
@@ -118,6 +122,7 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       });
       await mustCli('registry', 'push', '--image', `localhost/${name}`, '--name', name, '--registry', registry.pushAddress,
         '--mode', 'direct', '--insecure-registry', '--kubeconfig', kubeconfig);
+      imageSeconds[key] = Math.round((performance.now() - started) / 100) / 10;
     }
     return {
       cp,
@@ -125,6 +130,7 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       traefik,
       fetch: fetchResolvingTo(),
       base: `http://${INGRESS_HOST}:${traefik.webPort}`,
+      imageSeconds,
       image: (name) => `${registry.imageHost}/${IMAGES[name].repository}:${IMAGES[name].tag}`,
       cli,
       stop,
