@@ -3,9 +3,11 @@
  * the server is compiled on the host (npm ci, tsc, prune) in a copy of its folder, then podman
  * puts the result on the base image with the same layout, env, user and command as the
  * example's own Dockerfile (whose node:20-alpine base cannot be pulled on these machines).
+ * A folder without a build script (an off-the-shelf server from npm, run from node_modules) is
+ * packaged the same way without the compile step and dist/.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,18 +15,24 @@ import type { LogFn } from '../types.js';
 
 const run = promisify(execFile);
 
-export function prebuiltContainerfile(baseImage: string, port: number): string {
+const DEFAULT_EXAMPLE_COMMAND = ['node', 'dist/server.js'];
+
+export function prebuiltContainerfile(
+  baseImage: string,
+  port: number,
+  { command = DEFAULT_EXAMPLE_COMMAND, withDist = true }: { command?: string[]; withDist?: boolean } = {},
+): string {
   return [
     `FROM ${baseImage}`,
     `ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port}`,
     'WORKDIR /app',
     'COPY package.json ./',
     'COPY node_modules ./node_modules',
-    'COPY dist ./dist',
+    ...(withDist ? ['COPY dist ./dist'] : []),
     // Numeric, so runAsNonRoot can verify it without /etc/passwd.
     'USER 65532:65532',
     `EXPOSE ${port}`,
-    'CMD ["node", "dist/server.js"]',
+    `CMD ${JSON.stringify(command)}`,
     '',
   ].join('\n');
 }
@@ -38,6 +46,8 @@ export interface ExampleImageOptions {
   /** Base image archive, loaded into podman if podman does not have the base. */
   baseArchive: string;
   port?: number;
+  /** The container's command; default `node dist/server.js`. */
+  command?: string[];
   log?: LogFn;
 }
 
@@ -51,11 +61,13 @@ export async function buildExampleImage(o: ExampleImageOptions): Promise<{ ms: n
     const npm = (args: string[]) => run('npm', args, { cwd: work, maxBuffer: 32 << 20 });
     log(`${basename(o.dir)}: npm ci`);
     await npm(['ci', '--no-audit', '--no-fund']);
-    await npm(['run', 'build']);
+    const scripts = (JSON.parse(await readFile(join(work, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts;
+    const withDist = scripts?.build !== undefined;
+    if (withDist) await npm(['run', 'build']);
     await npm(['prune', '--omit=dev', '--no-audit', '--no-fund']);
     const exists = await run('podman', ['image', 'exists', o.baseImage]).then(() => true, () => false);
     if (!exists) await run('podman', ['load', '-q', '-i', o.baseArchive]);
-    await writeFile(join(work, 'Containerfile.prebuilt'), prebuiltContainerfile(o.baseImage, o.port ?? 8088));
+    await writeFile(join(work, 'Containerfile.prebuilt'), prebuiltContainerfile(o.baseImage, o.port ?? 8088, { command: o.command, withDist }));
     log(`${basename(o.dir)}: podman build -t ${o.tag} (base ${o.baseImage})`);
     await run('podman', ['build', '--quiet', '--network', 'none', '-f', join(work, 'Containerfile.prebuilt'), '-t', o.tag, work], { maxBuffer: 32 << 20 });
     return { ms: Math.round(performance.now() - started) };

@@ -1,11 +1,12 @@
 /**
  * A cluster of its own with a real node, for end-to-end tests through the route: control plane +
  * real node, `setup`, Traefik as a host process, the operator from this checkout, and the example
- * images built on the local Node.js base and pushed with `mcp-runtime registry push` into the
- * platform registry. Only one real node can exist per host, so test files using it run one at a
+ * images (and the conformance suite's off-the-shelf server) built on the local Node.js base and
+ * pushed with `mcp-runtime registry push` into the platform registry. Only one real node can exist per host, so test files using it run one at a
  * time (the integration project runs in band).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -24,6 +25,25 @@ const run = promisify(execFile);
 export const INGRESS_HOST = 'mcp.e2e.localtest.me';
 export const EXAMPLE_TAG = '0.1.0';
 
+const EVERYTHING_DIR = 'test/conformance/everything';
+const EVERYTHING_PACKAGE = '@modelcontextprotocol/server-everything';
+
+/** The images the e2e tests deploy: a folder, built by buildExampleImage, pushed as repository:tag. */
+const IMAGES = {
+  weather: { dir: 'examples/weather', repository: 'examples/weather', tag: EXAMPLE_TAG },
+  notes: { dir: 'examples/notes', repository: 'examples/notes', tag: EXAMPLE_TAG },
+  // The off-the-shelf server the MCP conformance suite runs against (test/conformance/README.md),
+  // tagged with its pinned version; streamable HTTP on $PORT, /mcp.
+  everything: {
+    dir: EVERYTHING_DIR,
+    repository: 'conformance/everything',
+    tag: (JSON.parse(readFileSync(resolve(EVERYTHING_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies[EVERYTHING_PACKAGE]!,
+    port: 3001,
+    command: ['node', `node_modules/${EVERYTHING_PACKAGE}/dist/index.js`, 'streamableHttp'],
+  },
+} as const;
+export type ImageName = keyof typeof IMAGES;
+
 export interface RealCluster {
   cp: ControlPlane;
   kc: KubeConfig;
@@ -32,8 +52,10 @@ export interface RealCluster {
   fetch: typeof fetch;
   /** http://<INGRESS_HOST>:<port> */
   base: string;
-  /** Image reference of an example, as MCPServers name it. */
-  image(example: 'weather' | 'notes'): string;
+  /** Image reference (with its tag) of an example or the conformance server, as MCPServers name it. */
+  image(name: ImageName): string;
+  /** Seconds each image took to build and push, for the test's timing line. */
+  imageSeconds: Record<ImageName, number>;
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
@@ -86,11 +108,21 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     const registry = await connectPlatformRegistry(kc, node);
-    for (const example of ['weather', 'notes'] as const) {
-      const local = `localhost/examples/${example}:${EXAMPLE_TAG}`;
-      await buildExampleImage({ dir: resolve('examples', example), tag: local, baseImage: node.images.node.reference, baseArchive: node.images.node.archive, log });
-      await mustCli('registry', 'push', '--image', local, '--name', `examples/${example}:${EXAMPLE_TAG}`, '--registry', registry.pushAddress,
+    const imageSeconds = {} as Record<ImageName, number>;
+    for (const [key, image] of Object.entries(IMAGES) as [ImageName, (typeof IMAGES)[ImageName]][]) {
+      const started = performance.now();
+      const name = `${image.repository}:${image.tag}`;
+      await buildExampleImage({
+        dir: resolve(image.dir),
+        tag: `localhost/${name}`,
+        baseImage: node.images.node.reference,
+        baseArchive: node.images.node.archive,
+        ...('port' in image ? { port: image.port, command: [...image.command] } : {}),
+        log,
+      });
+      await mustCli('registry', 'push', '--image', `localhost/${name}`, '--name', name, '--registry', registry.pushAddress,
         '--mode', 'direct', '--insecure-registry', '--kubeconfig', kubeconfig);
+      imageSeconds[key] = Math.round((performance.now() - started) / 100) / 10;
     }
     return {
       cp,
@@ -98,7 +130,8 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       traefik,
       fetch: fetchResolvingTo(),
       base: `http://${INGRESS_HOST}:${traefik.webPort}`,
-      image: (example) => `${registry.imageHost}/examples/${example}:${EXAMPLE_TAG}`,
+      imageSeconds,
+      image: (name) => `${registry.imageHost}/${IMAGES[name].repository}:${IMAGES[name].tag}`,
       cli,
       stop,
     };

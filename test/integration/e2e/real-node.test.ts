@@ -7,14 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { waitFor } from '../../../src/local-cluster/index.js';
+import { installConformanceRunner, runConformanceSuite, type ConformanceRunner } from '../../conformance/conformance-suite.js';
 import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
 
 const NAMESPACE = 'mcp-servers';
+const EVERYTHING_PORT = 3001;
 const unsupported = realNodeUnsupported();
 if (unsupported !== undefined) console.warn(`[e2e real node] skipped: ${unsupported}`);
 const describeRealNode = unsupported === undefined ? describe : describe.skip;
 
 let c: RealCluster;
+/** Installed (or found in the cache) while the cluster starts; awaited by the conformance test. */
+let conformanceRunner: Promise<ConformanceRunner>;
 
 interface ServerStatus {
   phase?: string;
@@ -49,8 +53,7 @@ async function serverStatus(name: string): Promise<ServerStatus> {
 
 const exampleSpec = (example: 'weather' | 'notes', replicas: number) => ({
   ingressPath: `/${example}/mcp`,
-  image: c.image(example).replace(/:[^:/]+$/, ''),
-  imageTag: '0.1.0',
+  image: c.image(example),
   port: 8088,
   replicas,
   probe: { type: 'http', path: '/healthz' },
@@ -66,10 +69,15 @@ async function mcpClient(path: string): Promise<{ client: Client; transport: Str
 
 describeRealNode('through the route on a real node', () => {
   beforeAll(async () => {
+    conformanceRunner = installConformanceRunner();
+    conformanceRunner.catch(() => undefined); // reported by the conformance test, not as unhandled
     c = await startRealCluster();
+    console.log(`[e2e real node] images built and pushed (s): ${JSON.stringify(c.imageSeconds)}`);
     await createServer('weather', exampleSpec('weather', 2));
     await createServer('notes', exampleSpec('notes', 1));
-    for (const name of ['weather', 'notes']) {
+    // server-everything has no health endpoint: the default probe (TCP on its port) applies.
+    await createServer('everything', { image: c.image('everything'), port: EVERYTHING_PORT, ingressPath: '/everything/mcp' });
+    for (const name of ['weather', 'notes', 'everything']) {
       await waitFor(`${name} Ready`, () => serverStatus(name), { until: (s) => s.phase === 'Ready', timeoutMs: 180_000, intervalMs: 1000 });
       // Ready means the route is published; Traefik serves it after its next refresh (~2 s).
       const { client } = await waitFor(`an MCP session through /${name}/mcp`, () => mcpClient(`/${name}/mcp`), { timeoutMs: 30_000, intervalMs: 500 });
@@ -141,6 +149,58 @@ describeRealNode('through the route on a real node', () => {
     );
     // Lines the server itself wrote (JSON with its own fields), not a simulated log file.
     expect(logs).toContain('"msg":"listening"');
+  }, 120_000);
+
+  it('the MCP conformance suite passes the same scenarios through /everything/mcp as against the pod directly', async () => {
+    const runner = await conformanceRunner;
+    const k8s = await import('@kubernetes/client-node');
+    const pods = await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=everything' });
+    expect(pods.items).toHaveLength(1);
+    const podIP = pods.items[0]!.status?.podIP;
+    expect(podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // The host reaches pod IPs over the node's CNI bridge: the same server without Traefik.
+    const direct = await runConformanceSuite(runner, `http://${podIP}:${EVERYTHING_PORT}/mcp`);
+    const routed = await runConformanceSuite(runner, `${c.base}/everything/mcp`);
+    const show = (passing: Set<string>) => [...passing].sort();
+    console.log(
+      `[e2e real node] conformance: ${direct.passing.size}/${direct.scenarios.length} scenarios pass against the pod directly: ${show(direct.passing).join(', ')}\n` +
+        `[e2e real node] conformance: ${routed.passing.size}/${routed.scenarios.length} scenarios pass through /everything/mcp: ${show(routed.passing).join(', ')}`,
+    );
+    // Neither run may be vacuous: the basics pass directly, and both runs saw the same scenarios.
+    expect(show(direct.passing)).toEqual(expect.arrayContaining(['server-initialize', 'tools-list']));
+    expect(routed.scenarios).toEqual(direct.scenarios);
+    expect(show(routed.passing)).toEqual(show(direct.passing));
+  }, 300_000);
+
+  it('probes: the kubelet runs the http probe on /healthz (port 8088), and the pods are Ready with no restart', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const pods = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app in (weather,notes)' })).items;
+    expect(pods.map((p) => p.metadata!.labels!.app).sort()).toEqual(['notes', 'weather', 'weather']);
+    for (const pod of pods) {
+      const container = pod.spec!.containers[0]!;
+      for (const probe of [container.readinessProbe, container.livenessProbe]) {
+        expect(probe?.httpGet?.path).toBe('/healthz');
+        // The probe names the container port; that port is 8088.
+        expect(container.ports?.find((p) => p.name === probe?.httpGet?.port)?.containerPort).toBe(8088);
+      }
+      expect(pod.status?.conditions?.find((cond) => cond.type === 'Ready')?.status).toBe('True');
+      expect(pod.status?.containerStatuses?.[0]?.ready).toBe(true);
+      expect(pod.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    }
+    // No test requests /healthz: GET /healthz lines in each container's own log are the kubelet's probes.
+    for (const pod of pods) {
+      const name = pod.metadata!.name!;
+      await waitFor(
+        `GET /healthz answered 200 in the log of ${name}`,
+        async () => (await core.readNamespacedPodLog({ name, namespace: NAMESPACE })).split('\n'),
+        {
+          until: (lines) => lines.some((l) => l.includes('"method":"GET"') && l.includes('"path":"/healthz"') && l.includes('"status":200')),
+          timeoutMs: 30_000,
+          intervalMs: 1000,
+        },
+      );
+    }
   }, 120_000);
 
   it('a wrong probe path keeps the server from Ready, and says to look at probes', async () => {
