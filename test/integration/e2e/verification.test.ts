@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CoreV1Event } from '@kubernetes/client-node';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { waitFor } from '../../../src/local-cluster/index.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
 import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
@@ -21,8 +23,7 @@ const WEATHER_TOOLS = ['convert_temperature', 'get_forecast'];
 const NOTES_TOOLS = ['add_note', 'list_notes'];
 
 const spec = (example: 'weather' | 'notes', extra: Record<string, unknown> = {}) => ({
-  image: c.image(example).replace(/:[^:/]+$/, ''),
-  imageTag: '0.1.0',
+  image: c.image(example),
   port: 8088,
   replicas: 1,
   probe: { type: 'http', path: '/healthz' },
@@ -55,6 +56,8 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
       servers.create('not-mcp', spec('weather', { containerPath: '/healthz' })),
       // Nothing listens on spec.port (the image listens on 8088); no probe, so the pod is ready.
       servers.create('wrong-port', spec('weather', { port: 9090, probe: { type: 'none' } })),
+      // An off-the-shelf server (tcp probe: it has no health path).
+      servers.create('everything', { image: c.image('everything'), port: 3001 }),
       servers.create('guarded', spec('weather', { secretEnvVars: [{ name: 'AUTH_TOKEN', secretKeyRef: { name: 'guarded-token', key: 'token' } }] })),
     ]);
   }, 900_000);
@@ -74,6 +77,19 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
       expect(out.code).toBe(0);
       expect((JSON.parse(out.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual(tools);
     }
+    // The off-the-shelf server: status lists exactly what the pod itself lists.
+    const everything = await verified('everything', 'Verified', 'True');
+    const k8s = await import('@kubernetes/client-node');
+    const [pod] = (await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=everything' })).items;
+    const direct = new Client({ name: 'e2e-direct', version: '1' });
+    await direct.connect(new StreamableHTTPClientTransport(new URL(`http://${pod!.status!.podIP}:3001/mcp`)));
+    const listed = (await direct.listTools()).tools.map((t) => t.name).sort();
+    await direct.close();
+    expect(listed.length).toBeGreaterThan(3);
+    expect(everything.mcp?.toolCount).toBe(listed.length);
+    expect(everything.mcp?.tools.map((t) => t.name)).toEqual(listed);
+    console.log(`[e2e verification] everything: ${listed.length} tools verified: ${listed.join(', ')}`);
+
     const list = await c.cli('server', 'list', '--kubeconfig', c.cp.kubeconfigPath);
     const weatherRow = list.stdout.split('\n').find((l) => l.startsWith('weather '));
     expect(weatherRow?.split(/\s+/).slice(0, 6)).toEqual(['weather', NAMESPACE, 'Ready', '1/1', 'True', '2']);
@@ -81,7 +97,7 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
   }, 300_000);
 
   it('once settled, a whole verification round (seen by the servers themselves) writes nothing', async () => {
-    const names = ['weather', 'notes', 'not-mcp', 'wrong-port', 'guarded'];
+    const names = ['weather', 'notes', 'everything', 'not-mcp', 'wrong-port', 'guarded'];
     for (const name of names) {
       await servers.waitFor(name, 'a verification verdict', (s) => ['True', 'False'].includes(condition(s, 'Verified')?.status ?? ''));
     }
@@ -159,7 +175,7 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
   }, 300_000);
 
   it('a new image with other tools updates status.mcp.tools and emits ToolsChanged naming them', async () => {
-    await servers.patch('weather', { image: c.image('notes').replace(/:[^:/]+$/, ''), envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] });
+    await servers.patch('weather', { image: c.image('notes'), envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] });
     const status = await servers.waitFor('weather', 'the new image\'s tools in status', (s) => s.mcp?.tools.map((t) => t.name).join() === NOTES_TOOLS.join() && s.mcp?.podsVerified === 1);
     expect(status.mcp?.serverInfo.name).toBe('notes');
     const changed = await waitFor('a ToolsChanged Event on weather', async () => (await events('weather')).find((e) => e.reason === 'ToolsChanged'), {
