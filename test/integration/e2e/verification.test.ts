@@ -160,12 +160,22 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
 
   it('only ready pods are verified: a pod that cannot be scheduled is counted by Ready, not by Verified', async () => {
     const k8s = await import('@kubernetes/client-node');
-    const [node] = (await c.kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
-    const millicores = Math.round(parseCpu(node!.status!.allocatable!.cpu!) * 0.6 * 1000);
-    const cpu = `${millicores}m`;
-    // Two replicas that each take 60 % of the node's CPU: one runs, the other stays Pending.
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    const [node] = (await core.listNode({ labelSelector: 'type!=kwok' })).items;
+    // Two replicas that each take 60 % of the CPU still free on the real node: one runs, the
+    // other stays Pending (Insufficient cpu).
+    const scheduled = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node!.metadata!.name},status.phase!=Succeeded,status.phase!=Failed` })).items;
+    const requested = scheduled.flatMap((p) => p.spec?.containers ?? []).reduce((sum, ct) => sum + parseCpu(ct.resources?.requests?.cpu ?? '0'), 0);
+    const free = parseCpu(node!.status!.allocatable!.cpu!) - requested;
+    const cpu = `${Math.floor(free * 0.6 * 1000)}m`;
     await servers.create('half', spec('weather', { replicas: 2, resources: { requests: { cpu }, limits: { cpu } } }));
-    const partly = await servers.waitFor('half', 'one of two pods verified', (s) => s.mcp?.podsVerified === 1 && condition(s, 'Verified')?.status === 'True');
+    const partly = await servers
+      .waitFor('half', 'one of two pods verified', (s) => s.mcp?.podsVerified === 1 && condition(s, 'Verified')?.status === 'True')
+      .catch(async (error: Error) => {
+        const pods = (await core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=half' })).items;
+        const why = pods.map((p) => `${p.metadata?.name} ${p.status?.phase} ${JSON.stringify(p.status?.conditions?.map((x) => [x.type, x.status, x.reason, x.message]))}`);
+        throw new Error(`${error.message}\nnode ${node!.metadata!.name}: allocatable ${node!.status!.allocatable!.cpu}, requested ${requested}, asked ${cpu} per pod\n${why.join('\n')}`);
+      });
     expect(partly.phase).toBe('PartiallyReady');
     expect(partly.readyReplicas).toBe(1);
     expect(partly.mcp?.podsReady).toBe(1);
