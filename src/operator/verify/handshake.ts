@@ -1,8 +1,10 @@
 /**
- * Verifies that an endpoint speaks MCP, the way a client would: for servers of the 2025-x
- * protocol revisions, `initialize` (Accept: both media types), `notifications/initialized`,
- * then `tools/list` through every page — with the official SDK client. No `DELETE` at the end
- * (some servers mishandle it); the session simply lapses.
+ * Verifies that an endpoint speaks MCP, the way a client would, with the official SDK client
+ * (v2, `@modelcontextprotocol/client`) negotiating the protocol era: it first sends
+ * `server/discover` (revision 2026-07-28: stateless, no session); a server of the 2025-x
+ * revisions gets the classic `initialize` + `notifications/initialized` instead. Then
+ * `tools/list` through every page. No `DELETE` at the end (some servers mishandle it); a
+ * 2025 session simply lapses.
  *
  * Every way this can go wrong gets its own reason, so a status can say what to fix:
  * AuthRequired (401/403: reachable, protected — not a failure), Unreachable (nothing listens),
@@ -10,13 +12,28 @@
  * error answer).
  */
 import { createHash } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  UnsupportedProtocolVersionError,
+} from '@modelcontextprotocol/client';
 import { canonicalJson } from '../../kube/equal.js';
 
 export type VerifyReason = 'Verified' | 'AuthRequired' | 'Unreachable' | 'Timeout' | 'NotMCP' | 'VersionMismatch' | 'ProtocolError';
+
+/** The fields of a listed tool the inventory keeps or digests. */
+export interface ListedTool {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly inputSchema?: unknown;
+  readonly outputSchema?: unknown;
+}
 
 export interface ToolSummary {
   readonly name: string;
@@ -67,17 +84,19 @@ function clip(text: string | undefined, max: number): string | undefined {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /** A digest of the tool inventory, independent of list order. */
-export function toolsDigest(tools: readonly Tool[]): string {
+export function toolsDigest(tools: readonly ListedTool[]): string {
   const essential = [...tools]
     .map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(byName);
   return createHash('sha256').update(canonicalJson(essential)).digest('hex').slice(0, 16);
 }
 
-export function summarize(tools: readonly Tool[], maxTools: number, maxDescription: number): ToolSummary[] {
+export function summarize(tools: readonly ListedTool[], maxTools: number, maxDescription: number): ToolSummary[] {
   return [...tools]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort(byName)
     .slice(0, maxTools)
     .map((t) => ({ name: t.name, ...(t.title === undefined ? {} : { title: clip(t.title, maxDescription) }), ...(t.description === undefined ? {} : { description: clip(t.description, maxDescription) }) }));
 }
@@ -85,35 +104,40 @@ export function summarize(tools: readonly Tool[], maxTools: number, maxDescripti
 /** The network error code under a fetch failure (ECONNREFUSED, EHOSTUNREACH, ...), if any. */
 function networkCode(error: unknown): string | undefined {
   let e: unknown = error;
-  for (let depth = 0; depth < 4 && e !== undefined && e !== null; depth++) {
+  for (let depth = 0; depth < 6 && e !== undefined && e !== null; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
     e = (e as { cause?: unknown }).cause;
   }
-  return undefined;
+  // The SDK's negotiation probe reports a failed fetch in its message only.
+  return /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)\b/.exec(error instanceof Error ? error.message : String(error))?.[1];
+}
+
+/** The HTTP status an SDK error carries, if any. */
+function httpStatus(error: unknown): number | undefined {
+  return error instanceof SdkHttpError ? error.status : undefined;
 }
 
 /** Maps what the handshake threw to a reason and an actionable message. */
 export function classify(error: unknown, url: string, timedOut: boolean, lastStatus: number | undefined): VerifyOutcome {
   const text = error instanceof Error ? error.message : String(error);
-  if (timedOut || (error instanceof McpError && error.code === ErrorCode.RequestTimeout)) {
+  const status = httpStatus(error) ?? lastStatus;
+  if (timedOut || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout)) {
     return { reason: 'Timeout', reachable: false, message: `${url} did not complete the MCP handshake in time. Is the server overloaded, or is this port serving something that never answers?` };
   }
-  if (error instanceof UnauthorizedError || lastStatus === 401 || lastStatus === 403 || (error instanceof StreamableHTTPError && (error.code === 401 || error.code === 403))) {
-    const status = lastStatus ?? (error as StreamableHTTPError).code;
-    return { reason: 'AuthRequired', reachable: true, message: `${url} answered ${status}: reachable, and protected by authorization; its tools cannot be listed without credentials.` };
+  if (error instanceof UnauthorizedError || status === 401 || status === 403 || (error instanceof SdkError && (error.code === SdkErrorCode.ClientHttpAuthentication || error.code === SdkErrorCode.ClientHttpForbidden))) {
+    return { reason: 'AuthRequired', reachable: true, message: `${url} answered ${status ?? 401}: reachable, and protected by authorization; its tools cannot be listed without credentials.` };
   }
   const code = networkCode(error);
   if (code !== undefined) {
     return { reason: 'Unreachable', reachable: false, message: `Nothing answered at ${url} (${code}). Check that spec.port is the port the container listens on.` };
   }
-  if (/protocol version is not supported/i.test(text)) {
-    return { reason: 'VersionMismatch', reachable: false, message: `${url} answered with a protocol version this operator does not speak (${text}).` };
+  if (error instanceof UnsupportedProtocolVersionError || /protocol version is not supported|unsupported protocol version/i.test(text)) {
+    return { reason: 'VersionMismatch', reachable: false, message: `${url} answered with a protocol version this operator does not speak (${clip(text, 200)}).` };
   }
-  if (error instanceof McpError) {
-    return { reason: 'ProtocolError', reachable: false, message: `${url} answered the MCP handshake with an error: ${text}.` };
+  if (error instanceof ProtocolError) {
+    return { reason: 'ProtocolError', reachable: false, message: `${url} answered the MCP handshake with an error: ${clip(text, 200)}.` };
   }
-  const status = lastStatus ?? (error instanceof StreamableHTTPError ? error.code : undefined);
   return {
     reason: 'NotMCP',
     reachable: false,
@@ -129,18 +153,18 @@ export async function verifyEndpoint(url: string, options: VerifyOptions = {}): 
   const onAbort = () => deadline.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let lastStatus: number | undefined;
-  // A fetch that honours the deadline and remembers the last HTTP status (the SDK's errors
-  // do not always carry it, e.g. on 401 without an auth provider).
+  // A fetch that honours the deadline and remembers the last HTTP status of a POST (the SDK's
+  // errors do not always carry it).
   const observingFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, { ...init, signal: init?.signal === undefined || init.signal === null ? deadline.signal : AbortSignal.any([init.signal, deadline.signal]) });
     if (init?.method === 'POST') lastStatus = response.status;
     return response;
   };
   const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: observingFetch });
-  const client = new Client(CLIENT_INFO, { capabilities: {} });
+  const client = new Client(CLIENT_INFO, { capabilities: {}, versionNegotiation: { mode: 'auto', probe: { timeoutMs } } });
   try {
     await client.connect(transport, { timeout: timeoutMs, signal: deadline.signal });
-    const tools: Tool[] = [];
+    const tools: ListedTool[] = [];
     let cursor: string | undefined;
     const maxPages = options.maxPages ?? 20;
     for (let page = 0; page < maxPages; page++) {
@@ -152,7 +176,7 @@ export async function verifyEndpoint(url: string, options: VerifyOptions = {}): 
     const version = client.getServerVersion();
     const capabilities = Object.keys(client.getServerCapabilities() ?? {}).sort();
     const server: VerifiedServer = {
-      protocolVersion: transport.protocolVersion ?? 'unknown',
+      protocolVersion: client.getNegotiatedProtocolVersion() ?? 'unknown',
       serverInfo: { name: version?.name ?? 'unknown', version: version?.version ?? 'unknown' },
       capabilities,
       tools: summarize(tools, options.maxTools ?? 50, options.maxDescription ?? 200),

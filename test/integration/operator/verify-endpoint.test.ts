@@ -1,6 +1,6 @@
 /**
- * The operator's MCP handshake against real servers: both examples (stateless and with
- * sessions) run as processes, and real HTTP servers that are not MCP, that guard with 401,
+ * The operator's MCP handshake against real servers of both protocol eras: both examples
+ * (2025-x, stateless and with sessions) run as processes, a 2026-07-28 server (v2 SDK), and real HTTP servers that are not MCP, that guard with 401,
  * that never answer, and a port where nothing listens. Each gets its own reason.
  */
 import { createServer, type Server } from 'node:http';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { summarize, toolsDigest, verifyEndpoint } from '../../../src/operator/verify/handshake.js';
 import { initializeRequest, postMcp, startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
+import { startModernServer } from '../../fixtures/modern-mcp-server.js';
 
 let weather: RunningExample;
 let notes: RunningExample;
@@ -43,6 +44,21 @@ describe('verifyEndpoint', () => {
     ]);
     expect(outcome.server?.capabilities).toContain('tools');
     expect(outcome.server?.toolsDigest).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('verifies a 2026-07-28 server with server/discover: no initialize, no session, its tools', async () => {
+    const modern = await startModernServer();
+    try {
+      const outcome = await verifyEndpoint(modern.url);
+      expect(outcome).toMatchObject({ reason: 'Verified', reachable: true });
+      expect(outcome.server).toMatchObject({ protocolVersion: '2026-07-28', serverInfo: { name: 'modern-fixture', version: '2.0.0' }, toolCount: 2 });
+      expect(outcome.server?.tools.map((t) => t.name)).toEqual(['add', 'echo']);
+      expect(modern.methods[0]).toBe('server/discover');
+      expect(modern.methods).toContain('tools/list');
+      expect(modern.methods).not.toContain('initialize');
+    } finally {
+      await modern.stop();
+    }
   });
 
   it('verifies the notes example (sessions) and ends without DELETE', async () => {
