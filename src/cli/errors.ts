@@ -28,6 +28,7 @@ import { WriteBackError } from '../metadata/write-back.js';
 import { BuildFailedError, InterruptedError, PushFailedError } from '../registry/errors.js';
 import { InvalidPlatformOptionsError } from '../../charts-ts/platform/option-problems.js';
 import { OutputWriteError } from '../synth/output.js';
+import { ClientConfigWriteError, NoPublicUrlError } from '../clients/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error a command raises on purpose, with its exit code. */
@@ -181,6 +182,8 @@ const DOMAIN_ERRORS: readonly [new (...args: never[]) => Error, ExitCodeValue][]
   [ForbiddenError, ExitCode.FORBIDDEN],
   [InterruptedError, ExitCode.INTERRUPTED],
   [OutputWriteError, ExitCode.CANNOT_WRITE],
+  [ClientConfigWriteError, ExitCode.CANNOT_WRITE],
+  [NoPublicUrlError, ExitCode.NOT_READY],
   [InvalidPlatformOptionsError, ExitCode.INVALID_INPUT],
 ];
 

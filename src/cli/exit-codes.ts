@@ -27,6 +27,8 @@ export const ExitCode = {
   BUILD_FAILED: 10,
   /** An output file or folder cannot be written (a file where a folder is needed, read-only, no space); nothing was changed. */
   CANNOT_WRITE: 11,
+  /** `server connect`: the server has no public URL yet (the operator has not reconciled it). */
+  NOT_READY: 12,
   /** Interrupted (Ctrl-C) after cleaning up, as shells report SIGINT. */
   INTERRUPTED: 130,
 } as const;
@@ -47,5 +49,6 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCodeValue, string>> = {
   9: 'image push failed (registry unreachable, TLS verification failed, push refused)',
   10: 'image build failed',
   11: 'output cannot be written (a file in the way, read-only folder, no space); nothing was changed',
+  12: 'the server has no public URL yet (not reconciled by the operator)',
   130: 'interrupted (Ctrl-C); what the command created was cleaned up',
 };

@@ -20,6 +20,7 @@ const LAYERS: readonly [prefix: string, layer: string][] = [
   ['src/cli/', 'cli'],
   ['src/commands/', 'cli'],
   ['src/index.ts', 'cli'],
+  ['src/clients/', 'library'],
   ['src/', 'library'],
 ];
 
@@ -77,6 +78,7 @@ describe('architecture: import rules of docs/architecture.md', () => {
     expect(imports(join(ROOT, 'src/operator/reconciler.ts')).length).toBeGreaterThan(3);
     expect(layerOf('src/operator/reconciler.ts')).toBe('operator');
     expect(layerOf('src/pipeline/deploy.ts')).toBe('library');
+    expect(layerOf('src/clients/snippets.ts')).toBe('library');
   });
 
   it('no layer imports a layer above it', () => {

@@ -16,13 +16,14 @@ import {
   requestTarget,
 } from '../../../src/kube/errors.js';
 import { ProblemsError } from '../../../src/metadata/problem.js';
+import { ClientConfigWriteError, NoPublicUrlError } from '../../../src/clients/errors.js';
 import { BuildFailedError, InterruptedError, PushFailedError, RegistryUsageError } from '../../../src/registry/errors.js';
 
 const SERVER = 'https://10.0.0.1:6443';
 
 describe('exit codes', () => {
   it('are the documented numbers, each with a description', () => {
-    expect(ExitCode).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, INVALID_INPUT: 3, UNREACHABLE: 4, FORBIDDEN: 5, NOT_FOUND: 6, TIMEOUT: 7, CHANGES_PENDING: 8, PUSH_FAILED: 9, BUILD_FAILED: 10, CANNOT_WRITE: 11, INTERRUPTED: 130 });
+    expect(ExitCode).toEqual({ OK: 0, FAILURE: 1, USAGE: 2, INVALID_INPUT: 3, UNREACHABLE: 4, FORBIDDEN: 5, NOT_FOUND: 6, TIMEOUT: 7, CHANGES_PENDING: 8, PUSH_FAILED: 9, BUILD_FAILED: 10, CANNOT_WRITE: 11, NOT_READY: 12, INTERRUPTED: 130 });
     for (const code of Object.values(ExitCode)) expect(EXIT_CODE_DESCRIPTIONS[code]).toEqual(expect.any(String));
   });
 });
@@ -42,6 +43,8 @@ describe('translateError', () => {
     expect(translateError(new BuildFailedError('broken'))?.exit).toBe(ExitCode.BUILD_FAILED);
     expect(translateError(new RegistryUsageError('--tool'))?.exit).toBe(ExitCode.USAGE);
     expect(translateError(new InterruptedError('interrupted'))?.exit).toBe(ExitCode.INTERRUPTED);
+    expect(translateError(new NoPublicUrlError('team-a', 'weather'))?.exit).toBe(ExitCode.NOT_READY);
+    expect(translateError(new ClientConfigWriteError('/x/mcp.json', 'permission denied'))?.exit).toBe(ExitCode.CANNOT_WRITE);
     expect(translateError(new NotKubernetesError('http://127.0.0.1:1', 'an HTML page (HTTP 200)'))).toEqual({
       exit: ExitCode.UNREACHABLE,
       message: expect.stringMatching(/^not a Kubernetes API server at http:\/\/127\.0\.0\.1:1: /),
