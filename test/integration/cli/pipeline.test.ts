@@ -77,7 +77,7 @@ describe('pipeline generate -> deploy -> server list', () => {
     const listed = await runCli(ServerList, ['-n', ns.name, '--kubeconfig', kubeconfig]);
     expect(listed.exitCode).toBe(0);
     const lines = listed.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+NAMESPACE\s+PHASE\s+READY\s+URL\s+IMAGE\s+AGE$/);
+    expect(lines[0]).toMatch(/^NAME\s+NAMESPACE\s+PHASE\s+READY\s+VERIFIED\s+TOOLS\s+URL\s+IMAGE\s+AGE$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
       ['notes', ns.name],
       ['weather', ns.name],

@@ -119,7 +119,7 @@ describe('server get and list', () => {
   it('get prints one row; -o yaml prints the object without managedFields', async () => {
     const row = await runCli(ServerGet, ['weather', ...flags()]);
     expect(row.exitCode).toBe(0);
-    expect(row.stdout.split('\n')[1]).toMatch(new RegExp(`^weather\\s+${ns.name}\\s+PartiallyReady\\s+1/2\\s+/weather/mcp\\s+registry\\.example\\.com/weather\\s+\\d+s$`));
+    expect(row.stdout.split('\n')[1]).toMatch(new RegExp(`^weather\\s+${ns.name}\\s+PartiallyReady\\s+1/2\\s+-\\s+-\\s+/weather/mcp\\s+registry\\.example\\.com/weather\\s+\\d+s$`));
     const yaml = await runCli(ServerGet, ['weather', ...flags(), '-o', 'yaml']);
     expect(yaml.stdout).toContain('kind: MCPServer');
     expect(yaml.stdout).toContain('phase: PartiallyReady');
