@@ -8,6 +8,7 @@ import type { RenderedObject } from '../server/render.js';
 import { McpServerCrd, TraefikCrds } from './crds.js';
 import { PlatformNamespaces } from './namespaces.js';
 import { Operator } from './operator.js';
+import { Catalog } from './catalog.js';
 import { NAMESPACES, resolvePlatformOptions, type PlatformOptions } from './options.js';
 import { InClusterRegistry } from './registry.js';
 import { Traefik } from './traefik.js';
@@ -50,6 +51,15 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
     ...(o.ingressReadiness === undefined ? {} : { ingressReadiness: o.ingressReadiness }),
     ...(o.registry === 'internal' ? {} : { registry: o.registry }),
   });
+  if (o.catalog) {
+    new Catalog(operator, 'Catalog', {
+      namespace: NAMESPACES.operator,
+      image: o.operatorImage,
+      namePrefix: o.catalogNamePrefix,
+      ingressClass: o.defaultIngressClass,
+      ...(o.defaultIngressHost === undefined ? {} : { host: o.defaultIngressHost }),
+    });
+  }
   charts.push(operator);
 
   if (internalRegistry) {

@@ -4,6 +4,7 @@
 import { DEFAULT_SERVER_NAMESPACE } from '../../src/api/v1alpha1/index.js';
 import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME } from '../server/settings.js';
 import { InvalidPlatformOptionsError, platformOptionProblems } from './option-problems.js';
+import { DEFAULT_CATALOG_NAME_PREFIX } from './catalog.js';
 
 export const NAMESPACES = {
   operator: 'mcp-runtime',
@@ -85,6 +86,10 @@ export interface PlatformOptions {
    * address) or `permissive` (once the Ingress exists). Default: unset, which the operator reads as strict.
    */
   readonly ingressReadiness?: 'strict' | 'permissive';
+  /** Install the catalog (the MCP Registry API at `/v0.1/servers` on the platform host). Default true. */
+  readonly catalog?: boolean;
+  /** Reverse-DNS prefix of catalog names (`<prefix>.<namespace>/<server>`). Default `local.mcp-runtime`. */
+  readonly catalogNamePrefix?: string;
 }
 
 /** PlatformOptions with every default applied. */
@@ -103,6 +108,8 @@ export interface ResolvedPlatformOptions {
   readonly traefikImage: string;
   readonly traefikServiceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
   readonly ingressReadiness?: 'strict' | 'permissive';
+  readonly catalog: boolean;
+  readonly catalogNamePrefix: string;
 }
 
 /** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
@@ -133,5 +140,7 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     traefikImage: options.traefikImage ?? DEFAULT_TRAEFIK_IMAGE,
     traefikServiceType: options.traefikServiceType ?? 'LoadBalancer',
     ...(options.ingressReadiness === undefined ? {} : { ingressReadiness: options.ingressReadiness }),
+    catalog: options.catalog ?? true,
+    catalogNamePrefix: options.catalogNamePrefix ?? DEFAULT_CATALOG_NAME_PREFIX,
   };
 }
