@@ -28,6 +28,14 @@ import { WriteBackError } from '../metadata/write-back.js';
 import { BuildFailedError, InterruptedError, PushFailedError } from '../registry/errors.js';
 import { InvalidPlatformOptionsError } from '../../charts-ts/platform/option-problems.js';
 import { OutputWriteError } from '../synth/output.js';
+import {
+  CatalogListenError,
+  CatalogNotFoundError,
+  CatalogResponseError,
+  CatalogSettingsError,
+  CatalogUnreachableError,
+  CatalogUrlError,
+} from '../catalog/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error a command raises on purpose, with its exit code. */
@@ -182,6 +190,12 @@ const DOMAIN_ERRORS: readonly [new (...args: never[]) => Error, ExitCodeValue][]
   [InterruptedError, ExitCode.INTERRUPTED],
   [OutputWriteError, ExitCode.CANNOT_WRITE],
   [InvalidPlatformOptionsError, ExitCode.INVALID_INPUT],
+  [CatalogUrlError, ExitCode.USAGE],
+  [CatalogSettingsError, ExitCode.USAGE],
+  [CatalogUnreachableError, ExitCode.UNREACHABLE],
+  [CatalogNotFoundError, ExitCode.NOT_FOUND],
+  [CatalogResponseError, ExitCode.FAILURE],
+  [CatalogListenError, ExitCode.FAILURE],
 ];
 
 function domainError(error: unknown): Translated | undefined {
