@@ -69,6 +69,7 @@ export async function serveCatalog(view: CatalogView, host: string, port: number
     port: address.port,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((error) => (error !== undefined ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
