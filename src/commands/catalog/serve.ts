@@ -40,7 +40,8 @@ export default class CatalogServe extends ClusterCommand {
         namePrefix,
         listen,
         signal: stop.signal,
-        onListening: (url, count) => this.note(`Serving the MCP Registry API for ${count} server(s) at ${url}/v0.1/servers (Ctrl-C to stop).`),
+        // stdout: the address is this command's output (a script reads it when --listen has port 0).
+        onListening: (url, count) => this.log(`Serving the MCP Registry API for ${count} server(s) at ${url}/v0.1/servers (Ctrl-C to stop).`),
       });
     } finally {
       stop.dispose();

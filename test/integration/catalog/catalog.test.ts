@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { asServiceAccount, freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin } from '../cli/fixtures/cluster.js';
-import { runCli } from '../cli/cli.js';
+import { runCli, spawnCli, tempDir, writeKubeconfig } from '../cli/cli.js';
 import type { KubeRest } from '../../../src/kube/rest.js';
 import { KubeRest as Rest } from '../../../src/kube/rest.js';
 import { LiveCatalog } from '../../../src/catalog/live.js';
@@ -14,6 +14,7 @@ import { serveCatalog, type CatalogServer } from '../../../src/catalog/http-serv
 import type { ServerList, ServerResponse } from '../../../src/catalog/types.js';
 import CatalogList from '../../../src/commands/catalog/list.js';
 import CatalogGet from '../../../src/commands/catalog/get.js';
+import CatalogServe from '../../../src/commands/catalog/serve.js';
 import { registrySchemaErrors } from '../../fixtures/mcp-registry/validator.js';
 
 const COUNT = 250;
@@ -25,6 +26,8 @@ let rest: KubeRest;
 let ns: FreshNamespace;
 let catalog: LiveCatalog;
 let server: CatalogServer;
+let readerKubeconfig: string;
+let dir: Awaited<ReturnType<typeof tempDir>>;
 
 const serverName = (i: number) => `s${String(i).padStart(3, '0')}`;
 const path = (name: string) => `/apis/mcp.agent-hellboy.io/v1alpha1/namespaces/${ns.name}/mcpservers/${name}`;
@@ -125,6 +128,8 @@ beforeAll(async () => {
     create: true,
     rules: [{ apiGroups: ['mcp.agent-hellboy.io'], resources: ['mcpservers'], verbs: ['list', 'watch'] }],
   });
+  dir = await tempDir('catalog');
+  readerKubeconfig = await writeKubeconfig(kc, dir.path);
   catalog = new LiveCatalog({ client: new Rest(kc).client, namespaces: [ns.name], namePrefix: PREFIX });
   catalog.start();
   expect(await catalog.waitForSync(AbortSignal.timeout(60_000))).toBe(true);
@@ -135,6 +140,7 @@ afterAll(async () => {
   await server?.close();
   await catalog?.stop();
   await ns?.cleanup();
+  await dir?.cleanup();
 });
 
 describe('catalog: the MCP Registry API over the real API server', () => {
@@ -205,6 +211,42 @@ describe('catalog: the MCP Registry API over the real API server', () => {
     const sync = await listPage(`?updated_since=${encodeURIComponent(since)}`);
     expect(names(sync)).toEqual(gone);
     for (const s of sync.servers) expect(s._meta[OFFICIAL].status).toBe('deleted');
+  });
+
+  it('catalog serve runs from a kubeconfig with list/watch rights only, prints its address and stops cleanly on SIGTERM', async () => {
+    let announce: (url: string) => void = () => undefined;
+    const announced = new Promise<string>((resolve) => (announce = resolve));
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    const run = spawnCli('catalog/serve', ['--kubeconfig', readerKubeconfig, '--listen', '127.0.0.1:0', '--namespaces', ns.name, '--name-prefix', PREFIX], {
+      timeoutMs: 90_000,
+      onLine: (line, c) => {
+        child = c;
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/v0\.1\/servers/.exec(line);
+        if (m !== null) announce(m[1]!);
+      },
+    });
+    const url = await Promise.race([announced, run.then((r) => Promise.reject(new Error(`catalog serve ended: ${r.exitCode} ${r.stderr}`)))]);
+    const res = await fetch(`${url}/v0.1/servers?limit=100&search=${encodeURIComponent('/s2')}`);
+    const body = (await res.json()) as ServerList;
+    expect(registrySchemaErrors('ServerList', body)).toEqual([]);
+    expect(body.servers.map((s) => s.server.name)).toEqual(expected().filter((n) => n.split('/')[1]!.startsWith('s2')));
+    child!.kill('SIGTERM');
+    const ended = await run;
+    expect(ended.exitCode).toBe(0);
+    expect(ended.stdout).toMatch(new RegExp(`Serving the MCP Registry API for ${COUNT - 2} server\\(s\\) at http://127\\.0\\.0\\.1:\\d+/v0\\.1/servers`));
+  }, 120_000);
+
+  it('catalog serve refuses a bad --listen (2), a kubeconfig without rights (5) and a port in use (1)', async () => {
+    const bad = await runCli(CatalogServe, ['--kubeconfig', readerKubeconfig, '--listen', 'localhost']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--listen "localhost" must be host:port');
+    const nobody = await asServiceAccount(ns.name, 'catalog-nobody', { create: true });
+    const forbidden = await runCli(CatalogServe, ['--kubeconfig', await writeKubeconfig(nobody, dir.path, 'nobody'), '--namespaces', ns.name]);
+    expect(forbidden.exitCode).toBe(5);
+    expect(forbidden.stderr).toMatch(/may not list mcpservers\.mcp\.agent-hellboy\.io in namespace/);
+    const inUse = await runCli(CatalogServe, ['--kubeconfig', readerKubeconfig, '--namespaces', ns.name, '--listen', `127.0.0.1:${server.port}`]);
+    expect(inUse.exitCode).toBe(1);
+    expect(inUse.stderr).toContain(`cannot listen on 127.0.0.1:${server.port}: the address is already in use`);
   });
 
   it('catalog list and get read the API as a user would (table, json, errors with exit codes)', async () => {
