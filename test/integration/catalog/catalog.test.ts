@@ -180,6 +180,22 @@ describe('catalog: the MCP Registry API over the real API server', () => {
     expect((await api('/v0.1/servers?limit=500')).status).toBe(400);
   });
 
+  it('speaks plain HTTP as a public read-only API: JSON, CORS for browsers, HEAD, 405 on writes, /healthz', async () => {
+    const res = await fetch(`${server.url}/v0.1/servers?limit=1`);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${server.url}/v0.1/servers`, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    const head = await fetch(`${server.url}/v0.1/servers`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const post = await fetch(`${server.url}/v0.1/publish`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(await api('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
   it('updated_since returns exactly the servers whose status or spec changed after the timestamp', async () => {
     const since = await afterEverything();
     const statusChanged = ['s003', 's100', 's249'];
