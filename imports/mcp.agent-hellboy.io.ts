@@ -230,6 +230,13 @@ export interface McpServerSpec {
    * @schema McpServerSpec#verification
    */
   readonly verification?: McpServerSpecVerification;
+
+  /**
+   * How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.
+   *
+   * @schema McpServerSpec#catalog
+   */
+  readonly catalog?: McpServerSpecCatalog;
 }
 
 /**
@@ -258,6 +265,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'secretEnvVars': obj.secretEnvVars?.map(y => toJson_McpServerSpecSecretEnvVars(y)),
     'probe': toJson_McpServerSpecProbe(obj.probe),
     'verification': toJson_McpServerSpecVerification(obj.verification),
+    'catalog': toJson_McpServerSpecCatalog(obj.catalog),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -464,6 +472,58 @@ export function toJson_McpServerSpecVerification(obj: McpServerSpecVerification 
   const result = {
     'enabled': obj.enabled,
     'intervalSeconds': obj.intervalSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.
+ *
+ * @schema McpServerSpecCatalog
+ */
+export interface McpServerSpecCatalog {
+  /**
+   * Set false to keep this server out of the catalog (the MCP Registry API). Default true.
+   *
+   * @schema McpServerSpecCatalog#publish
+   */
+  readonly publish?: boolean;
+
+  /**
+   * Display name in the catalog. Default: the server's own name (MCP serverInfo.name).
+   *
+   * @schema McpServerSpecCatalog#title
+   */
+  readonly title?: string;
+
+  /**
+   * One line on what the server does (at most 100 characters). Default: a sentence naming the server.
+   *
+   * @schema McpServerSpecCatalog#description
+   */
+  readonly description?: string;
+
+  /**
+   * Version shown in the catalog. Default: the image tag, else the version the server reports, else 0.0.0-<digest or generation>.
+   *
+   * @schema McpServerSpecCatalog#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecCatalog' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecCatalog(obj: McpServerSpecCatalog | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'publish': obj.publish,
+    'title': obj.title,
+    'description': obj.description,
+    'version': obj.version,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -29,6 +29,14 @@ import { BuildFailedError, InterruptedError, PushFailedError } from '../registry
 import { InvalidPlatformOptionsError } from '../../charts-ts/platform/option-problems.js';
 import { OutputWriteError } from '../synth/output.js';
 import { ClientConfigWriteError, NoPublicUrlError } from '../clients/errors.js';
+import {
+  CatalogListenError,
+  CatalogNotFoundError,
+  CatalogResponseError,
+  CatalogSettingsError,
+  CatalogUnreachableError,
+  CatalogUrlError,
+} from '../catalog/errors.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
 /** An error a command raises on purpose, with its exit code. */
@@ -185,6 +193,12 @@ const DOMAIN_ERRORS: readonly [new (...args: never[]) => Error, ExitCodeValue][]
   [ClientConfigWriteError, ExitCode.CANNOT_WRITE],
   [NoPublicUrlError, ExitCode.NOT_READY],
   [InvalidPlatformOptionsError, ExitCode.INVALID_INPUT],
+  [CatalogUrlError, ExitCode.USAGE],
+  [CatalogSettingsError, ExitCode.USAGE],
+  [CatalogUnreachableError, ExitCode.UNREACHABLE],
+  [CatalogNotFoundError, ExitCode.NOT_FOUND],
+  [CatalogResponseError, ExitCode.FAILURE],
+  [CatalogListenError, ExitCode.FAILURE],
 ];
 
 function domainError(error: unknown): Translated | undefined {

@@ -17,6 +17,7 @@ const LAYERS: readonly [prefix: string, layer: string][] = [
   ['src/kube/', 'kube-access'],
   ['src/operator/', 'operator'],
   ['src/local-cluster/', 'local-cluster'],
+  ['src/catalog/', 'catalog'],
   ['src/cli/', 'cli'],
   ['src/commands/', 'cli'],
   ['src/index.ts', 'cli'],
@@ -32,7 +33,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   'kube-access': ['kube-access'],
   operator: ['api', 'pure', 'constructs', 'kube-access', 'operator'],
   library: ['api', 'pure', 'constructs', 'kube-access', 'library', 'local-cluster'],
-  cli: ['api', 'pure', 'constructs', 'kube-access', 'operator', 'library', 'cli', 'local-cluster'],
+  catalog: ['api', 'pure', 'kube-access', 'catalog'],
+  cli: ['api', 'pure', 'constructs', 'kube-access', 'operator', 'library', 'catalog', 'cli', 'local-cluster'],
   'local-cluster': ['local-cluster'],
 };
 
@@ -79,6 +81,7 @@ describe('architecture: import rules of docs/architecture.md', () => {
     expect(layerOf('src/operator/reconciler.ts')).toBe('operator');
     expect(layerOf('src/pipeline/deploy.ts')).toBe('library');
     expect(layerOf('src/clients/snippets.ts')).toBe('library');
+    expect(layerOf('src/catalog/handler.ts')).toBe('catalog');
   });
 
   it('no layer imports a layer above it', () => {

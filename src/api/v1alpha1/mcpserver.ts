@@ -153,6 +153,42 @@ const VerificationSchema = z.strictObject({
     .describe("Seconds between verifications of unchanged pods (jittered by up to 10%). Default: the operator's (300)."),
 });
 
+/** What the catalog (the MCP Registry API, `mcp-runtime catalog serve`) says about a server. */
+export const CATALOG_LIMITS = { title: 100, description: 100, version: 255 } as const;
+
+// The registry refuses version ranges (^1, ~1, >=1, 1.x, 1.*) and `latest` (a rule below; the
+// API server's RE2 patterns have no lookahead): one exact version.
+export const CATALOG_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/;
+
+const catalogObject = z.strictObject({
+  publish: z
+    .boolean()
+    .optional()
+    .describe('Set false to keep this server out of the catalog (the MCP Registry API). Default true.'),
+  title: z.string().min(1).max(CATALOG_LIMITS.title).optional().describe("Display name in the catalog. Default: the server's own name (MCP serverInfo.name)."),
+  description: z
+    .string()
+    .min(1)
+    .max(CATALOG_LIMITS.description)
+    .optional()
+    .describe('One line on what the server does (at most 100 characters). Default: a sentence naming the server.'),
+  version: z
+    .string()
+    .max(CATALOG_LIMITS.version)
+    .regex(CATALOG_VERSION, { error: "must be one exact version (e.g. 1.2.3): letters, digits, '.', '+', '_' and '-'" })
+    .optional()
+    .describe('Version shown in the catalog. Default: the image tag, else the version the server reports, else 0.0.0-<digest or generation>.'),
+});
+
+const CatalogSchema = withCrossFieldRules(catalogObject, [
+  {
+    cel: "!has(self.version) || self.version != 'latest'",
+    message: "must be one exact version (e.g. 1.2.3), not 'latest'",
+    path: ['version'],
+    holds: (c) => c.version !== 'latest',
+  },
+]);
+
 const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
@@ -226,6 +262,7 @@ const specObject = z.strictObject({
   verification: VerificationSchema.optional().describe(
     "How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.",
   ),
+  catalog: CatalogSchema.optional().describe('How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.'),
 });
 
 /** The fields the cross-field rules read; the metadata file has them too (image optional there). */
@@ -329,6 +366,7 @@ export type MCPServerStatus = z.output<typeof MCPServerStatusSchema>;
 export type Condition = z.output<typeof ConditionSchema>;
 export type McpStatus = z.output<typeof McpStatusSchema>;
 export type McpTool = z.output<typeof McpToolSchema>;
+export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];
 
