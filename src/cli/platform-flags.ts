@@ -39,6 +39,15 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
       options: ['strict', 'permissive'],
       description: "Operator's INGRESS_READINESS: strict (Routed once the controller publishes an address) or permissive (once the Ingress exists). Default: strict.",
     }),
+    catalog: Flags.boolean({
+      ...extra,
+      allowNo: true,
+      description: 'Install the catalog: the MCP Registry API of every deployed server at /v0.1/servers on the platform host (--no-catalog: leave it out). Default on.',
+    }),
+    'catalog-name-prefix': Flags.string({
+      ...extra,
+      description: 'Reverse-DNS prefix of catalog names, <prefix>.<namespace>/<server>. Default local.mcp-runtime.',
+    }),
   };
 }
 
@@ -57,6 +66,8 @@ export interface PlatformFlagValues {
   'registry-allow-cidr'?: string[];
   'registry-cluster-ip'?: string;
   'ingress-readiness'?: string;
+  catalog?: boolean;
+  'catalog-name-prefix'?: string;
   'default-ingress-host'?: string;
   'ingress-class': string;
 }
@@ -72,6 +83,8 @@ export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptio
     registryAllowedCidrs: flags['registry-allow-cidr'] ?? [],
     ...(flags['registry-cluster-ip'] === undefined ? {} : { registryClusterIP: flags['registry-cluster-ip'] }),
     ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
+    ...(flags.catalog === undefined ? {} : { catalog: flags.catalog }),
+    ...(flags['catalog-name-prefix'] === undefined ? {} : { catalogNamePrefix: flags['catalog-name-prefix'] }),
     ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
     defaultIngressClass: flags['ingress-class'],
   };
