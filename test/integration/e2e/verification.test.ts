@@ -4,13 +4,23 @@
  * over the CNI bridge, as an in-cluster operator pod would), and status says what it found.
  * Each broken server gets its documented reason, and fixing its spec recovers.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { waitFor } from '../../../src/local-cluster/index.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
-import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+import { INGRESS_HOST, realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+import { LIVE_META_KEY as LIVE, type LiveMeta } from '../../../src/catalog/types.js';
+import { registrySchemaErrors } from '../../fixtures/mcp-registry/validator.js';
+
+interface CatalogEntry {
+  server: { name: string; remotes?: { type: string; url: string }[] };
+  _meta: Record<string, LiveMeta | undefined>;
+}
+const entry = (list: CatalogEntry[], name: string) => list.find((e) => e._meta[LIVE]?.name === name);
 
 const unsupported = realNodeUnsupported();
 if (unsupported !== undefined) console.warn(`[e2e verification] skipped: ${unsupported}`);
@@ -96,10 +106,49 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
     expect((await events('weather')).some((e) => e.reason === 'Verified')).toBe(true);
   }, 300_000);
 
+  it('the catalog lists exactly the published servers with their live, verified state, valid per the official schema', async () => {
+    await servers.create('hidden', spec('weather', { catalog: { publish: false } }));
+    // The catalog runs on this host, like the operator (its pods would need the platform image).
+    const catalog = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'catalog', 'serve', '--listen', '127.0.0.1:0', '--kubeconfig', c.cp.kubeconfigPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: catalog.stdout! }).on('line', (line) => {
+          const found = /(http:\/\/\S+)\/v0\.1\/servers/.exec(line);
+          if (found !== null) resolve(found[1]!);
+        });
+        catalog.once('exit', (code) => reject(new Error(`catalog serve exited ${code}`)));
+      });
+      const list = await waitFor(
+        'the catalog to list the verified examples',
+        async () => (await (await fetch(`${url}/v0.1/servers?limit=100`)).json()) as { servers: CatalogEntry[] },
+        { until: (l) => ['weather', 'notes', 'everything'].every((n) => entry(l.servers, n)?._meta[LIVE]?.verified === true), timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      expect(registrySchemaErrors('ServerList', list)).toEqual([]);
+      const k8s = await import('@kubernetes/client-node');
+      const all = (await c.kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers' })) as {
+        items: { metadata: { name: string } }[];
+      };
+      const published = all.items.map((i) => i.metadata.name).filter((n) => n !== 'hidden').sort();
+      expect(list.servers.map((s) => s._meta[LIVE]!.name).sort()).toEqual(published);
+      const weather = entry(list.servers, 'weather')!;
+      expect(weather.server.remotes).toEqual([{ type: 'streamable-http', url: `http://${INGRESS_HOST}/weather/mcp` }]);
+      expect(weather._meta[LIVE]).toMatchObject({ ready: true, verified: true, verifiedReason: 'Verified', authRequired: false, tools: WEATHER_TOOLS, toolCount: 2 });
+      expect(entry(list.servers, 'guarded')!._meta[LIVE]).toMatchObject({ verified: true, verifiedReason: 'AuthRequired', authRequired: true });
+      expect(entry(list.servers, 'not-mcp')!._meta[LIVE]).toMatchObject({ ready: true, verified: false, verifiedReason: 'NotMCP' });
+      console.log(`[e2e verification] catalog: ${list.servers.length} servers listed (hidden one absent), schema-valid`);
+    } finally {
+      const exited = new Promise((r) => catalog.once('exit', r));
+      catalog.kill('SIGTERM');
+      await exited;
+    }
+  }, 300_000);
+
   it('once settled, a whole verification round (seen by the servers themselves) writes nothing', async () => {
-    const names = ['weather', 'notes', 'everything', 'not-mcp', 'wrong-port', 'guarded'];
+    const names = ['weather', 'notes', 'everything', 'not-mcp', 'wrong-port', 'guarded', 'hidden'];
     for (const name of names) {
-      await servers.waitFor(name, 'a verification verdict', (s) => ['True', 'False'].includes(condition(s, 'Verified')?.status ?? ''));
+      await servers.waitFor(name, 'Ready with a verification verdict', (s) => s.phase === 'Ready' && ['True', 'False'].includes(condition(s, 'Verified')?.status ?? ''));
     }
     const k8s = await import('@kubernetes/client-node');
     const core = c.kc.makeApiClient(k8s.CoreV1Api);
