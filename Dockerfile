@@ -21,6 +21,9 @@ COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/crds ./crds
 COPY --from=build /src/oclif.manifest.json ./oclif.manifest.json
+# The platform's Deployments run `mcp-runtime <command>` (operator, catalog serve): put the CLI on
+# PATH (bin/run.js starts with #!/usr/bin/env node).
+RUN ln -s /app/bin/run.js /usr/local/bin/mcp-runtime
 # Numeric non-root user: Pod Security "restricted" needs runAsNonRoot, which kubelet can only
 # verify for numeric users.
 USER 65532:65532
