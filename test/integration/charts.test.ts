@@ -107,7 +107,7 @@ describe('synthesized manifests on a real API server', () => {
     });
     const core = kc.makeApiClient(CoreV1Api);
     // ServiceAccount admission checks the account exists, even for a dry run.
-    for (const name of ['mcp-runtime-operator', 'traefik']) {
+    for (const name of ['mcp-runtime-operator', 'mcp-runtime-catalog', 'traefik']) {
       await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
     }
     const settings = defaultOperatorSettings({ PROVISIONED_REGISTRY_URL: 'reg.example.com', PROVISIONED_REGISTRY_USERNAME: 'u', PROVISIONED_REGISTRY_PASSWORD: 'p' });
@@ -124,7 +124,7 @@ describe('synthesized manifests on a real API server', () => {
         settings,
       ),
     ].filter((o) => o.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'registry', 'traefik', 'plain', 'full']);
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'mcp-runtime-catalog', 'registry', 'traefik', 'plain', 'full']);
 
     const path = `${collectionPath('Pod', namespace)}?dryRun=All`;
     const failures: string[] = [];
@@ -202,7 +202,7 @@ describe('synthesized manifests on a real API server', () => {
       expect(del.status).toBe(200);
     });
 
-    it('denies the operator any other Secret, and listing or watching Secrets', async () => {
+    it('denies the operator any other Secret, listing or watching Secrets, and writing pods (which it may only read)', async () => {
       const core = kc.makeApiClient(CoreV1Api);
       await core.createNamespacedSecret({ namespace: target, body: { metadata: { name: 'someone-elses' }, stringData: { k: 'v' } } });
       const secrets = collectionPath('Secret', target);
@@ -211,7 +211,11 @@ describe('synthesized manifests on a real API server', () => {
       expect((await apiRequest(operatorKc, `${secrets}?watch=true&timeoutSeconds=1`)).status).toBe(403);
       const other = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'not-ours', namespace: target }, stringData: { k: 'v' } };
       expect((await apply(operatorKc, other as unknown as RenderedObject, false)).status).toBe(403);
-      expect((await apiRequest(operatorKc, `${collectionPath('Pod', target)}`)).status).toBe(403);
+      // Pods: read-only (the verifier finds ready pods and their IPs), never written.
+      expect((await apiRequest(operatorKc, `${collectionPath('Pod', target)}`)).status).toBe(200);
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'not-ours', namespace: target }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+      expect((await apply(operatorKc, pod as unknown as RenderedObject, false)).status).toBe(403);
+      expect((await apiRequest(operatorKc, `${collectionPath('Pod', target)}/anything`, { method: 'DELETE' })).status).toBe(403);
     });
   });
 });

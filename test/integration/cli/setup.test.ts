@@ -141,7 +141,9 @@ describe('setup', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('configured Deployment mcp-runtime/mcp-runtime-operator (dry run)');
     expect(run.stdout).toContain('+ spec.template.spec.containers[name=operator].env[name=MCP_DEFAULT_INGRESS_HOST].value: "mcp.example.com"');
-    expect(run.stdout).toContain('0 created, 1 configured');
+    // The catalog's Ingress follows the platform host too.
+    expect(run.stdout).toContain('+ spec.rules[0].host: "mcp.example.com"');
+    expect(run.stdout).toContain('0 created, 2 configured');
     expect(await platformSnapshot()).toEqual(before);
   });
 
