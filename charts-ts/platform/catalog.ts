@@ -18,7 +18,8 @@ export const CATALOG_NAME = 'mcp-runtime-catalog';
 export const CATALOG_PORT = 8080;
 /** The Registry API's path prefix (spec version 2025-12-01). */
 export const CATALOG_API_PATH = '/v0.1';
-export const DEFAULT_CATALOG_NAME_PREFIX = 'local.mcp-runtime';
+export { DEFAULT_NAME_PREFIX as DEFAULT_CATALOG_NAME_PREFIX } from '../../src/catalog/names.js';
+import { DEFAULT_NAME_PREFIX } from '../../src/catalog/names.js';
 
 export interface CatalogProps {
   /** Namespace of the catalog. No default (the platform uses the operator's). */
@@ -74,7 +75,7 @@ export class Catalog extends Construct {
                 name: 'catalog',
                 image: props.image,
                 imagePullPolicy: defaultPullPolicy(parseImageReference(props.image)),
-                command: ['mcp-runtime', 'catalog', 'serve', '--listen', `:${CATALOG_PORT}`, '--name-prefix', props.namePrefix ?? DEFAULT_CATALOG_NAME_PREFIX],
+                command: ['mcp-runtime', 'catalog', 'serve', '--listen', `:${CATALOG_PORT}`, '--name-prefix', props.namePrefix ?? DEFAULT_NAME_PREFIX],
                 ports: [{ name: 'http', containerPort: CATALOG_PORT, protocol: 'TCP' }],
                 livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 20, initialDelaySeconds: 5 },
                 readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, initialDelaySeconds: 2 },

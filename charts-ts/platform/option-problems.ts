@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { DNS1123_SUBDOMAIN, RESOURCE_QUANTITY, ingressHostProblem, parseQuantity } from '../../src/api/v1alpha1/index.js';
 import { parseImageReference, withRegistry } from '../../src/images/reference.js';
+import { namePrefixProblem } from '../../src/catalog/names.js';
 import type { PlatformOptions } from './options.js';
 
 /** The command-line flag of each option (setup and synth share these names). */
@@ -14,6 +15,7 @@ export const OPTION_FLAGS = {
   defaultIngressClass: '--ingress-class',
   registryAllowedCidrs: '--registry-allow-cidr',
   registryClusterIP: '--registry-cluster-ip',
+  catalogNamePrefix: '--catalog-name-prefix',
   registryStorageSize: '--registry-storage-size',
   registryStorageClass: '--registry-storage-class',
   registryUrl: '--registry',
@@ -78,6 +80,7 @@ export function platformOptionProblems(options: PlatformOptions): OptionProblem[
       : 'must be a positive Kubernetes quantity such as 10Gi',
   );
   check(OPTION_FLAGS.registryStorageClass, options.registryStorageClass, dnsSubdomainProblem);
+  check(OPTION_FLAGS.catalogNamePrefix, options.catalogNamePrefix, namePrefixProblem);
   if (options.registry !== undefined && options.registry !== 'internal') {
     check(OPTION_FLAGS.registryUrl, options.registry.url, registryProblem);
     check(OPTION_FLAGS.pullSecretName, options.registry.pullSecretName, dnsSubdomainProblem);

@@ -12,6 +12,8 @@ const ROOT = resolve('.');
 const LAYERS: readonly [prefix: string, layer: string][] = [
   ['src/api/', 'api'],
   ['src/images/', 'pure'],
+  // Registry names: pure, so setup can check a catalog prefix before rendering anything.
+  ['src/catalog/names.ts', 'pure'],
   ['charts-ts/', 'constructs'],
   ['src/runtime/', 'kube-access'],
   ['src/kube/', 'kube-access'],

@@ -20,6 +20,7 @@ describe('platform options are checked before anything is rendered', () => {
       registryStorageSize: '-5Gi',
       registryStorageClass: 'fast ssd',
       registryClusterIP: '10.96.0.500',
+      catalogNamePrefix: 'io.example/mcp',
       registry: { url: 'https://bad host', pullSecretName: 'Creds', passwordSecret: 'ok-name' },
     });
     expect(problems.map((p) => `${p.flag}=${p.value}`)).toEqual([
@@ -29,6 +30,7 @@ describe('platform options are checked before anything is rendered', () => {
       '--registry-cluster-ip=10.96.0.500',
       '--registry-storage-size=-5Gi',
       '--registry-storage-class=fast ssd',
+      '--catalog-name-prefix=io.example/mcp',
       '--registry=https://bad host',
       '--registry-pull-secret=Creds',
     ]);
