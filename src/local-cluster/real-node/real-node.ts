@@ -20,6 +20,7 @@ import { freePorts } from '../ports.js';
 import type { ManagedProcess } from '../process.js';
 import type { LogFn } from '../types.js';
 import { waitFor } from '../wait.js';
+import { kubernetesEndpointObjects, startApiForwarder, type ApiForwarder } from './api-forwarder.js';
 import { cniConfList } from './cni-config.js';
 import { containerdConfig, plainHttpHostsToml, type ContainerdPaths } from './containerd-config.js';
 import { checkHostSupport } from './host-support.js';
@@ -109,8 +110,10 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
   await writeFile(join(nodeDir, 'netns-before'), netnsBefore.join('\n') + '\n');
 
   let stopping: Promise<void> | undefined;
+  let apiForwarder: ApiForwarder | undefined;
   const cleanHost = () => spawnSync('bash', teardownArgs, { stdio: 'ignore', timeout: 60_000 });
   const stopSync = () => {
+    void apiForwarder?.close();
     for (const p of processes) {
       try {
         process.kill(-p.pid, 'SIGKILL');
@@ -139,6 +142,7 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     } catch (error) {
       log(`real node: could not delete every pod through the kubelet (${(error as Error).message}); killing them instead`);
     }
+    await apiForwarder?.close();
     for (const p of [...processes].reverse()) await p.stop(10_000);
     cleanHost();
   };
@@ -234,6 +238,21 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     });
     const nodeReadyMs = Math.round(performance.now() - nodeStarted);
     log(`real node ${REAL_NODE_NAME} (${NODE_IP}) Ready ${nodeReadyMs} ms after the kubelet started`);
+
+    // In-cluster clients (KUBERNETES_SERVICE_HOST) reach the API server through the node IP.
+    const apiServerPort = Number(new URL(ctx.server).port);
+    apiForwarder = await startApiForwarder(NODE_IP, apiServerPort, apiServerPort);
+    const { endpoints, slice } = kubernetesEndpointObjects(NODE_IP, apiServerPort);
+    const discovery = ctx.kc.makeApiClient(k8s.DiscoveryV1Api);
+    await core.createNamespacedEndpoints({ namespace: 'default', body: endpoints as never }).catch(async (error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+      await core.replaceNamespacedEndpoints({ name: 'kubernetes', namespace: 'default', body: endpoints as never });
+    });
+    await discovery.createNamespacedEndpointSlice({ namespace: 'default', body: slice as never }).catch(async (error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+      await discovery.replaceNamespacedEndpointSlice({ name: 'kubernetes', namespace: 'default', body: slice as never });
+    });
+    log(`pods reach the API server through the kubernetes Service (${NODE_IP}:${apiServerPort} forwards to 127.0.0.1:${apiServerPort})`);
 
     return {
       name: REAL_NODE_NAME,

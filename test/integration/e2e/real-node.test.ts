@@ -203,6 +203,51 @@ describeRealNode('through the route on a real node', () => {
     }
   }, 120_000);
 
+  it('a pod reaches the API server as in-cluster clients do: the kubernetes Service, its ServiceAccount token, TLS verified', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const core = c.kc.makeApiClient(k8s.CoreV1Api);
+    // POST a SelfSubjectReview: any authenticated identity may, and the answer names it.
+    const script = [
+      "const fs = require('node:fs');",
+      "const sa = '/var/run/secrets/kubernetes.io/serviceaccount';",
+      "const url = 'https://' + process.env.KUBERNETES_SERVICE_HOST + ':' + process.env.KUBERNETES_SERVICE_PORT + '/apis/authentication.k8s.io/v1/selfsubjectreviews';",
+      "fetch(url, { method: 'POST', headers: { authorization: 'Bearer ' + fs.readFileSync(sa + '/token', 'utf8'), 'content-type': 'application/json' },",
+      "  body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }) })",
+      "  .then(async (r) => console.log(JSON.stringify({ status: r.status, user: (await r.json()).status?.userInfo?.username })))",
+      "  .catch((e) => { console.log(JSON.stringify({ error: String(e.cause ?? e) })); process.exit(1); });",
+    ].join('\n');
+    await core.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: 'in-cluster-client' },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'client',
+            image: c.cp.realNode!.images.node.reference,
+            imagePullPolicy: 'Never',
+            command: ['node', '-e', script],
+            // The cluster CA the kubelet mounts with the token: TLS verification stays on.
+            env: [{ name: 'NODE_EXTRA_CA_CERTS', value: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' }],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      },
+    });
+    const pod = await waitFor('the in-cluster client pod to finish', () => core.readNamespacedPod({ name: 'in-cluster-client', namespace: NAMESPACE }), {
+      until: (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    const log = await core.readNamespacedPodLog({ name: 'in-cluster-client', namespace: NAMESPACE });
+    expect({ phase: pod.status?.phase, log: log.trim() }).toEqual({
+      phase: 'Succeeded',
+      log: JSON.stringify({ status: 201, user: `system:serviceaccount:${NAMESPACE}:default` }),
+    });
+    await core.deleteNamespacedPod({ name: 'in-cluster-client', namespace: NAMESPACE });
+  }, 120_000);
+
   it('a wrong probe path keeps the server from Ready, and says to look at probes', async () => {
     await createServer('badprobe', { ...exampleSpec('weather', 1), ingressPath: '/badprobe/mcp', probe: { type: 'http', path: '/no-such-health' } });
     const k8s = await import('@kubernetes/client-node');
