@@ -36,6 +36,8 @@ async function readProc(pid: number): Promise<ProcInfo | undefined> {
 export function componentOf(p: { exe: string; argv: readonly string[] }, underShim: boolean): string {
   if (underShim) return 'pods (containers)';
   if (p.exe.startsWith('containerd-shim')) return 'containerd shims';
+  // The watchdog that kills the cluster if this process dies is a shell loop.
+  if (p.exe === 'bash' || p.exe === 'sh' || p.exe === 'sleep') return 'watchdog';
   if (p.exe === 'node' || p.exe.endsWith('/node')) return p.argv.includes('operator') ? 'operator' : 'node (other)';
   return p.exe;
 }
