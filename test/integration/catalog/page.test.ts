@@ -108,8 +108,11 @@ async function screenshot(page: Page, file: string): Promise<void> {
 
 /** Opens every visible server's closed Connect section, as a person would: by clicking it. */
 async function openAllConnect(page: Page): Promise<void> {
-  for (const summary of await page.locator('article.server:visible details:not([open]) > summary').all()) await summary.click();
-  expect(await page.locator('article.server:visible details:not([open])').count()).toBe(0);
+  const closed = page.locator('article.server:visible details:not([open])');
+  const count = await closed.count();
+  // The locator is live: each click removes one from it, so always click the first.
+  for (let i = 0; i < count; i++) await closed.first().locator('summary').click();
+  expect(await closed.count()).toBe(0);
 }
 
 describeInBrowser('catalog page in Chromium over the real API server', () => {
