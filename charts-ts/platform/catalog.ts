@@ -1,7 +1,9 @@
 /**
  * The catalog: `mcp-runtime catalog serve` (the MCP Registry API, `GET /v0.1/servers`, over
  * every MCPServer with its live state) as a Deployment of the platform image, a ClusterIP
- * Service and an Ingress for `/v0.1` on the platform host, next to the servers' own paths.
+ * Service and an Ingress for `/v0.1` (the API) and `/` (the catalog page) on the platform host,
+ * next to the servers' own paths: those (`/<name>/mcp`) are longer prefixes, and the longest
+ * matching prefix wins, so `/` only catches what no server claims.
  *
  * Read-only by construction: its ClusterRole grants get/list/watch on mcpservers and nothing
  * else; it needs no leader election, so its replicas all serve. Restricted Pod Security like
@@ -20,6 +22,8 @@ export const CATALOG_PORT = 8080;
 export const CATALOG_API_PATH = '/v0.1';
 export { DEFAULT_NAME_PREFIX as DEFAULT_CATALOG_NAME_PREFIX } from '../../src/catalog/names.js';
 import { DEFAULT_NAME_PREFIX } from '../../src/catalog/names.js';
+/** The catalog page (HTML) at the platform host's root. */
+export const CATALOG_PAGE_PATH = '/';
 
 export interface CatalogProps {
   /** Namespace of the catalog. No default (the platform uses the operator's). */
@@ -110,13 +114,11 @@ export class Catalog extends Construct {
           {
             ...(props.host === undefined ? {} : { host: props.host }),
             http: {
-              paths: [
-                {
-                  path: CATALOG_API_PATH,
-                  pathType: 'Prefix',
-                  backend: { service: { name: CATALOG_NAME, port: { name: 'http' } } },
-                },
-              ],
+              paths: [CATALOG_API_PATH, CATALOG_PAGE_PATH].map((path) => ({
+                path,
+                pathType: 'Prefix',
+                backend: { service: { name: CATALOG_NAME, port: { name: 'http' } } },
+              })),
             },
           },
         ],

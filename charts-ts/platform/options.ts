@@ -86,7 +86,7 @@ export interface PlatformOptions {
    * address) or `permissive` (once the Ingress exists). Default: unset, which the operator reads as strict.
    */
   readonly ingressReadiness?: 'strict' | 'permissive';
-  /** Install the catalog (the MCP Registry API at `/v0.1/servers` on the platform host). Default true. */
+  /** Install the catalog (the MCP Registry API at `/v0.1/servers` and the catalog page at `/` on the platform host). Default true. */
   readonly catalog?: boolean;
   /** Reverse-DNS prefix of catalog names (`<prefix>.<namespace>/<server>`). Default `local.mcp-runtime`. */
   readonly catalogNamePrefix?: string;

@@ -46,8 +46,16 @@ export class CatalogClient {
     const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${path}`, this.base);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     let res: Response;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const get = () => fetch(url, { headers: { Accept: 'application/json' }, signal, redirect: 'follow' });
     try {
-      res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow' });
+      res = await get().catch((error: unknown) => {
+        // A kept-alive connection that the server closed since the last request fails the next
+        // one sent on it ("other side closed"). GET is idempotent: one retry on a fresh
+        // connection says whether the catalog is really there (e.g. "connection refused").
+        if ((error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return get();
+        throw error;
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const code = (error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : cause?.code;

@@ -1,11 +1,13 @@
 /**
- * node:http transport for the catalog handler. JSON only, read-only, CORS open to every origin
- * (the data is public by design: web catalogs and registry aggregators read it from browsers).
+ * node:http transport for the catalog handler and the catalog page. Read-only; the JSON API is
+ * CORS-open to every origin (the data is public by design: web catalogs and registry aggregators
+ * read it from browsers); the page (`/`) is HTML under a strict Content-Security-Policy.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CatalogListenError } from './errors.js';
 import { handleCatalogRequest, type CatalogView } from './handler.js';
+import { handlePageRequest, isPageRequest } from './page.js';
 
 function listenError(host: string, port: number, error: NodeJS.ErrnoException): Error {
   const why =
@@ -38,6 +40,17 @@ export function catalogRequestListener(view: CatalogView): Parameters<typeof cre
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
       res.writeHead(204, { ...HEADERS, 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Max-Age': '86400' }).end();
+      return;
+    }
+    if (isPageRequest(method, req.url ?? '/')) {
+      let page;
+      try {
+        page = handlePageRequest(view, req.url ?? '/');
+      } catch {
+        page = { status: 500, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'internal error\n' };
+      }
+      res.writeHead(page.status, { ...page.headers, 'Content-Length': Buffer.byteLength(page.body) });
+      res.end(method === 'HEAD' ? undefined : page.body);
       return;
     }
     let reply;

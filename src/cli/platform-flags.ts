@@ -42,7 +42,7 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
     catalog: Flags.boolean({
       ...extra,
       allowNo: true,
-      description: 'Install the catalog: the MCP Registry API of every deployed server at /v0.1/servers on the platform host (--no-catalog: leave it out). Default on.',
+      description: 'Install the catalog: the MCP Registry API of every deployed server at /v0.1/servers and the catalog page at / on the platform host (--no-catalog: leave it out). Default on.',
     }),
     'catalog-name-prefix': Flags.string({
       ...extra,

@@ -41,7 +41,7 @@ export default class CatalogServe extends ClusterCommand {
         listen,
         signal: stop.signal,
         // stdout: the address is this command's output (a script reads it when --listen has port 0).
-        onListening: (url, count) => this.log(`Serving the MCP Registry API for ${count} server(s) at ${url}/v0.1/servers (Ctrl-C to stop).`),
+        onListening: (url, count) => this.log(`Serving the MCP Registry API for ${count} server(s) at ${url}/v0.1/servers and the catalog page at ${url}/ (Ctrl-C to stop).`),
       });
     } finally {
       stop.dispose();

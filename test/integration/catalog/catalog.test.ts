@@ -246,10 +246,15 @@ describe('catalog: the MCP Registry API over the real API server', () => {
     const body = (await res.json()) as ServerList;
     expect(registrySchemaErrors('ServerList', body)).toEqual([]);
     expect(body.servers.map((s) => s.server.name)).toEqual(expected().filter((n) => n.split('/')[1]!.startsWith('s2')));
+    // The same process serves the catalog page (what it shows: test/integration/catalog/page.test.ts).
+    const page = await fetch(`${url}/?q=s249`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain(`<code>${registryName(serverName(249))}</code>`);
     child!.kill('SIGTERM');
     const ended = await run;
     expect(ended.exitCode).toBe(0);
-    expect(ended.stdout).toMatch(new RegExp(`Serving the MCP Registry API for ${COUNT - 2} server\\(s\\) at http://127\\.0\\.0\\.1:\\d+/v0\\.1/servers`));
+    expect(ended.stdout).toMatch(new RegExp(`Serving the MCP Registry API for ${COUNT - 2} server\\(s\\) at http://127\\.0\\.0\\.1:\\d+/v0\\.1/servers and the catalog page at http://127\\.0\\.0\\.1:\\d+/ `));
   }, 120_000);
 
   it('catalog serve refuses a bad --listen (2), a kubeconfig without rights (5) and a port in use (1)', async () => {
