@@ -137,7 +137,11 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
       expect(weather._meta[LIVE]).toMatchObject({ ready: true, verified: true, verifiedReason: 'Verified', authRequired: false, tools: WEATHER_TOOLS, toolCount: 2 });
       expect(entry(list.servers, 'guarded')!._meta[LIVE]).toMatchObject({ verified: true, verifiedReason: 'AuthRequired', authRequired: true });
       expect(entry(list.servers, 'not-mcp')!._meta[LIVE]).toMatchObject({ ready: true, verified: false, verifiedReason: 'NotMCP' });
-      console.log(`[e2e verification] catalog: ${list.servers.length} servers listed (hidden one absent), schema-valid`);
+      // The catalog page shows the same servers (names escaped into HTML, the hidden one absent).
+      const page = await (await fetch(`${url}/`)).text();
+      for (const name of published) expect(page).toContain(`${NAMESPACE}/${name}`);
+      expect(page).not.toContain(`${NAMESPACE}/hidden`);
+      console.log(`[e2e verification] catalog: ${list.servers.length} servers listed and on the page (hidden one absent), schema-valid`);
     } finally {
       const exited = new Promise((r) => catalog.once('exit', r));
       catalog.kill('SIGTERM');
