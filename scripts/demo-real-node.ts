@@ -19,7 +19,7 @@ import {
   waitFor,
 } from '../src/local-cluster/index.js';
 import { obtainTraefik } from '../src/local-cluster/real-node/node-images.js';
-import type { MCPServerStatus } from '../src/api/v1alpha1/index.js';
+import { findCondition, type MCPServerStatus } from '../src/api/v1alpha1/index.js';
 
 export interface RealNodeDemo {
   workDir: string;
@@ -160,9 +160,9 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     const verified = await waitFor(
       `${example.name} Verified`,
       async () => ((await custom.getNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: 'mcp-servers', plural: 'mcpservers', name: example.name })) as { status?: MCPServerStatus }).status,
-      { until: (st) => st?.conditions?.some((c) => c.type === 'Verified' && c.status !== 'Unknown') === true, timeoutMs: 60_000, intervalMs: 500 },
+      { until: (st) => (findCondition(st, 'Verified')?.status ?? 'Unknown') !== 'Unknown', timeoutMs: 60_000, intervalMs: 500 },
     );
-    const condition = verified?.conditions?.find((c) => c.type === 'Verified');
+    const condition = findCondition(verified, 'Verified');
     console.log(`${example.name}: Verified=${condition?.status} (${condition?.reason}) ${condition?.message}`);
     d.cli('server', 'tools', example.name, '--kubeconfig', kubeconfig);
   }

@@ -2,7 +2,7 @@
  * MCPServer (spec + status) → one catalog entry: `server.json` plus the registry's `_meta`.
  * Pure. The rules (name, version, updatedAt, deletion) are documented in docs/catalog.md.
  */
-import type { Condition, MCPServerStatus } from '../api/v1alpha1/mcpserver.js';
+import { findCondition, requiresAuthorization, type MCPServerStatus } from '../api/v1alpha1/mcpserver.js';
 import { parseImageReference, type ImageReference } from '../images/reference.js';
 import { registryName } from './names.js';
 import { LIVE_META_KEY, OFFICIAL_META_KEY, type CatalogEntry, type LiveMeta, type OciPackage, type ServerDetail } from './types.js';
@@ -92,10 +92,6 @@ export function updatedAtMs(obj: MCPServerLike): number {
   return times.length === 0 ? 0 : Math.max(...times);
 }
 
-function condition(status: MCPServerStatus | undefined, type: string): Condition | undefined {
-  return status?.conditions?.find((c) => c.type === type);
-}
-
 function imageOf(status: MCPServerStatus | undefined, spec: SpecFields): ImageReference | undefined {
   const ref = status?.image ?? spec.image;
   if (ref === undefined) return undefined;
@@ -112,16 +108,16 @@ function imageOf(status: MCPServerStatus | undefined, spec: SpecFields): ImageRe
 
 function liveMeta(obj: MCPServerLike, namespace: string, name: string): LiveMeta {
   const status = obj.status;
-  const verified = condition(status, 'Verified');
+  const verified = findCondition(status, 'Verified');
   const mcp = status?.mcp;
   return {
     namespace,
     name,
-    ready: condition(status, 'Ready')?.status === 'True',
+    ready: findCondition(status, 'Ready')?.status === 'True',
     ...(status?.phase !== undefined ? { phase: status.phase } : {}),
     verified: verified?.status === 'True',
     ...(verified !== undefined ? { verifiedReason: verified.reason } : {}),
-    authRequired: verified?.reason === 'AuthRequired',
+    authRequired: requiresAuthorization(status),
     replicas: status?.replicas ?? 0,
     readyReplicas: status?.readyReplicas ?? 0,
     ...(mcp !== undefined

@@ -1,4 +1,5 @@
 /** From an MCPServer object to what a client needs: its public URL and whether it asks for credentials. */
+import { requiresAuthorization } from '../api/v1alpha1/index.js';
 import { UsageError } from '../kube/errors.js';
 import type { ServerObject } from '../servers/servers.js';
 import type { ConnectTarget } from './clients.js';
@@ -30,11 +31,6 @@ export function publicUrl(server: ServerObject, baseUrl?: string): string {
   return `${base.origin}${base.pathname.replace(/\/+$/, '')}${url.startsWith('/') ? url : `/${url}`}`;
 }
 
-/** The operator's verifier reports a protected endpoint as Verified=True, reason AuthRequired. */
-export function requiresAuthorization(server: ServerObject): boolean {
-  return server.status?.conditions?.some((c) => c.type === 'Verified' && c.reason === 'AuthRequired') ?? false;
-}
-
 export function connectTarget(server: ServerObject, baseUrl?: string): ConnectTarget {
-  return { name: server.metadata.name, url: publicUrl(server, baseUrl), authRequired: requiresAuthorization(server) };
+  return { name: server.metadata.name, url: publicUrl(server, baseUrl), authRequired: requiresAuthorization(server.status) };
 }

@@ -5,7 +5,7 @@
  * It knows nothing of watches or leadership.
  */
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
-import { API_VERSION, KIND } from '../api/v1alpha1/index.js';
+import { API_VERSION, KIND, findCondition } from '../api/v1alpha1/index.js';
 import { renderServerWithResolution, InvalidImageReferenceError, type RenderedObject } from '../../charts-ts/server/index.js';
 import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
 import {
@@ -251,7 +251,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     });
     // Render warnings are reported when they change (the Configured condition carries them in
     // between), so a warned server does not write an Event on every resync.
-    const configured = (st: typeof obj.status) => st?.conditions?.find((c) => c.type === 'Configured');
+    const configured = (st: typeof obj.status) => findCondition(st, 'Configured');
     if (configured(status)?.message !== configured(obj.status)?.message) {
       for (const warning of resolved.warnings) {
         const { reason, message } = parseRenderWarning(warning);

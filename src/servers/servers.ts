@@ -1,5 +1,5 @@
 /** Reading MCPServer objects: list, get, one-line summaries for tables. */
-import { API_VERSION, DEFAULT_SERVER_NAMESPACE, GROUP, PLURAL, VERSION, type MCPServerSpec, type MCPServerStatus } from '../api/v1alpha1/index.js';
+import { API_VERSION, DEFAULT_SERVER_NAMESPACE, GROUP, PLURAL, VERSION, findCondition, type MCPServerSpec, type MCPServerStatus } from '../api/v1alpha1/index.js';
 import { ApiError, NotFoundError, NotSetUpError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { formatAge } from './age.js';
@@ -78,7 +78,7 @@ export function serverRow(server: ServerObject, now = Date.now()): ServerRow {
     ready,
     url: status?.url ?? '-',
     image: status?.image ?? server.spec?.image ?? '-',
-    verified: verifiedCondition(server)?.status ?? '-',
+    verified: findCondition(server.status, 'Verified')?.status ?? '-',
     tools: status?.mcp === undefined ? '-' : String(status.mcp.toolCount),
     age: formatAge(server.metadata.creationTimestamp, now),
   };
@@ -90,13 +90,9 @@ export function rowCells(row: ServerRow): string[] {
   return [row.name, row.namespace, row.phase, row.ready, row.verified, row.tools, row.url, row.image, row.age];
 }
 
-function verifiedCondition(server: ServerObject) {
-  return server.status?.conditions?.find((c) => c.type === 'Verified');
-}
-
 /** What `server get` prints under its row: the verification verdict and the server's tools. */
 export function verificationLines(server: ServerObject): string[] {
-  const condition = verifiedCondition(server);
+  const condition = findCondition(server.status, 'Verified');
   if (condition === undefined) return ['Verified: - (the operator has not verified this server; it runs with --no-verify, or has not reached it yet)'];
   const lines = [`Verified: ${condition.status} (${condition.reason}) ${condition.message}`];
   const mcp = server.status?.mcp;
@@ -120,7 +116,7 @@ export interface ServerTools {
 
 /** The tool inventory of a server as status reports it (`server tools`). */
 export function serverTools(server: ServerObject): ServerTools {
-  const condition = verifiedCondition(server);
+  const condition = findCondition(server.status, 'Verified');
   return {
     name: server.metadata.name,
     namespace: server.metadata.namespace,

@@ -366,6 +366,16 @@ export type MCPServerStatus = z.output<typeof MCPServerStatusSchema>;
 export type Condition = z.output<typeof ConditionSchema>;
 export type McpStatus = z.output<typeof McpStatusSchema>;
 export type McpTool = z.output<typeof McpToolSchema>;
+
+/** The condition of `type` in a server's status, if reported. */
+export function findCondition(status: MCPServerStatus | undefined, type: ConditionType): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
+
+/** The operator's verifier reports a protected endpoint (401/403) as Verified=True, reason AuthRequired. */
+export function requiresAuthorization(status: MCPServerStatus | undefined): boolean {
+  return findCondition(status, 'Verified')?.reason === 'AuthRequired';
+}
 export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];

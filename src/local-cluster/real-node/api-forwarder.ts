@@ -54,28 +54,36 @@ export async function startApiForwarder(listenIp: string, port: number, apiServe
 
 /**
  * The `kubernetes` Service's endpoints, as the API server's own reconciler would publish them
- * (it runs with --endpoint-reconciler-type=none: 127.0.0.1 is not a valid endpoint). kube-proxy
- * reads the EndpointSlice; the Endpoints object is for clients that still read that.
+ * (it runs with --endpoint-reconciler-type=none: 127.0.0.1 is not a valid endpoint), with the
+ * path each is applied at. kube-proxy reads the EndpointSlice; the Endpoints object is for
+ * clients that still read that.
  */
-export function kubernetesEndpointObjects(ip: string, port: number): { endpoints: object; slice: object } {
-  return {
-    endpoints: {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
-    },
-    slice: {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'mcp-runtime.local-cluster' },
+export function kubernetesEndpointObjects(ip: string, port: number): { path: string; object: object }[] {
+  const ports = [{ name: 'https', port, protocol: 'TCP' }];
+  return [
+    {
+      path: '/api/v1/namespaces/default/endpoints/kubernetes',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+        subsets: [{ addresses: [{ ip }], ports }],
       },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
-      ports: [{ name: 'https', port, protocol: 'TCP' }],
     },
-  };
+    {
+      path: '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes',
+      object: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'mcp-runtime.local-cluster' },
+        },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+        ports,
+      },
+    },
+  ];
 }

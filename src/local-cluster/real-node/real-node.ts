@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { apiRequest } from '../api-get.js';
 import { findBuildScript } from '../binaries.js';
 import { issueCert, type ClusterCerts } from '../certs.js';
 import { SERVICE_CLUSTER_IP_RANGE } from '../components.js';
@@ -242,16 +243,15 @@ export async function startRealNode(ctx: RealNodeContext): Promise<RealNode> {
     // In-cluster clients (KUBERNETES_SERVICE_HOST) reach the API server through the node IP.
     const apiServerPort = Number(new URL(ctx.server).port);
     apiForwarder = await startApiForwarder(NODE_IP, apiServerPort, apiServerPort);
-    const { endpoints, slice } = kubernetesEndpointObjects(NODE_IP, apiServerPort);
-    const discovery = ctx.kc.makeApiClient(k8s.DiscoveryV1Api);
-    await core.createNamespacedEndpoints({ namespace: 'default', body: endpoints as never }).catch(async (error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-      await core.replaceNamespacedEndpoints({ name: 'kubernetes', namespace: 'default', body: endpoints as never });
-    });
-    await discovery.createNamespacedEndpointSlice({ namespace: 'default', body: slice as never }).catch(async (error: { code?: number }) => {
-      if (error.code !== 409) throw error;
-      await discovery.replaceNamespacedEndpointSlice({ name: 'kubernetes', namespace: 'default', body: slice as never });
-    });
+    for (const { path, object } of kubernetesEndpointObjects(NODE_IP, apiServerPort)) {
+      // Server-side apply: creates or updates in one call.
+      const res = await apiRequest(ctx.kc, `${path}?fieldManager=mcp-runtime-local-cluster&force=true`, {
+        method: 'PATCH',
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      });
+      if (res.status >= 300) throw new Error(`publishing the kubernetes Service's endpoints at ${path}: HTTP ${res.status} ${res.body}`);
+    }
     log(`pods reach the API server through the kubernetes Service (${NODE_IP}:${apiServerPort} forwards to 127.0.0.1:${apiServerPort})`);
 
     return {

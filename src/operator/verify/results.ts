@@ -4,7 +4,7 @@
  * results here and enqueues the server. After a restart the store is empty and the stored
  * status speaks until the first verification (so a restart writes nothing new).
  */
-import type { Condition, MCPServerStatus, McpStatus } from '../../api/v1alpha1/index.js';
+import { findCondition, type MCPServerStatus, type McpStatus } from '../../api/v1alpha1/index.js';
 import { jsonEqual } from '../../kube/equal.js';
 import type { VerificationCondition, VerificationFinding } from './aggregate.js';
 
@@ -35,7 +35,7 @@ export class VerificationResults {
 
 /** What a stored status says about verification (after a restart, before the first round). */
 export function fromStatus(status: MCPServerStatus | undefined): PublishedVerification | undefined {
-  const condition = status?.conditions?.find((c: Condition) => c.type === 'Verified');
+  const condition = findCondition(status, 'Verified');
   if (condition === undefined) return undefined;
   return {
     condition: { status: condition.status, reason: condition.reason as VerificationCondition['reason'], message: condition.message },

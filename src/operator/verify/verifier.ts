@@ -10,7 +10,7 @@
  * reconciler, it knows nothing of watches or leadership.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { Counter } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { resolveServer } from '../../../charts-ts/server/index.js';
 import { objectKey, type EventRecorder, type Informer, type ReconcileRequest, type ReconcileResult } from '../../runtime/index.js';
 import { rfc3339 } from '../conditions.js';
@@ -67,7 +67,7 @@ interface PodResult {
 /** Pods of one server verified at once (servers at once: the controller's concurrency). */
 const PODS_AT_ONCE = 4;
 
-export function verificationCounter(registry: import('prom-client').Registry): Counter<'reason'> {
+export function verificationCounter(registry: Registry): Counter<'reason'> {
   return new Counter({
     name: 'mcp_runtime_verifications_total',
     help: 'MCP handshakes against server pods, by outcome reason.',

@@ -34,4 +34,4 @@ export function mcpServers(kc: KubeConfig): Servers {
   };
 }
 
-export const condition = (s: MCPServerStatus, type: string) => s.conditions?.find((c) => c.type === type);
+export { findCondition as condition } from '../../../src/api/v1alpha1/index.js';

@@ -248,6 +248,15 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
     });
     expect(changed?.message).toContain('added add_note, list_notes; removed convert_temperature, get_forecast');
   }, 300_000);
+
+  it('spec.verification.enabled: false turns verification off for that server (Unknown, Disabled); removing it turns it back on', async () => {
+    await servers.patch('notes', { verification: { enabled: false } });
+    const off = await verified('notes', 'Disabled', 'Unknown');
+    expect(off.mcp).toBeUndefined();
+    await servers.patch('notes', { verification: null });
+    const on = await verified('notes', 'Verified', 'True');
+    expect(on.mcp?.tools.map((t) => t.name)).toEqual(NOTES_TOOLS);
+  }, 180_000);
 });
 
 /** A Kubernetes CPU quantity ("2", "1500m") in cores. */

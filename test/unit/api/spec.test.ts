@@ -32,6 +32,14 @@ describe('MCPServer spec validation', () => {
     expect(issue?.message ?? result.error!.message).toMatch(message);
   });
 
+  it('bounds a per-server verification interval (30 s to a day) and adds no default for it', () => {
+    expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { intervalSeconds: 60, enabled: false } }).success).toBe(true);
+    expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { intervalSeconds: 10 } }).success).toBe(false);
+    expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { intervalSeconds: 86_401 } }).success).toBe(false);
+    expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { every: 60 } }).success).toBe(false);
+    expect(MCPServerSpecSchema.parse({ image: 'x' }).verification).toBeUndefined();
+  });
+
   it('accepts quantities in every Kubernetes form', () => {
     for (const q of ['1', '0.5', '500m', '64Mi', '1Gi', '1e3', '2k', '.5']) {
       expect(MCPServerSpecSchema.safeParse({ image: 'x', resources: { limits: { cpu: q } } }).success).toBe(true);
