@@ -232,6 +232,20 @@ export interface McpServerSpec {
   readonly verification?: McpServerSpecVerification;
 
   /**
+   * Whether traffic reaches the pods through the platform gateway. Default: through it when installed.
+   *
+   * @schema McpServerSpec#gateway
+   */
+  readonly gateway?: McpServerSpecGateway;
+
+  /**
+   * The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.
+   *
+   * @schema McpServerSpec#stateless
+   */
+  readonly stateless?: boolean;
+
+  /**
    * How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.
    *
    * @schema McpServerSpec#catalog
@@ -265,6 +279,8 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'secretEnvVars': obj.secretEnvVars?.map(y => toJson_McpServerSpecSecretEnvVars(y)),
     'probe': toJson_McpServerSpecProbe(obj.probe),
     'verification': toJson_McpServerSpecVerification(obj.verification),
+    'gateway': toJson_McpServerSpecGateway(obj.gateway),
+    'stateless': obj.stateless,
     'catalog': toJson_McpServerSpecCatalog(obj.catalog),
   };
   // filter undefined values
@@ -472,6 +488,34 @@ export function toJson_McpServerSpecVerification(obj: McpServerSpecVerification 
   const result = {
     'enabled': obj.enabled,
     'intervalSeconds': obj.intervalSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Whether traffic reaches the pods through the platform gateway. Default: through it when installed.
+ *
+ * @schema McpServerSpecGateway
+ */
+export interface McpServerSpecGateway {
+  /**
+   * Route this server through the platform gateway (session pinning, per-tool metrics, audit). Default: true when the platform installed the gateway (the operator is told where it is), else false.
+   *
+   * @schema McpServerSpecGateway#enabled
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecGateway' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecGateway(obj: McpServerSpecGateway | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -14,6 +14,7 @@ import {
   fetchResolvingTo,
   memoryByComponent,
   obtainBinaries,
+  provideGatewayImage,
   startControlPlane,
   startHostTraefik,
   waitFor,
@@ -68,8 +69,13 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
   const kubeconfig = cp.kubeconfigPath;
   console.log(`   real node ${node.name} (${node.ip}) Ready; pods in mcp-runtime and traefik stay simulated: the operator and Traefik run on this host`);
 
-  d.step('Installing the platform: CRD, namespaces, operator, registry, Traefik');
-  await timed('setup', async () => d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host));
+  d.step("Building the gateway's image (one esbuild bundle on the local Node.js base) into the node's containerd");
+  const gatewayImage = await timed('gateway image', () =>
+    provideGatewayImage({ entry: resolve('src/gateway/main.ts'), baseImage: node.images.node.reference, baseArchive: node.images.node.archive, ctr: node.ctr, log: indent }),
+  );
+
+  d.step('Installing the platform: CRD, namespaces, operator, registry, Traefik, the gateway (its pods run on the real node)');
+  await timed('setup', async () => d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host, '--gateway-image', gatewayImage));
 
   d.step('Starting Traefik on this host, configured by the Deployment setup installed');
   const kc = await cp.kubeConfig();
@@ -80,7 +86,9 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
 
   d.step('Running the operator from this checkout (it also verifies every ready pod over MCP)');
   await d.background(
-    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', d.host, '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify'],
+    // --gateway-service: what the operator Deployment's MCP_GATEWAY_SERVICE says.
+    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', d.host, '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify',
+      '--gateway-service', 'mcp-gateway/mcp-gateway:80'],
     /caches synced/,
     'operator',
   );

@@ -1,5 +1,5 @@
 /**
- * Traefik's `Middleware` (traefik.io/v1alpha1), typed for the two kinds we use. Hand-written
+ * Traefik's `Middleware` (traefik.io/v1alpha1), typed for the kinds we use. Hand-written
  * instead of `cdk8s import`: the CRD we install is minimal (crds/third-party/), so an import
  * would model nothing.
  */
@@ -11,6 +11,8 @@ export interface TraefikMiddlewareSpec {
   readonly stripPrefix?: { readonly prefixes: readonly string[] };
   /** Rewrites the path with an RE2 regex and a `$1`-style replacement. Default: none. */
   readonly replacePathRegex?: { readonly regex: string; readonly replacement: string };
+  /** Sets request headers, replacing what the client sent under the same name. Default: none. */
+  readonly headers?: { readonly customRequestHeaders: Readonly<Record<string, string>> };
 }
 
 export interface TraefikMiddlewareProps {

@@ -9,12 +9,13 @@ import { McpServerCrd, TraefikCrds } from './crds.js';
 import { PlatformNamespaces } from './namespaces.js';
 import { Operator } from './operator.js';
 import { Catalog } from './catalog.js';
+import { Gateway, gatewayService } from './gateway.js';
 import { NAMESPACES, resolvePlatformOptions, type PlatformOptions } from './options.js';
 import { InClusterRegistry } from './registry.js';
 import { Traefik } from './traefik.js';
 
 /** Chart names, in apply order; also the file names (`<name>.yaml`) of `synth`. */
-export const PLATFORM_CHARTS = ['namespaces', 'crds', 'operator', 'registry', 'traefik'] as const;
+export const PLATFORM_CHARTS = ['namespaces', 'crds', 'operator', 'registry', 'traefik', 'gateway'] as const;
 export type PlatformChartName = (typeof PLATFORM_CHARTS)[number];
 
 const chart = (app: App, name: PlatformChartName) => new Chart(app, name, { disableResourceNameHashes: true });
@@ -32,6 +33,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
       NAMESPACES.operator,
       ...(internalRegistry ? [NAMESPACES.registry] : []),
       ...(traefik ? [NAMESPACES.traefik] : []),
+      ...(o.gateway ? [NAMESPACES.gateway] : []),
       NAMESPACES.servers,
     ],
   });
@@ -50,6 +52,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
     ...(o.defaultIngressHost === undefined ? {} : { defaultIngressHost: o.defaultIngressHost }),
     ...(o.ingressReadiness === undefined ? {} : { ingressReadiness: o.ingressReadiness }),
     ...(o.registry === 'internal' ? {} : { registry: o.registry }),
+    ...(o.gateway ? { gateway: gatewayService(NAMESPACES.gateway) } : {}),
   });
   if (o.catalog) {
     new Catalog(operator, 'Catalog', {
@@ -83,8 +86,20 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
       variant: o.ingressVariant,
       image: o.traefikImage,
       serviceType: o.traefikServiceType,
+      allowCrossNamespace: o.gateway,
     });
     charts.push(ingress);
+  }
+
+  if (o.gateway) {
+    const gateway = chart(app, 'gateway');
+    new Gateway(gateway, 'Gateway', {
+      namespace: NAMESPACES.gateway,
+      image: o.gatewayImage,
+      replicas: o.gatewayReplicas,
+      auditPayloads: o.gatewayAuditPayloads,
+    });
+    charts.push(gateway);
   }
   return charts;
 }

@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { defaultPullPolicy, parseImageReference } from '../../src/images/reference.js';
 import { componentLabels, componentSelectorLabels } from '../lib/labels.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMount, tmpVolume } from '../lib/security.js';
-import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, OPERATOR_ENV } from '../server/settings.js';
+import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, formatGatewayService, OPERATOR_ENV, type GatewayService } from '../server/settings.js';
 import { OperatorRbac } from './operator-rbac.js';
 
 export const OPERATOR_NAME = 'mcp-runtime-operator';
@@ -43,6 +43,8 @@ export interface OperatorProps {
   readonly registry?: OperatorRegistryConfig;
   /** Container resources. Default requests 100m / 128Mi, limits 500m / 512Mi. */
   readonly resources?: k8s.ResourceRequirements;
+  /** MCP_GATEWAY_SERVICE: the gateway servers are routed through. Default: none (routes go to the pods). */
+  readonly gateway?: GatewayService;
 }
 
 export class Operator extends Construct {
@@ -131,6 +133,7 @@ function operatorEnv(props: OperatorProps): k8s.EnvVar[] {
   ];
   if (props.defaultIngressHost !== undefined) env.push({ name: OPERATOR_ENV.defaultIngressHost, value: props.defaultIngressHost });
   if (props.ingressReadiness !== undefined) env.push({ name: OPERATOR_ENV.ingressReadiness, value: props.ingressReadiness });
+  if (props.gateway !== undefined) env.push({ name: OPERATOR_ENV.gatewayService, value: formatGatewayService(props.gateway) });
   const registry = props.registry;
   if (registry !== undefined) {
     env.push({ name: OPERATOR_ENV.registryUrl, value: registry.url });

@@ -11,6 +11,7 @@ export const NAMESPACES = {
   registry: 'registry',
   traefik: 'traefik',
   servers: DEFAULT_SERVER_NAMESPACE,
+  gateway: 'mcp-gateway',
 } as const;
 
 /**
@@ -90,6 +91,18 @@ export interface PlatformOptions {
   readonly catalog?: boolean;
   /** Reverse-DNS prefix of catalog names (`<prefix>.<namespace>/<server>`). Default `local.mcp-runtime`. */
   readonly catalogNamePrefix?: string;
+  /**
+   * Install the gateway (session pinning, per-tool metrics, audit) and route servers through it
+   * (a server opts out with spec.gateway.enabled: false). Its routes are Traefik IngressRoutes.
+   * Default: true when Traefik is installed, else false.
+   */
+  readonly gateway?: boolean;
+  /** Gateway image (built gateway at /app/dist/src/gateway/main.js). Default: the operator image. */
+  readonly gatewayImage?: string;
+  /** Gateway pods. Default 2. */
+  readonly gatewayReplicas?: number;
+  /** Put tools/call arguments and results in the gateway's audit log. Default false. */
+  readonly gatewayAuditPayloads?: boolean;
 }
 
 /** PlatformOptions with every default applied. */
@@ -110,6 +123,10 @@ export interface ResolvedPlatformOptions {
   readonly ingressReadiness?: 'strict' | 'permissive';
   readonly catalog: boolean;
   readonly catalogNamePrefix: string;
+  readonly gateway: boolean;
+  readonly gatewayImage: string;
+  readonly gatewayReplicas: number;
+  readonly gatewayAuditPayloads: boolean;
 }
 
 /** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
@@ -142,5 +159,9 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     ...(options.ingressReadiness === undefined ? {} : { ingressReadiness: options.ingressReadiness }),
     catalog: options.catalog ?? true,
     catalogNamePrefix: options.catalogNamePrefix ?? DEFAULT_CATALOG_NAME_PREFIX,
+    gateway: options.gateway ?? (options.ingress ?? 'traefik') === 'traefik',
+    gatewayImage: options.gatewayImage ?? options.operatorImage ?? DEFAULT_OPERATOR_IMAGE,
+    gatewayReplicas: options.gatewayReplicas ?? 2,
+    gatewayAuditPayloads: options.gatewayAuditPayloads ?? false,
   };
 }

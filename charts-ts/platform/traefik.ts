@@ -47,12 +47,17 @@ export interface TraefikProps {
   readonly image?: string;
   /** Service type. Default `LoadBalancer`. */
   readonly serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  /**
+   * Let IngressRoutes name Services and Middlewares in other namespaces: the gateway's routes live
+   * in each server's namespace and send to the gateway's Service. Default false.
+   */
+  readonly allowCrossNamespace?: boolean;
   /** Make `traefik` the cluster's default IngressClass. Default false. */
   readonly defaultClass?: boolean;
 }
 
 /** Traefik's static configuration as CLI arguments, in a fixed order. */
-export function traefikArgs(namespace: string, variant: 'prod' | 'dev'): string[] {
+export function traefikArgs(namespace: string, variant: 'prod' | 'dev', allowCrossNamespace = false): string[] {
   const args = [
     `--entryPoints.web.address=:${TRAEFIK_WEB_PORT}`,
     `--entryPoints.web.transport.respondingTimeouts.readTimeout=${STREAM_READ_TIMEOUT}`,
@@ -63,6 +68,7 @@ export function traefikArgs(namespace: string, variant: 'prod' | 'dev'): string[
     // Fills each Ingress's load-balancer status, which the operator reads for readiness.
     `--providers.kubernetesingress.ingressendpoint.publishedservice=${namespace}/${TRAEFIK_NAME}`,
     '--providers.kubernetescrd=true',
+    ...(allowCrossNamespace ? ['--providers.kubernetescrd.allowCrossNamespace=true'] : []),
     '--global.checknewversion=false',
     '--global.sendanonymoususage=false',
   ];
@@ -119,7 +125,7 @@ export class Traefik extends Construct {
                 name: TRAEFIK_NAME,
                 image,
                 imagePullPolicy: defaultPullPolicy(parseImageReference(image)),
-                args: traefikArgs(namespace, variant),
+                args: traefikArgs(namespace, variant, props.allowCrossNamespace ?? false),
                 ports,
                 livenessProbe: ping,
                 readinessProbe: ping,

@@ -23,6 +23,10 @@ export const RENDER_WARNING_REASONS = [
   'NoPathRewrite',
   'PathRewriteDropped',
   'ProbeFallback',
+  // The gateway.
+  'GatewayNotInstalled',
+  'GatewayNeedsTraefik',
+  'IngressAnnotationsUnused',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

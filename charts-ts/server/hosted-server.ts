@@ -1,11 +1,13 @@
 /**
  * One MCPServer's objects, as a construct: pull Secret (when provisioned credentials apply),
- * Deployment, Service, path-rewrite Middleware (Traefik, when the paths differ), Ingress —
+ * Deployment, Service, path-rewrite Middleware (Traefik, when the paths differ), and either an
+ * Ingress or, through the platform gateway, the gateway's header Middleware and an IngressRoute —
  * in that order, which is also a safe apply order.
  */
 import { Construct } from 'constructs';
 import type { MCPServer } from '../../src/api/v1alpha1/index.js';
 import { ServerDeployment } from './deployment.js';
+import { ServerGatewayRoute } from './gateway-route.js';
 import { ServerIngress } from './ingress.js';
 import { PathRewriteMiddleware } from './middleware.js';
 import { RegistryPullSecret } from './pull-secret.js';
@@ -43,6 +45,8 @@ export class HostedMcpServer extends Construct {
     if (s.middlewareName !== undefined) {
       new PathRewriteMiddleware(this, 'PathRewrite', { name: s.middlewareName, namespace: s.namespace, labels: s.labels, rewrite: s.rewrite });
     }
-    new ServerIngress(this, 'Ingress', { server: s });
+    const route = s.route;
+    if (route.kind === 'gateway') new ServerGatewayRoute(this, 'GatewayRoute', { server: { ...s, route } });
+    else new ServerIngress(this, 'Ingress', { server: s });
   }
 }

@@ -4,6 +4,10 @@ export {
   DEFAULT_PULL_SECRET_NAME,
   OPERATOR_ENV,
   defaultOperatorSettings,
+  formatGatewayService,
+  operatorSettingsProblems,
+  parseGatewayService,
+  type GatewayService,
   type OperatorSettings,
   type ProvisionedRegistry,
 } from './settings.js';

@@ -32,11 +32,12 @@ export const SERVER_OBJECT_KINDS = [
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' },
 ] as const;
 
 export interface RenderResult {
   readonly resolved: ResolvedServer;
-  /** Secret?, Deployment, Service, Middleware?, Ingress; no ownerReferences (the operator adds them). */
+  /** Secret?, Deployment, Service, Middleware?, then Ingress or (gateway) Middleware + IngressRoute; no ownerReferences (the operator adds them). */
   readonly objects: RenderedObject[];
 }
 

@@ -21,7 +21,7 @@ import { serverLabels, serverSelectorLabels, type Labels } from '../lib/labels.j
 import { ingressAnnotations, middlewareReference } from './annotations.js';
 import { pathRewrite, type PathRewrite } from './path-rewrite.js';
 import { compatibilityWarnings, dedupeEnv, imageSourceByOriginalRules, renderWarning } from './compatibility.js';
-import type { OperatorSettings } from './settings.js';
+import type { GatewayService, OperatorSettings } from './settings.js';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
@@ -75,6 +75,13 @@ export interface ResolvedServer {
   /** Name of the Traefik Middleware carrying `rewrite`; set only when one is rendered. */
   readonly middlewareName?: string;
   /**
+   * How requests reach the pods: an Ingress to the server's Service, or a Traefik IngressRoute
+   * to the platform gateway (which pins sessions, measures and audits; see charts-ts/server/gateway-route.ts).
+   */
+  readonly route: { readonly kind: 'ingress' } | GatewayRoute;
+  /** spec.stateless: any pod may answer any request. */
+  readonly stateless: boolean;
+  /**
    * Where clients connect: `http://<host><ingressPath>`. Without a concrete host (hostless or a
    * `*.` wildcard) it is the path alone, e.g. `/weather/mcp`, meaning "on whatever address the
    * ingress controller answers"; use serverUrl(resolved, host) once that address is known.
@@ -93,7 +100,38 @@ export interface ResolvedServer {
   readonly warnings: readonly string[];
 }
 
+export interface GatewayRoute {
+  readonly kind: 'gateway';
+  readonly gateway: GatewayService;
+  /** The Middleware that names the server to the gateway (SERVER_HEADER). */
+  readonly headerMiddlewareName: string;
+}
+
 export const DEFAULT_PROBE_PERIOD_SECONDS = 10;
+
+/** The gateway header Middleware's name. */
+export const gatewayMiddlewareName = (server: string): string => `${server}-gateway`;
+
+/**
+ * Through the gateway when the operator knows one, the server does not opt out, and the route is
+ * Traefik's (the gateway's route is a Traefik IngressRoute; other classes keep their Ingress).
+ */
+function routeOf(spec: MCPServerSpec, name: string, traefik: boolean, gateway: GatewayService | undefined, warnings: string[]): ResolvedServer['route'] {
+  const wanted = spec.gateway?.enabled;
+  if (wanted === false) return { kind: 'ingress' };
+  if (gateway === undefined) {
+    if (wanted === true) warnings.push(renderWarning('GatewayNotInstalled', 'spec.gateway.enabled is true but the platform has no gateway (setup --gateway): requests go straight to the pods'));
+    return { kind: 'ingress' };
+  }
+  if (!traefik) {
+    if (wanted === true) warnings.push(renderWarning('GatewayNeedsTraefik', "the gateway's route is a Traefik IngressRoute; with another ingress class requests go straight to the pods"));
+    return { kind: 'ingress' };
+  }
+  if (Object.keys(spec.ingressAnnotations ?? {}).length > 0) {
+    warnings.push(renderWarning('IngressAnnotationsUnused', 'ingressAnnotations apply to an Ingress; a server routed through the gateway gets a Traefik IngressRoute instead (set spec.gateway.enabled: false to keep the Ingress)'));
+  }
+  return { kind: 'gateway', gateway, headerMiddlewareName: gatewayMiddlewareName(name) };
+}
 
 /** The Middleware name: stable whatever the rewrite kind, so a change of kind updates it in place. */
 export const middlewareName = (server: string): string => `${server}-path-rewrite`;
@@ -158,6 +196,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     );
   }
 
+  const route = routeOf(spec, name, traefik, settings.gateway, warnings);
   const probe = resolveProbe(spec.probe, warnings);
   return {
     name,
@@ -179,6 +218,8 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef),
     rewrite,
     ...(mwName === undefined ? {} : { middlewareName: mwName }),
+    route,
+    stateless: spec.stateless ?? false,
     url: serverUrl({ ingressPath }, ingressHost),
     resources: {
       requests: {

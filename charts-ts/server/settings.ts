@@ -19,7 +19,26 @@ export const OPERATOR_ENV = {
   registryPassword: 'PROVISIONED_REGISTRY_PASSWORD',
   registrySecretName: 'PROVISIONED_REGISTRY_SECRET_NAME',
   ingressReadiness: 'INGRESS_READINESS',
+  gatewayService: 'MCP_GATEWAY_SERVICE',
 } as const;
+
+/** Where the platform gateway listens: its Service, which server routes send traffic to. */
+export interface GatewayService {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port: number;
+}
+
+/** `namespace/name:port`, the form of MCP_GATEWAY_SERVICE. */
+export const formatGatewayService = (g: GatewayService): string => `${g.namespace}/${g.name}:${g.port}`;
+
+/** Parses MCP_GATEWAY_SERVICE; undefined when it is not `namespace/name:port`. */
+export function parseGatewayService(text: string): GatewayService | undefined {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?):([0-9]{1,5})$/.exec(text);
+  const port = Number(m?.[5]);
+  if (m === null || port < 1 || port > 65535) return undefined;
+  return { namespace: m[1]!, name: m[3]!, port };
+}
 
 export interface ProvisionedRegistry {
   /** Registry host with optional port and path, scheme stripped, e.g. `reg.example.com:5000/team`. */
@@ -39,6 +58,11 @@ export interface OperatorSettings {
   readonly defaultIngressClass: string;
   /** The external registry set up with `registry provision` (PROVISIONED_REGISTRY_*). Default: none. */
   readonly provisionedRegistry?: ProvisionedRegistry;
+  /**
+   * The platform gateway (MCP_GATEWAY_SERVICE, `namespace/name:port`): servers route through it
+   * unless their spec.gateway.enabled is false. Default: none (servers are routed to their pods).
+   */
+  readonly gateway?: GatewayService;
 }
 
 const value = (env: Record<string, string | undefined>, key: string): string | undefined => {
@@ -68,7 +92,11 @@ function redacted(registry: ProvisionedRegistry): ProvisionedRegistry {
 export function defaultOperatorSettings(env: Record<string, string | undefined> = {}): OperatorSettings {
   const url = value(env, OPERATOR_ENV.registryUrl);
   const defaultIngressHost = value(env, OPERATOR_ENV.defaultIngressHost);
+  const gatewayText = value(env, OPERATOR_ENV.gatewayService);
+  // A malformed value is kept as an unusable target so operatorSettingsProblems() can name it.
+  const gateway = gatewayText === undefined ? undefined : (parseGatewayService(gatewayText) ?? { namespace: '', name: gatewayText, port: 0 });
   return {
+    ...(gateway === undefined ? {} : { gateway }),
     ...(defaultIngressHost === undefined ? {} : { defaultIngressHost }),
     defaultIngressClass: value(env, OPERATOR_ENV.defaultIngressClass) ?? DEFAULT_INGRESS_CLASS,
     ...(url === undefined
@@ -110,5 +138,9 @@ export function operatorSettingsProblems(settings: OperatorSettings): SettingPro
   check(OPERATOR_ENV.defaultIngressClass, settings.defaultIngressClass, dnsSubdomainProblem);
   check(OPERATOR_ENV.registryUrl, settings.provisionedRegistry?.url, registryProblem);
   check(OPERATOR_ENV.registrySecretName, settings.provisionedRegistry?.secretName, dnsSubdomainProblem);
+  const gateway = settings.gateway;
+  check(OPERATOR_ENV.gatewayService, gateway === undefined ? undefined : gateway.port === 0 ? gateway.name : formatGatewayService(gateway), (v) =>
+    parseGatewayService(v) === undefined ? 'must be <namespace>/<service>:<port>, e.g. mcp-gateway/mcp-gateway:80' : undefined,
+  );
   return problems;
 }

@@ -48,6 +48,19 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
       ...extra,
       description: 'Reverse-DNS prefix of catalog names, <prefix>.<namespace>/<server>. Default local.mcp-runtime.',
     }),
+    gateway: Flags.boolean({
+      ...extra,
+      allowNo: true,
+      description:
+        'Install the gateway between Traefik and the servers (sessions pinned to their pod, per-tool metrics, audit log) and route servers through it (--no-gateway: routes go straight to the pods). Default on with Traefik.',
+    }),
+    'gateway-image': Flags.string({ ...extra, description: "The gateway's image (the platform image: built gateway at /app/dist/src/gateway/main.js). Default: the operator image." }),
+    'gateway-replicas': Flags.integer({ ...extra, min: 1, max: 100, description: 'Gateway pods. Default 2.' }),
+    'gateway-audit-payloads': Flags.boolean({
+      ...extra,
+      allowNo: true,
+      description: "Put tools/call arguments and results in the gateway's audit log (--no-gateway-audit-payloads: never). Default off.",
+    }),
   };
 }
 
@@ -68,6 +81,10 @@ export interface PlatformFlagValues {
   'ingress-readiness'?: string;
   catalog?: boolean;
   'catalog-name-prefix'?: string;
+  gateway?: boolean;
+  'gateway-image'?: string;
+  'gateway-replicas'?: number;
+  'gateway-audit-payloads'?: boolean;
   'default-ingress-host'?: string;
   'ingress-class': string;
 }
@@ -85,6 +102,10 @@ export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptio
     ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
     ...(flags.catalog === undefined ? {} : { catalog: flags.catalog }),
     ...(flags['catalog-name-prefix'] === undefined ? {} : { catalogNamePrefix: flags['catalog-name-prefix'] }),
+    ...(flags.gateway === undefined ? {} : { gateway: flags.gateway }),
+    ...(flags['gateway-image'] === undefined ? {} : { gatewayImage: flags['gateway-image'] }),
+    ...(flags['gateway-replicas'] === undefined ? {} : { gatewayReplicas: flags['gateway-replicas'] }),
+    ...(flags['gateway-audit-payloads'] === undefined ? {} : { gatewayAuditPayloads: flags['gateway-audit-payloads'] }),
     ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
     defaultIngressClass: flags['ingress-class'],
   };

@@ -6,7 +6,7 @@
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { ApiError } from '../kube/errors.js';
 
-export const PLATFORM_NAMESPACES = ['mcp-runtime', 'registry', 'traefik', 'mcp-servers'] as const;
+export const PLATFORM_NAMESPACES = ['mcp-runtime', 'registry', 'traefik', 'mcp-gateway', 'mcp-servers'] as const;
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 

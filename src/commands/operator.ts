@@ -25,6 +25,7 @@ export default class Operator extends BaseCommand {
     'leader-elect': Flags.boolean({ allowNo: true, description: 'Use a Lease so only one replica reconciles. Env LEADER_ELECT. Default on.' }),
     'default-ingress-host': Flags.string({ description: 'Host for servers without spec.ingressHost. Env MCP_DEFAULT_INGRESS_HOST.' }),
     'default-ingress-class': Flags.string({ description: 'IngressClass for servers without spec.ingressClass. Env DEFAULT_INGRESS_CLASS. Default traefik.' }),
+    'gateway-service': Flags.string({ description: 'Route servers through the platform gateway at this Service, namespace/name:port (spec.gateway.enabled: false opts out). Env MCP_GATEWAY_SERVICE. Default: none.' }),
     verify: Flags.boolean({
       allowNo: true,
       description: 'Check every ready pod over MCP (initialize + tools/list) and report Verified and the tools in status. Env VERIFY_SERVERS. Default on; turn it off where pods are simulated (KWOK).',
@@ -49,6 +50,7 @@ export default class Operator extends BaseCommand {
       ...(flags['leader-elect'] === undefined ? {} : { leaderElect: flags['leader-elect'] }),
       ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
       ...(flags['default-ingress-class'] === undefined ? {} : { defaultIngressClass: flags['default-ingress-class'] }),
+      ...(flags['gateway-service'] === undefined ? {} : { gatewayService: flags['gateway-service'] }),
       ...(flags.verify === undefined ? {} : { verify: flags.verify }),
       ...(flags['verify-interval'] === undefined ? {} : { verifyIntervalSeconds: flags['verify-interval'] }),
       ...(flags['verify-timeout'] === undefined ? {} : { verifyTimeoutSeconds: flags['verify-timeout'] }),

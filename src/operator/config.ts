@@ -3,7 +3,7 @@
  * overridden by command-line flags. Invalid values fail at start-up with the variable's name.
  */
 import { z } from 'zod';
-import { defaultOperatorSettings, type OperatorSettings } from '../../charts-ts/server/settings.js';
+import { defaultOperatorSettings, OPERATOR_ENV, operatorSettingsProblems, type OperatorSettings } from '../../charts-ts/server/settings.js';
 import { dnsLabel, VERIFICATION_INTERVAL_BOUNDS } from '../api/v1alpha1/index.js';
 import type { IngressReadiness } from './status.js';
 
@@ -51,6 +51,8 @@ export interface OperatorConfig extends z.output<typeof RuntimeSchema> {
 export type OperatorFlags = Partial<z.input<typeof RuntimeSchema>> & {
   defaultIngressHost?: string;
   defaultIngressClass?: string;
+  /** The platform gateway's Service, `namespace/name:port` (MCP_GATEWAY_SERVICE). */
+  gatewayService?: string;
 };
 
 export class ConfigError extends Error {}
@@ -78,7 +80,7 @@ export function loadOperatorConfig(env: Record<string, string | undefined>, flag
     verifyTimeoutSeconds: env[e.verifyTimeoutSeconds] || undefined,
     verifyConcurrency: env[e.verifyConcurrency] || undefined,
   };
-  const { defaultIngressHost, defaultIngressClass, ...runtimeFlags } = flags;
+  const { defaultIngressHost, defaultIngressClass, gatewayService, ...runtimeFlags } = flags;
   const merged = { ...stripUndefined(fromEnv), ...stripUndefined(runtimeFlags) };
   const parsed = RuntimeSchema.safeParse(merged);
   if (!parsed.success) {
@@ -93,7 +95,12 @@ export function loadOperatorConfig(env: Record<string, string | undefined>, flag
     ...env,
     ...(defaultIngressHost === undefined ? {} : { MCP_DEFAULT_INGRESS_HOST: defaultIngressHost }),
     ...(defaultIngressClass === undefined ? {} : { DEFAULT_INGRESS_CLASS: defaultIngressClass }),
+    ...(gatewayService === undefined ? {} : { [OPERATOR_ENV.gatewayService]: gatewayService }),
   });
+  const settingProblems = operatorSettingsProblems(settings).filter((p) => p.env === OPERATOR_ENV.gatewayService);
+  if (settingProblems.length > 0) {
+    throw new ConfigError(`Invalid operator configuration:\n  ${settingProblems.map((p) => `gatewayService (${p.env}) ${JSON.stringify(p.value)}: ${p.message}`).join('\n  ')}`);
+  }
   return { ...parsed.data, settings };
 }
 

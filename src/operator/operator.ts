@@ -13,6 +13,7 @@ import {
   Manager,
   Pods,
   Services,
+  TraefikIngressRoutes,
   TraefikMiddlewares,
   type KubeClient,
   type Logger,
@@ -82,6 +83,9 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
   const childTypes: ResourceType[] = [Deployments, Services, Ingresses];
   if (await served(manager.client, TraefikMiddlewares)) childTypes.push(TraefikMiddlewares);
   else logger.warn('traefik.io/v1alpha1 Middleware is not served: path rewrites are skipped (install Traefik with `mcp-runtime setup`, then restart the operator)');
+  // Watched whenever served, gateway or not: routes left from a time with the gateway are pruned.
+  if (await served(manager.client, TraefikIngressRoutes)) childTypes.push(TraefikIngressRoutes);
+  else if (config.settings.gateway !== undefined) logger.warn('traefik.io/v1alpha1 IngressRoute is not served: servers cannot be routed through the gateway (install Traefik with `mcp-runtime setup`)');
 
   const children = new Map<string, ChildKind>();
   for (const type of childTypes) {

@@ -133,7 +133,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
     const claim = routeClaim(obj, settings);
     const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => routeClaim(o, settings) ?? []));
-    const routed = (o: RenderedObject) => owner === undefined || (o.kind !== 'Ingress' && o.kind !== 'Middleware');
+    const routed = (o: RenderedObject) => owner === undefined || (o.kind !== 'Ingress' && o.kind !== 'Middleware' && o.kind !== 'IngressRoute');
     if (owner !== undefined) void deps.recorder.record(obj, 'Warning', 'RouteConflict', 'Route', `host and path ${resolved.url} are already served by ${owner.key}`);
 
     const ownerRef = ownerReference(obj);
@@ -238,6 +238,10 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       deployment: live.get('Deployment') as LiveDeployment | undefined,
       service: live.get('Service') as LiveService | undefined,
       ingress: owner === undefined ? (live.get('Ingress') as LiveIngress | undefined) : undefined,
+      ...(resolved.route.kind === 'gateway'
+        ? { gatewayRoute: { exists: owner === undefined && live.get('IngressRoute') !== undefined, gateway: `${resolved.route.gateway.namespace}/${resolved.route.gateway.name}` } }
+        : {}),
+      sessions: { stateless: resolved.stateless, replicas: resolved.replicas, throughGateway: resolved.route.kind === 'gateway' },
       ingressReadiness,
       conflictWith: owner?.key,
       applyError,
@@ -257,6 +261,10 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
         const { reason, message } = parseRenderWarning(warning);
         void deps.recorder.record(obj, 'Warning', reason, 'Render', message);
       }
+    }
+    const sessionSafe = findCondition(status, 'SessionSafe');
+    if (sessionSafe?.status === 'False' && findCondition(obj.status, 'SessionSafe')?.status !== 'False') {
+      void deps.recorder.record(obj, 'Warning', sessionSafe.reason, 'Route', sessionSafe.message);
     }
     if (status.phase === 'Ready' && obj.status?.phase !== 'Ready') {
       void deps.recorder.record(obj, 'Normal', 'Ready', 'Reconcile', `Serving at ${resolved.url}`);

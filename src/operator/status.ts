@@ -32,6 +32,13 @@ export interface StatusInput {
   /** Undefined when no Ingress exists (or when routing is in conflict). */
   readonly ingress?: LiveIngress;
   readonly ingressReadiness: IngressReadiness;
+  /**
+   * Set when the server is routed through the platform gateway: an IngressRoute instead of an
+   * Ingress (Traefik publishes no status on it, so it routes once it exists).
+   */
+  readonly gatewayRoute?: { readonly exists: boolean; readonly gateway: string };
+  /** What decides whether a session's requests can land on a pod that does not hold it. */
+  readonly sessions?: { readonly stateless: boolean; readonly replicas: number; readonly throughGateway: boolean };
   /** Set when another server already claims the same host and path. */
   readonly conflictWith?: string;
   /** Set when applying the children failed; the reconcile is retried with backoff. */
@@ -93,6 +100,11 @@ function routing(input: StatusInput): ConditionInput {
   if (input.service?.spec?.clusterIP === undefined || input.service.spec.clusterIP === '') {
     return { type: 'Routed', status: 'False', reason: 'ServicePending', message: `Service ${input.name} has no cluster IP yet.` };
   }
+  if (input.gatewayRoute !== undefined) {
+    return input.gatewayRoute.exists
+      ? { type: 'Routed', status: 'True', reason: 'GatewayRoute', message: `Reachable at ${input.url} through the gateway ${input.gatewayRoute.gateway}.` }
+      : { type: 'Routed', status: 'False', reason: 'IngressRouteMissing', message: `IngressRoute ${input.name} (to the gateway ${input.gatewayRoute.gateway}) does not exist yet; the operator creates it on its next reconcile.` };
+  }
   if (input.ingress === undefined) {
     return { type: 'Routed', status: 'False', reason: 'IngressMissing', message: `Ingress ${input.name} does not exist yet; the operator creates it on its next reconcile.` };
   }
@@ -106,6 +118,24 @@ function routing(input: StatusInput): ConditionInput {
     status: 'False',
     reason: 'IngressPending',
     message: 'Waiting for the ingress controller to publish an address on the Ingress. Is the controller installed (`mcp-runtime status`)? On clusters whose controller never publishes one, run the operator with --ingress-readiness=permissive.',
+  };
+}
+
+/**
+ * Whether every request of a session reaches the pod that holds it. Only a warning: the server
+ * runs, but clients of a stateful server with several pods behind plain routing see "Session not
+ * found" whenever a request lands on another pod (and `sessionAffinity: ClientIP` does not help
+ * behind an ingress: every request comes from the ingress controller).
+ */
+function sessionSafety(sessions: NonNullable<StatusInput['sessions']>): ConditionInput {
+  if (sessions.stateless) return { type: 'SessionSafe', status: 'True', reason: 'Stateless', message: 'The server keeps no session state (spec.stateless): any pod may answer any request.' };
+  if (sessions.throughGateway) return { type: 'SessionSafe', status: 'True', reason: 'GatewayPinsSessions', message: "The gateway sends every request of a session to the pod that issued it." };
+  if (sessions.replicas <= 1) return { type: 'SessionSafe', status: 'True', reason: 'SinglePod', message: 'One pod holds every session.' };
+  return {
+    type: 'SessionSafe',
+    status: 'False',
+    reason: 'StatefulWithoutGateway',
+    message: `${sessions.replicas} pods of a server with sessions, routed straight to the pods: a session's requests land on pods that do not hold it ("Session not found"). Route it through the gateway (spec.gateway.enabled, setup --gateway), set spec.stateless: true if it keeps no session state, or run 1 replica.`,
   };
 }
 
@@ -153,7 +183,13 @@ export function computeStatus(input: StatusInput): MCPServerStatus {
   const serviceReady = (input.service?.spec?.clusterIP ?? '') !== '';
   const ingressReady = routed.status === 'True';
   const verified: ConditionInput[] = input.verification === undefined ? [] : [{ type: 'Verified', ...input.verification.condition }];
-  const conditions: Condition[] = mergeConditions(input.previous?.conditions, [ready, available, routed, configuration(input.warnings), ...verified], input.generation, input.now);
+  const sessionSafe: ConditionInput[] = input.sessions === undefined ? [] : [sessionSafety(input.sessions)];
+  const conditions: Condition[] = mergeConditions(
+    input.previous?.conditions,
+    [ready, available, routed, configuration(input.warnings), ...verified, ...sessionSafe],
+    input.generation,
+    input.now,
+  );
   return {
     phase: phaseOf(ready, [deploymentReady, serviceReady, ingressReady], input.applyError ?? input.fieldsNotKept, input.conflictWith),
     message: ready.message,

@@ -73,6 +73,8 @@ export {
   Secrets,
   Services,
   TraefikMiddlewares,
+  EndpointSlices,
+  TraefikIngressRoutes,
   type PathOptions,
   type ResourceType,
 } from './resources.js';

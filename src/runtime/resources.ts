@@ -55,12 +55,20 @@ export const Pods: ResourceType = { apiVersion: 'v1', kind: 'Pod', plural: 'pods
 export const Deployments: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
 export const Ingresses: ResourceType = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true };
 export const Leases: ResourceType = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', namespaced: true };
+export const EndpointSlices: ResourceType = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true };
 export const Events: ResourceType = { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true };
 /** Traefik's strip-prefix Middleware CRD (traefik.io/v1alpha1). */
 export const TraefikMiddlewares: ResourceType = {
   apiVersion: 'traefik.io/v1alpha1',
   kind: 'Middleware',
   plural: 'middlewares',
+  namespaced: true,
+};
+
+export const TraefikIngressRoutes: ResourceType = {
+  apiVersion: 'traefik.io/v1alpha1',
+  kind: 'IngressRoute',
+  plural: 'ingressroutes',
   namespaced: true,
 };
 

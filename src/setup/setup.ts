@@ -272,7 +272,19 @@ export async function setupPlatform(rest: KubeRest, options: SetupOptions): Prom
   if (decision.registry.mode === 'external') options.log(`note: using the external registry ${decision.registry.url}; the in-cluster registry is not installed`);
   const { objects, crds } = await renderObjects(decision, options);
   if (decision.registry.mode === 'internal') await refuseRegistryClusterIPChange(rest, options.platform?.registryClusterIP);
-  const reports = await applyAll(rest, objects, crds, options);
+  // The gateway's key Secret must exist before its pods start (they mount it), and is made
+  // here rather than rendered: a key in a manifest would be a key in every `synth` output.
+  const gatewayNamespace = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'mcp-gateway')?.metadata?.namespace;
+  const beforeGateway = gatewayNamespace === undefined ? objects.length : objects.findIndex((o) => o.metadata?.namespace === gatewayNamespace && o.kind !== 'Namespace');
+  const reports = await applyAll(rest, objects.slice(0, beforeGateway), crds, options);
+  if (gatewayNamespace !== undefined) {
+    const { ensureGatewaySessionKeys } = await import('./gateway-keys.js');
+    const outcome = options.dryRun && reports.some((r) => r.ref === `Namespace ${gatewayNamespace}` && r.outcome === 'created') ? 'created' : await ensureGatewaySessionKeys(rest, gatewayNamespace, options.dryRun);
+    const ref = `Secret ${gatewayNamespace}/mcp-gateway-session-keys`;
+    reports.push({ ref, outcome, note: 'random session-sealing key, kept across setups' });
+    options.log(`${outcome.padEnd(10)} ${ref}${options.dryRun ? ' (dry run)' : ''}`);
+    reports.push(...(await applyAll(rest, objects.slice(beforeGateway), crds, options)));
+  }
   const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
   for (const r of reports) counts[r.outcome]++;
   const deploymentsToWait = objects.filter((o) => o.kind === 'Deployment');

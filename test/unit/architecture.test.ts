@@ -17,12 +17,16 @@ const LAYERS: readonly [prefix: string, layer: string][] = [
   // The client snippet builders are pure (no I/O, no imports of ours): the catalog page shows them.
   ['src/clients/clients.ts', 'pure'],
   ['src/clients/snippets.ts', 'pure'],
+  // What the constructs and the gateway must agree on: the route's header, env names and ports.
+  ['src/gateway/routing-header.ts', 'pure'],
+  ['src/gateway/config-names.ts', 'pure'],
   ['charts-ts/', 'constructs'],
   ['src/runtime/', 'kube-access'],
   ['src/kube/', 'kube-access'],
   ['src/operator/', 'operator'],
   ['src/local-cluster/', 'local-cluster'],
   ['src/catalog/', 'catalog'],
+  ['src/gateway/', 'gateway'],
   ['src/cli/', 'cli'],
   ['src/commands/', 'cli'],
   ['src/index.ts', 'cli'],
@@ -37,9 +41,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   constructs: ['api', 'pure', 'constructs'],
   'kube-access': ['kube-access'],
   operator: ['api', 'pure', 'constructs', 'kube-access', 'operator'],
-  library: ['api', 'pure', 'constructs', 'kube-access', 'library', 'local-cluster'],
+  library: ['api', 'pure', 'constructs', 'kube-access', 'library', 'local-cluster', 'gateway'],
   catalog: ['api', 'pure', 'kube-access', 'catalog'],
-  cli: ['api', 'pure', 'constructs', 'kube-access', 'operator', 'library', 'catalog', 'cli', 'local-cluster'],
+  gateway: ['api', 'pure', 'kube-access', 'gateway'],
+  cli: ['api', 'pure', 'constructs', 'kube-access', 'operator', 'library', 'catalog', 'gateway', 'cli', 'local-cluster'],
   'local-cluster': ['local-cluster'],
 };
 

@@ -189,6 +189,16 @@ const CatalogSchema = withCrossFieldRules(catalogObject, [
   },
 ]);
 
+const GatewaySchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe(
+      'Route this server through the platform gateway (session pinning, per-tool metrics, audit). Default: true when the ' +
+        'platform installed the gateway (the operator is told where it is), else false.',
+    ),
+});
+
 const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
@@ -262,6 +272,14 @@ const specObject = z.strictObject({
   verification: VerificationSchema.optional().describe(
     "How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.",
   ),
+  gateway: GatewaySchema.optional().describe('Whether traffic reaches the pods through the platform gateway. Default: through it when installed.'),
+  stateless: z
+    .boolean()
+    .optional()
+    .describe(
+      'The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer ' +
+        'any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.',
+    ),
   catalog: CatalogSchema.optional().describe('How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.'),
 });
 
@@ -297,11 +315,11 @@ export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
 
 export const MCPServerSpecSchema = withCrossFieldRules(specObject, SPEC_CROSS_FIELD_RULES).describe('Desired state of an MCP server.');
 
-export const CONDITION_TYPES = ['Ready', 'Available', 'Routed', 'Configured', 'Verified'] as const;
+export const CONDITION_TYPES = ['Ready', 'Available', 'Routed', 'Configured', 'Verified', 'SessionSafe'] as const;
 export const PHASES = ['Pending', 'PartiallyReady', 'Ready', 'Error'] as const;
 
 export const ConditionSchema = z.object({
-  type: z.string().min(1).max(316).describe('Condition type: Ready, Available, Routed, Configured or Verified.'),
+  type: z.string().min(1).max(316).describe('Condition type: Ready, Available, Routed, Configured, Verified or SessionSafe.'),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z
     .string()

@@ -15,6 +15,7 @@ import {
   checkHostSupport,
   connectPlatformRegistry,
   fetchResolvingTo,
+  provideGatewayImage,
   startControlPlane,
   startHostTraefik,
   type ControlPlane,
@@ -24,6 +25,8 @@ import {
 const run = promisify(execFile);
 export const INGRESS_HOST = 'mcp.e2e.localtest.me';
 export const EXAMPLE_TAG = '0.1.0';
+/** What the platform's operator Deployment sets as MCP_GATEWAY_SERVICE; the host operator gets it as a flag. */
+export const GATEWAY_SERVICE = 'mcp-gateway/mcp-gateway:80';
 
 const EVERYTHING_DIR = 'test/conformance/everything';
 const EVERYTHING_PACKAGE = '@modelcontextprotocol/server-everything';
@@ -98,13 +101,22 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
   try {
     const node = cp.realNode!;
     const kubeconfig = cp.kubeconfigPath;
-    await mustCli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST);
+    // The gateway runs as pods on the real node: its image is imported into the node first.
+    const gatewayImage = await provideGatewayImage({
+      entry: resolve('src/gateway/main.ts'),
+      baseImage: node.images.node.reference,
+      baseArchive: node.images.node.archive,
+      ctr: node.ctr,
+      log,
+    });
+    await mustCli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST, '--gateway-image', gatewayImage);
     const kc = await cp.kubeConfig();
     traefik = await startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log });
     operator = spawn(
       process.execPath,
       ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--default-ingress-host', INGRESS_HOST, '--no-leader-elect',
-        '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30'],
+        '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30',
+        '--gateway-service', GATEWAY_SERVICE],
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     const registry = await connectPlatformRegistry(kc, node);

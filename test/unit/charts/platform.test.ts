@@ -30,7 +30,8 @@ const podSpec = (o: RenderedObject) => j(o).spec.template.spec;
 
 describe('platform charts', () => {
   it('renders one chart per concern, in apply order', () => {
-    expect(platform().names).toEqual(['namespaces', 'crds', 'operator', 'registry', 'traefik']);
+    expect(platform().names).toEqual(['namespaces', 'crds', 'operator', 'registry', 'traefik', 'gateway']);
+    expect(platform({ gateway: false }).names).toEqual(['namespaces', 'crds', 'operator', 'registry', 'traefik']);
     expect(platform({ ingress: 'none', registry: { url: 'reg.example.com' } }).names).toEqual(['namespaces', 'crds', 'operator']);
   });
 
@@ -54,9 +55,9 @@ describe('platform charts', () => {
 });
 
 describe('namespaces', () => {
-  it('creates mcp-runtime, registry, traefik, mcp-servers, all enforcing restricted', () => {
+  it('creates mcp-runtime, registry, traefik, mcp-gateway, mcp-servers, all enforcing restricted', () => {
     const namespaces = platform().all.filter((o) => o.kind === 'Namespace');
-    expect(namespaces.map((n) => n.metadata.name)).toEqual(['mcp-runtime', 'registry', 'traefik', 'mcp-servers']);
+    expect(namespaces.map((n) => n.metadata.name)).toEqual(['mcp-runtime', 'registry', 'traefik', 'mcp-gateway', 'mcp-servers']);
     for (const n of namespaces) {
       expect(n.metadata.labels).toMatchObject({
         'pod-security.kubernetes.io/enforce': 'restricted',

@@ -19,9 +19,16 @@ describe('renderServer: objects, names and order', () => {
     expect(objects.map((o) => o.apiVersion)).toEqual(['apps/v1', 'v1', 'traefik.io/v1alpha1', 'networking.k8s.io/v1']);
   });
 
-  it('returns only kinds listed in SERVER_OBJECT_KINDS, in that order', () => {
+  it('returns only kinds listed in SERVER_OBJECT_KINDS, in that order (an Ingress, or through the gateway an IngressRoute)', () => {
     const objects = renderServer(mcpServer('a', { image: 'reg.example.com/w:1' }), withCredentials);
-    expect(objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }))).toEqual(SERVER_OBJECT_KINDS);
+    expect(objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }))).toEqual(SERVER_OBJECT_KINDS.filter((k) => k.kind !== 'IngressRoute'));
+    const gateway = { namespace: 'mcp-gateway', name: 'mcp-gateway', port: 80 };
+    const routed = renderServer(mcpServer('a', { image: 'reg.example.com/w:1' }), { ...withCredentials, gateway });
+    const kindOrder = (kind: string) => SERVER_OBJECT_KINDS.findIndex((k) => k.kind === kind);
+    const order = routed.map((o) => kindOrder(o.kind));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(routed.map((o) => o.kind)).not.toContain('Ingress');
   });
 
   it('puts every object in the server namespace, defaulting to mcp-servers', () => {

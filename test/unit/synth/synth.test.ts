@@ -56,11 +56,11 @@ describe('synth of the platform', () => {
     const result = await renderPlatformFiles({ output: join(out, 'platform'), options: {} });
     expect('written' in result).toBe(true);
     const files = await readAll(join(out, 'platform'));
-    expect(Object.keys(files).sort()).toEqual(['crds.yaml', 'kustomization.yaml', 'namespaces.yaml', 'operator.yaml', 'registry.yaml', 'traefik.yaml']);
+    expect(Object.keys(files).sort()).toEqual(['crds.yaml', 'gateway.yaml', 'kustomization.yaml', 'namespaces.yaml', 'operator.yaml', 'registry.yaml', 'traefik.yaml']);
     expect(parse(files['kustomization.yaml']!)).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: ['namespaces.yaml', 'crds.yaml', 'operator.yaml', 'registry.yaml', 'traefik.yaml'],
+      resources: ['namespaces.yaml', 'crds.yaml', 'operator.yaml', 'registry.yaml', 'traefik.yaml', 'gateway.yaml'],
     });
   });
 

@@ -1,0 +1,54 @@
+/**
+ * A server's public path routed through the platform gateway: a Traefik IngressRoute for
+ * `ingressPath` (and `ingressHost`) to the gateway's Service, and a `headers` Middleware that
+ * names the server to the gateway (SERVER_HEADER, `namespace/name`; Traefik replaces any value a
+ * client sent). The path-rewrite Middleware, when the paths differ, runs first, so the gateway
+ * forwards the path the container serves. Traefik still owns the public route; the gateway owns
+ * the choice of pod.
+ */
+import { Construct } from 'constructs';
+import { SERVER_HEADER, serverHeaderValue } from '../../src/gateway/routing-header.js';
+import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
+import { TraefikMiddleware } from '../lib/traefik-middleware.js';
+import type { GatewayRoute, ResolvedServer } from './resolve.js';
+
+export interface ServerGatewayRouteProps {
+  /** The server with every default applied, its `route` of kind `gateway`. */
+  readonly server: ResolvedServer & { readonly route: GatewayRoute };
+}
+
+/** Traefik's rule for a Kubernetes `Prefix` path: the path itself or anything below it, per path element. */
+export function prefixRule(path: string, host: string | undefined): string {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const paths = trimmed === '/' ? 'PathPrefix(`/`)' : `(Path(\`${trimmed}\`) || PathPrefix(\`${trimmed}/\`))`;
+  // A `*.example.com` host matches one label, as in an Ingress.
+  if (host === undefined) return paths;
+  const hostRule = host.startsWith('*.') ? `HostRegexp(\`^[^.]+${host.slice(1).replace(/\./g, '\\.')}$\`)` : `Host(\`${host}\`)`;
+  return `${hostRule} && ${paths}`;
+}
+
+export class ServerGatewayRoute extends Construct {
+  constructor(scope: Construct, id: string, props: ServerGatewayRouteProps) {
+    super(scope, id);
+    const s = props.server;
+    const { gateway, headerMiddlewareName } = s.route;
+    new TraefikMiddleware(this, 'ServerHeader', {
+      metadata: { name: headerMiddlewareName, namespace: s.namespace, labels: { ...s.labels } },
+      spec: { headers: { customRequestHeaders: { [SERVER_HEADER]: serverHeaderValue(s.namespace, s.name) } } },
+    });
+    new TraefikIngressRoute(this, 'Resource', {
+      metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
+      spec: {
+        entryPoints: ['web'],
+        routes: [
+          {
+            kind: 'Rule',
+            match: prefixRule(s.ingressPath, s.ingressHost),
+            middlewares: [...(s.middlewareName === undefined ? [] : [{ name: s.middlewareName }]), { name: headerMiddlewareName }],
+            services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The gateway's request path: find the server (SERVER_HEADER, set by its route), choose the pod
+ * (the one a sealed session id names, else the next ready one), forward, and stream the answer
+ * back as it comes (SSE events are written through one by one, never buffered or compressed).
+ *
+ * Sessions without a shared store: when a pod answers with `Mcp-Session-Id: X`, the client gets
+ * seal({pod UID, X}) instead; a later request with that id goes to that pod with X restored. An id
+ * that does not open (tampered, another server's, an unknown key) or whose pod is gone gets 404,
+ * which makes a compliant client initialize again. Requests without a session (initialize, and
+ * every request of a 2026-07-28 server) go to any ready pod, and move to another one when a pod
+ * refuses the connection.
+ */
+import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from '../runtime/index.js';
+import { auditLine } from './audit.js';
+import type { ServerDirectory, Upstream } from './directory.js';
+import { inspectPost, type McpCall } from './mcp-message.js';
+import type { GatewayMetrics } from './metrics.js';
+import { ResponseTap, type CallOutcome } from './response-tap.js';
+import { SERVER_HEADER } from './routing-header.js';
+import type { SessionKeyRing } from './session-seal.js';
+
+export const SESSION_HEADER = 'mcp-session-id';
+const SERVER_HEADER_LC = SERVER_HEADER.toLowerCase();
+
+/** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Connect failures: the request never reached the pod, so another pod may take it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
+
+export interface ProxyDeps {
+  readonly directory: Pick<ServerDirectory, 'server' | 'pick' | 'byPod'>;
+  /** The current key ring (re-read when the Secret changes). */
+  readonly keys: () => SessionKeyRing;
+  readonly metrics: GatewayMetrics;
+  /** Receives one JSON line per tools/call. */
+  readonly audit: (line: string) => void;
+  /** Put tools/call arguments and results into audit lines. */
+  readonly auditPayloads: boolean;
+  readonly logger: Logger;
+  /** Keep-alive agent for the pods. */
+  readonly agent: Agent;
+  /** Largest request body accepted (default 16 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** JSON-RPC error bodies, as MCP servers send them (so clients show the same text). */
+function jsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function forwardHeaders(headers: IncomingHttpHeaders, session: string | undefined, bodyLength: number | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const connectionTokens = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim()));
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name) || name === SERVER_HEADER_LC || name === SESSION_HEADER || name === 'content-length') continue;
+    out[name] = value;
+  }
+  if (session !== undefined) out[SESSION_HEADER] = session;
+  if (bodyLength !== undefined) out['content-length'] = String(bodyLength);
+  return out;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const label = (req: IncomingMessage, call: McpCall | undefined): string => (req.method === 'POST' ? (call?.method ?? 'unknown') : (req.method ?? 'unknown'));
+
+export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBody = deps.maxBodyBytes ?? 16 << 20;
+
+  return (req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'proxy failure');
+      jsonRpcError(res, 502, -32603, 'Gateway error');
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const serverKey = req.headers[SERVER_HEADER_LC];
+    if (typeof serverKey !== 'string' || deps.directory.server(serverKey) === undefined) {
+      // Only a route sets the header: a request without one did not come through a server's path.
+      req.resume();
+      jsonRpcError(res, 404, -32601, typeof serverKey === 'string' ? `No MCP server ${serverKey}` : `No MCP server: requests reach the gateway through a server's route (${SERVER_HEADER})`);
+      return;
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE';
+    const body = hasBody ? await readBody(req, maxBody) : undefined;
+    if (body === 'too-large') {
+      jsonRpcError(res, 413, -32600, `Request body larger than ${maxBody} bytes`);
+      return;
+    }
+    const call = req.method === 'POST' ? inspectPost(req.headers, body) : undefined;
+    const method = label(req, call);
+    const tool = call?.method === 'tools/call' ? call.tool : undefined;
+    const done = (status: number, outcome: CallOutcome['status'] | 'upstream_error' | 'session_not_found') =>
+      deps.metrics.request(serverKey, method, tool, status, outcome, (performance.now() - started) / 1000);
+
+    // Which pod: the session's, or any ready one.
+    const clientSession = typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined;
+    let upstream: Upstream | undefined;
+    let upstreamSession: string | undefined;
+    if (clientSession !== undefined) {
+      const route = deps.keys().open(clientSession, serverKey);
+      upstream = route === undefined ? undefined : deps.directory.byPod(serverKey, route.pod);
+      if (route === undefined || upstream === undefined) {
+        // Tampered, foreign, sealed with a retired key, or its pod is gone: the client must initialize again.
+        jsonRpcError(res, 404, -32001, 'Session not found');
+        done(404, 'session_not_found');
+        audit(serverKey, call, clientSession, 'session_not_found', 404);
+        return;
+      }
+      upstreamSession = route.session;
+    }
+
+    const tried = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      if (upstreamSession === undefined) {
+        upstream = deps.directory.pick(serverKey, tried);
+        if (upstream === undefined) {
+          jsonRpcError(res, 503, -32603, `No ready pod of ${serverKey}`, { 'retry-after': '1' });
+          done(503, 'upstream_error');
+          audit(serverKey, call, clientSession, 'upstream_error', 503);
+          return;
+        }
+      }
+      const target = upstream as Upstream;
+      const result = await forward(req, res, target, upstreamSession, clientSession, body, call, serverKey, started, method, tool);
+      if (result === 'done') return;
+      // Not sent: a session's pod is unreachable (gone), anything else tries another pod.
+      if (upstreamSession !== undefined || attempt >= 2) {
+        if (upstreamSession !== undefined) {
+          jsonRpcError(res, 404, -32001, 'Session not found');
+          deps.metrics.sessionClosed(serverKey);
+          done(404, 'session_not_found');
+          audit(serverKey, call, clientSession, 'session_not_found', 404);
+        } else {
+          jsonRpcError(res, 502, -32603, `No pod of ${serverKey} accepted the connection`);
+          done(502, 'upstream_error');
+          audit(serverKey, call, clientSession, 'upstream_error', 502);
+        }
+        return;
+      }
+      tried.add(target.pod);
+      deps.metrics.upstreamRetry(serverKey);
+    }
+  }
+
+  function audit(serverKey: string, call: McpCall | undefined, session: string | undefined, status: string, httpStatus: number, durationMs = 0, result?: unknown): void {
+    if (call?.method !== 'tools/call') return;
+    deps.audit(
+      auditLine(
+        {
+          time: new Date(),
+          server: serverKey,
+          tool: call.tool ?? '',
+          ...(session === undefined ? {} : { session }),
+          status,
+          httpStatus,
+          durationMs,
+          ...(deps.auditPayloads ? { arguments: call.arguments, result } : {}),
+        },
+        { includePayloads: deps.auditPayloads },
+      ),
+    );
+  }
+
+  /** One attempt. 'not-sent' when the pod refused the connection before reading anything. */
+  function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    upstream: Upstream,
+    upstreamSession: string | undefined,
+    clientSession: string | undefined,
+    body: Buffer | undefined,
+    call: McpCall | undefined,
+    serverKey: string,
+    started: number,
+    method: string,
+    tool: string | undefined,
+  ): Promise<'done' | 'not-sent'> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (v: 'done' | 'not-sent') => {
+        if (!settled) {
+          settled = true;
+          resolve(v);
+        }
+      };
+      const out = httpRequest({
+        host: upstream.ip,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: forwardHeaders(req.headers, upstreamSession, body?.length),
+        agent: deps.agent,
+      });
+      // The client went away: so does the pod's side (and vice versa below).
+      const onClientClose = () => {
+        if (!res.writableFinished) out.destroy();
+      };
+      res.on('close', onClientClose);
+
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        res.off('close', onClientClose);
+        if (settled) return;
+        const code = error.code ?? '';
+        // A keep-alive socket the pod had just closed: the request was not read; try again.
+        if ((NOT_SENT.has(code) || (out.reusedSocket && code === 'ECONNRESET')) && !res.headersSent) {
+          deps.logger.debug({ pod: upstream.podName, code }, 'upstream not reached');
+          settle('not-sent');
+          return;
+        }
+        deps.logger.warn({ pod: upstream.podName, code }, 'upstream failed');
+        jsonRpcError(res, 502, -32603, 'The MCP server closed the connection');
+        deps.metrics.request(serverKey, method, tool, 502, 'upstream_error', (performance.now() - started) / 1000);
+        settle('done');
+      });
+
+      out.on('response', (up) => {
+        settle('done');
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(up.headers)) {
+          if (value === undefined || HOP_BY_HOP.has(name)) continue;
+          headers[name] = value;
+        }
+        const issued = up.headers[SESSION_HEADER];
+        if (typeof issued === 'string') {
+          // The same session as the client's: echo its id (no new seal per request).
+          headers[SESSION_HEADER] = issued === upstreamSession && clientSession !== undefined ? clientSession : deps.keys().seal({ pod: upstream.pod, session: issued }, serverKey);
+          if (issued !== upstreamSession) deps.metrics.sessionOpened(serverKey);
+        }
+        const status = up.statusCode ?? 502;
+        if (clientSession !== undefined && ((req.method === 'DELETE' && status < 300) || status === 404)) deps.metrics.sessionClosed(serverKey);
+        const sse = String(up.headers['content-type'] ?? '').startsWith('text/event-stream');
+        if (sse) deps.metrics.streamOpened(serverKey);
+        const tap = call?.method === 'tools/call' && call.id !== undefined ? new ResponseTap(up.headers['content-type'], call.id, { keepResult: deps.auditPayloads }) : undefined;
+
+        res.writeHead(status, headers);
+        if (sse) {
+          res.flushHeaders();
+          res.socket?.setNoDelay(true);
+        }
+        let finished = false;
+        const finish = (aborted: boolean) => {
+          if (finished) return;
+          finished = true;
+          res.off('close', onClientClose);
+          if (sse) deps.metrics.streamClosed(serverKey);
+          tap?.end();
+          const outcome: CallOutcome['status'] | 'upstream_error' = aborted && tap?.outcome.status === 'unknown' ? 'upstream_error' : (tap?.outcome.status ?? (status >= 500 ? 'upstream_error' : 'ok'));
+          const seconds = (performance.now() - started) / 1000;
+          deps.metrics.request(serverKey, method, tool, status, outcome, seconds);
+          if (call?.method === 'tools/call') {
+            deps.audit(
+              auditLine(
+                {
+                  time: new Date(),
+                  server: serverKey,
+                  tool: call.tool ?? '',
+                  ...(clientSession === undefined ? {} : { session: clientSession }),
+                  status: outcome,
+                  httpStatus: status,
+                  durationMs: seconds * 1000,
+                  ...(deps.auditPayloads ? { arguments: call.arguments, result: tap?.result } : {}),
+                },
+                { includePayloads: deps.auditPayloads },
+              ),
+            );
+          }
+        };
+        up.on('data', (chunk: Buffer) => {
+          tap?.push(chunk);
+          if (!res.write(chunk)) up.pause();
+        });
+        res.on('drain', () => up.resume());
+        up.on('end', () => {
+          res.end();
+          finish(false);
+        });
+        up.on('error', () => {
+          res.destroy();
+          finish(true);
+        });
+        res.on('close', () => {
+          if (!up.complete) up.destroy();
+          finish(!up.complete);
+        });
+      });
+
+      out.end(body);
+    });
+  }
+}

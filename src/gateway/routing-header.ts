@@ -1,0 +1,9 @@
+/**
+ * How a server's route tells the gateway which MCPServer a request is for: Traefik's route for
+ * `/<name>/mcp` sets this header (a `headers` Middleware overwrites whatever a client sent), and
+ * the gateway looks the server up by it. Pure; shared by the constructs and the gateway.
+ */
+export const SERVER_HEADER = 'X-Mcp-Runtime-Server';
+
+/** The header's value: `namespace/name`, the MCPServer's key. */
+export const serverHeaderValue = (namespace: string, name: string): string => `${namespace}/${name}`;

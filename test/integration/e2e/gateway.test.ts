@@ -1,0 +1,301 @@
+/**
+ * The gateway end to end on a real node with a real Traefik: stateful servers with several pods
+ * keep their sessions (each pinned to the pod that issued it by the sealed id the client holds),
+ * losing a pod costs only that pod's sessions, any gateway replica serves any session, every
+ * tools/call is counted and audited, and the gateway itself rolls over without failing a call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { waitFor } from '../../../src/local-cluster/index.js';
+import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
+import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+
+const GATEWAY_NAMESPACE = 'mcp-gateway';
+const unsupported = realNodeUnsupported();
+if (unsupported !== undefined) console.warn(`[e2e gateway] skipped: ${unsupported}`);
+const describeRealNode = unsupported === undefined ? describe : describe.skip;
+
+let c: RealCluster;
+let servers: Servers;
+
+const exampleSpec = (example: 'weather' | 'notes', replicas: number, extra: Record<string, unknown> = {}) => ({
+  ingressPath: `/${example}/mcp`,
+  image: c.image(example),
+  port: 8088,
+  replicas,
+  probe: { type: 'http', path: '/healthz' },
+  ...extra,
+});
+
+async function core(kc: KubeConfig) {
+  const k8s = await import('@kubernetes/client-node');
+  return kc.makeApiClient(k8s.CoreV1Api);
+}
+
+async function readyPods(namespace: string, selector: string): Promise<V1Pod[]> {
+  const pods = (await (await core(c.kc)).listNamespacedPod({ namespace, labelSelector: selector })).items;
+  return pods.filter((p) => p.metadata?.deletionTimestamp === undefined && p.status?.conditions?.some((k) => k.type === 'Ready' && k.status === 'True') === true);
+}
+
+async function podLog(namespace: string, name: string): Promise<string[]> {
+  return (await (await core(c.kc)).readNamespacedPodLog({ namespace, name })).split('\n');
+}
+
+/** An MCP session through the public route (Traefik → gateway → a pod). */
+async function routeClient(path: string, fetchImpl: typeof fetch = c.fetch): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: 'mcp-runtime-e2e-gateway', version: '0.1.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(`${c.base}${path}`), { fetch: fetchImpl });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+const httpStatusOf = (error: unknown): number | undefined => (error as { code?: unknown }).code as number | undefined;
+
+interface NotesSession {
+  readonly index: number;
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport;
+  added: number;
+}
+
+async function addAndList(s: NotesSession, calls: number): Promise<string[]> {
+  const failures: string[] = [];
+  for (let i = 0; i < calls; i++) {
+    try {
+      if (i % 2 === 0) {
+        const r = await s.client.callTool({ name: 'add_note', arguments: { text: `session ${s.index} note ${s.added + 1}` } });
+        if (r.isError === true) failures.push(`session ${s.index}: add_note: ${JSON.stringify(r.content)}`);
+        else s.added++;
+      } else {
+        // The notes live in one pod's memory: the count proves the call reached the session's own pod.
+        const r = await s.client.callTool({ name: 'list_notes', arguments: {} });
+        const notes = (r.structuredContent as { notes?: unknown[] } | undefined)?.notes ?? [];
+        if (notes.length !== s.added) failures.push(`session ${s.index}: list_notes saw ${notes.length} notes, expected ${s.added}`);
+      }
+    } catch (error) {
+      failures.push(`session ${s.index}: ${(error as Error).message}`);
+    }
+  }
+  return failures;
+}
+
+/** Live sessions per notes pod, from each pod's own log ("session opened" / "session closed"). */
+async function sessionsPerPod(): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const pod of await readyPods(NAMESPACE, 'app=notes')) {
+    const lines = await podLog(NAMESPACE, pod.metadata!.name!);
+    const count = (msg: string) => lines.filter((l) => l.includes(`"msg":"${msg}"`)).length;
+    out.set(pod.metadata!.name!, count('session opened') - count('session closed'));
+  }
+  return out;
+}
+
+let sessions: NotesSession[] = [];
+
+describeRealNode('the gateway on a real node', () => {
+  beforeAll(async () => {
+    c = await startRealCluster();
+    servers = mcpServers(c.kc);
+    await servers.create('notes', exampleSpec('notes', 3, { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] }));
+    await servers.create('weather', exampleSpec('weather', 2, { stateless: true }));
+    for (const name of ['notes', 'weather']) {
+      await servers.waitFor(name, 'Ready with every pod', (s) => s.phase === 'Ready' && s.readyReplicas === s.replicas);
+      const { client, transport } = await waitFor(`an MCP session through /${name}/mcp`, () => routeClient(`/${name}/mcp`), { timeoutMs: 30_000, intervalMs: 500 });
+      // DELETE: the session count per pod below starts from zero.
+      await transport.terminateSession();
+      await client.close();
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    for (const s of sessions) await s.client.close().catch(() => undefined);
+    await c?.stop();
+  }, 120_000);
+
+  it('routes through the gateway and says sessions are safe; without it, a stateful server with 2 pods is flagged', async () => {
+    const notes = await servers.status('notes');
+    expect(condition(notes, 'Routed')).toMatchObject({ status: 'True', reason: 'GatewayRoute' });
+    expect(condition(notes, 'SessionSafe')).toMatchObject({ status: 'True', reason: 'GatewayPinsSessions' });
+    expect(condition(await servers.status('weather'), 'SessionSafe')).toMatchObject({ status: 'True', reason: 'Stateless' });
+
+    await servers.create('notes-direct', exampleSpec('notes', 2, { ingressPath: '/notes-direct/mcp', gateway: { enabled: false } }));
+    const direct = await servers.waitFor('notes-direct', 'SessionSafe reported', (s) => condition(s, 'SessionSafe') !== undefined && condition(s, 'Routed')?.status === 'True');
+    expect(condition(direct, 'SessionSafe')).toMatchObject({ status: 'False', reason: 'StatefulWithoutGateway' });
+    expect(condition(direct, 'SessionSafe')?.message).toContain('spec.gateway.enabled');
+    // Opting out keeps the plain Ingress to the pods.
+    expect(condition(direct, 'Routed')?.reason).toBe('IngressReady');
+  }, 180_000);
+
+  it('notes with 3 pods: 20 concurrent sessions x 20 calls through /notes/mcp, each answered by the pod that holds its session', async () => {
+    sessions = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => ({ index, ...(await routeClient('/notes/mcp')), added: 0 })),
+    );
+    const failures = (await Promise.all(sessions.map((s) => addAndList(s, 20)))).flat();
+    console.log(`[e2e gateway] 20 sessions x 20 calls through /notes/mcp: ${400 - failures.length} answered, ${failures.length} failed`);
+    expect(failures).toEqual([]);
+    // The sessions are spread over the pods (not all pinned to one by accident).
+    const perPod = await sessionsPerPod();
+    console.log(`[e2e gateway] live sessions per notes pod: ${JSON.stringify(Object.fromEntries(perPod))}`);
+    expect([...perPod.values()].reduce((a, b) => a + b, 0)).toBe(20);
+    expect([...perPod.values()].filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+  }, 180_000);
+
+  it('a killed pod costs only its own sessions: they get 404 and initialize again, the others keep their notes', async () => {
+    const perPod = await sessionsPerPod();
+    const [victim, victimSessions] = [...perPod.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(victimSessions).toBeGreaterThan(0);
+    await (await core(c.kc)).deleteNamespacedPod({ namespace: NAMESPACE, name: victim, gracePeriodSeconds: 0 });
+    await waitFor(`pod ${victim} gone`, async () => (await (await core(c.kc)).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=notes' })).items, {
+      until: (pods) => !pods.some((p) => p.metadata?.name === victim),
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+
+    const lost: NotesSession[] = [];
+    const otherFailures: string[] = [];
+    for (const s of sessions) {
+      try {
+        const r = await s.client.callTool({ name: 'list_notes', arguments: {} });
+        const notes = (r.structuredContent as { notes?: unknown[] }).notes ?? [];
+        if (notes.length !== s.added) otherFailures.push(`session ${s.index}: ${notes.length} notes, expected ${s.added}`);
+      } catch (error) {
+        if (httpStatusOf(error) === 404) lost.push(s);
+        else otherFailures.push(`session ${s.index}: ${(error as Error).message}`);
+      }
+    }
+    console.log(`[e2e gateway] after deleting ${victim} (${victimSessions} sessions): ${lost.length} sessions got 404, ${sessions.length - lost.length - otherFailures.length} unaffected`);
+    expect(otherFailures).toEqual([]);
+    expect(lost).toHaveLength(victimSessions);
+
+    // As the protocol says: a 404 means initialize again; the new session works at once.
+    for (const s of lost) {
+      await s.client.close().catch(() => undefined);
+      const fresh = { ...(await routeClient('/notes/mcp')), index: s.index, added: 0 };
+      expect(await addAndList(fresh, 4)).toEqual([]);
+      sessions[sessions.indexOf(s)] = fresh;
+    }
+  }, 180_000);
+
+  it('two gateway replicas: one session\'s requests alternate between them and stay pinned; tampered and foreign ids get 404', async () => {
+    const gateways = await waitFor('2 ready gateway pods', () => readyPods(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway'), {
+      until: (pods) => pods.length === 2,
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    const ips = gateways.map((p) => p.status!.podIP!);
+    const used = new Map<string, number>();
+    let turn = 0;
+    // Straight to a gateway pod, alternating, with the header the route's Middleware would set
+    // (the route also strips /notes, so the gateway sees /mcp).
+    const alternating = (async (input: string | URL | Request, init?: RequestInit) => {
+      const ip = ips[turn++ % ips.length]!;
+      used.set(ip, (used.get(ip) ?? 0) + 1);
+      const headers = new Headers(init?.headers);
+      headers.set('X-Mcp-Runtime-Server', `${NAMESPACE}/notes`);
+      return fetch(`http://${ip}:8080/mcp`, { ...init, headers });
+    }) as typeof fetch;
+    const s: NotesSession = { index: 100, ...(await routeClient('/notes/mcp', alternating)), added: 0 };
+    expect(await addAndList(s, 12)).toEqual([]);
+    expect([...used.values()].every((n) => n >= 5)).toBe(true);
+
+    const sealed = s.transport.sessionId!;
+    expect(sealed).toMatch(/^[\x21-\x7e]+$/);
+    const post = (url: string, session: string) =>
+      c.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+    const flipped = sealed.slice(0, 10) + (sealed[10] === 'A' ? 'B' : 'A') + sealed.slice(11);
+    expect((await post(`${c.base}/notes/mcp`, flipped)).status).toBe(404);
+    // The same id on another server's path: sealed for notes, so it does not open for weather.
+    expect((await post(`${c.base}/weather/mcp`, sealed)).status).toBe(404);
+    expect((await post(`${c.base}/notes/mcp`, sealed)).status).toBe(200);
+    await s.client.close();
+  }, 120_000);
+
+  it('counts every tools/call per server and tool, and audits each without arguments or raw session ids', async () => {
+    const gateways = await readyPods(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway');
+    let addNote = 0;
+    let histogramCount = 0;
+    let opened = 0;
+    for (const pod of gateways) {
+      const text = await (await fetch(`http://${pod.status!.podIP!}:9090/metrics`)).text();
+      const value = (re: RegExp) => [...text.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
+      addNote += value(/^mcp_gateway_requests_total\{[^}]*server="mcp-servers\/notes"[^}]*method="tools\/call"[^}]*tool="add_note"[^}]*\} (\d+)/gm);
+      histogramCount += value(/^mcp_gateway_request_duration_seconds_count\{[^}]*server="mcp-servers\/notes"[^}]*tool="list_notes"[^}]*\} (\d+)/gm);
+      opened += value(/^mcp_gateway_sessions_opened_total\{[^}]*server="mcp-servers\/notes"[^}]*\} (\d+)/gm);
+    }
+    expect(addNote).toBeGreaterThanOrEqual(200);
+    expect(histogramCount).toBeGreaterThanOrEqual(200);
+    expect(opened).toBeGreaterThanOrEqual(20);
+
+    const audit = (await Promise.all(gateways.map((p) => podLog(GATEWAY_NAMESPACE, p.metadata!.name!))))
+      .flat()
+      .filter((l) => l.includes('"event":"tools/call"'));
+    const notesLines = audit.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.server === 'mcp-servers/notes');
+    expect(notesLines.length).toBeGreaterThanOrEqual(400);
+    expect(notesLines[0]).toEqual(
+      expect.objectContaining({ tool: expect.stringMatching(/^(add_note|list_notes)$/), status: expect.any(String), httpStatus: expect.any(Number), durationMs: expect.any(Number) }),
+    );
+    expect(notesLines.every((l) => !('arguments' in l) && !('result' in l))).toBe(true);
+    // Arguments never appear, nor the session ids clients hold.
+    const joined = audit.join('\n');
+    expect(joined).not.toContain('note 1');
+    for (const s of sessions) expect(joined).not.toContain(s.transport.sessionId!);
+  }, 60_000);
+
+  it('a rolling update of the gateway under a steady stream of tool calls to a stateless server fails no call', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const apps = c.kc.makeApiClient(k8s.AppsV1Api);
+    const before = await apps.readNamespacedDeployment({ name: 'mcp-gateway', namespace: GATEWAY_NAMESPACE });
+    const oldPods = (await readyPods(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')).map((p) => p.metadata!.name!);
+
+    const { client } = await routeClient('/weather/mcp');
+    let calls = 0;
+    const failures: string[] = [];
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        calls++;
+        try {
+          const r = await client.callTool({ name: 'convert_temperature', arguments: { value: calls, from: 'celsius', to: 'kelvin' } });
+          if (r.isError === true) failures.push(JSON.stringify(r.content));
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    })();
+    // What `kubectl rollout restart` does: a new template annotation.
+    await apps.patchNamespacedDeployment(
+      { name: 'mcp-gateway', namespace: GATEWAY_NAMESPACE, body: { spec: { template: { metadata: { annotations: { 'e2e.mcp-runtime/restartedAt': new Date().toISOString() } } } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await waitFor(
+      'the gateway rolled out and every old pod gone',
+      async () => ({
+        d: await apps.readNamespacedDeployment({ name: 'mcp-gateway', namespace: GATEWAY_NAMESPACE }),
+        pods: (await (await core(c.kc)).listNamespacedPod({ namespace: GATEWAY_NAMESPACE, labelSelector: 'app.kubernetes.io/name=mcp-gateway' })).items,
+      }),
+      {
+        until: ({ d, pods }) =>
+          d.metadata!.generation! > before.metadata!.generation! &&
+          d.status?.observedGeneration === d.metadata!.generation &&
+          d.status?.updatedReplicas === 2 &&
+          d.status?.availableReplicas === 2 &&
+          pods.length === 2 &&
+          pods.every((p) => !oldPods.includes(p.metadata!.name!)),
+        timeoutMs: 180_000,
+        intervalMs: 500,
+      },
+    );
+    streaming = false;
+    await stream;
+    await client.close();
+    console.log(`[e2e gateway] gateway rolling update: ${calls} tool calls to weather, ${failures.length} failed`);
+    expect(calls).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  }, 240_000);
+});
