@@ -16,6 +16,13 @@ import { figuresOf, type Better, type Figure } from './figures.js';
  */
 export const NOISE_PERCENT = 15;
 
+/**
+ * A gap of one in the 1-minute load at start is one more busy process competing for the
+ * machine's cores (2 here): enough to move absolute seconds beyond the noise threshold, so the
+ * comparison says so above the table.
+ */
+export const LOAD_GAP_WARNING = 1;
+
 export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
 
 export interface ComparedFigure {
@@ -118,6 +125,10 @@ export function compareResults(old: { label: string; results: Record<string, unk
   const warnings: string[] = [];
   if (o.n !== n.n) warnings.push(`the runs have different n (${o.n ?? '?'} → ${n.n ?? '?'}): absolute figures do not compare; per-server figures and ratios roughly do`);
   if (o.smoke !== null && n.smoke !== null && o.smoke !== n.smoke) warnings.push(`one run is a smoke run and the other is not (smoke ${o.smoke} → ${n.smoke})`);
+  const [oldLoad, newLoad] = [o.loadAtStart?.[0], n.loadAtStart?.[0]];
+  if (oldLoad !== undefined && newLoad !== undefined && Math.abs(newLoad - oldLoad) >= LOAD_GAP_WARNING) {
+    warnings.push(`the 1-min load at start differed (${oldLoad} → ${newLoad}): seconds move with load; ratios and per-server counts much less`);
+  }
   if (o.schemaVersion !== n.schemaVersion) warnings.push(`results schema ${o.schemaVersion} → ${n.schemaVersion}: figures only one of them records are listed as added/removed`);
   return { old: o, new: n, figures, added, removed, warnings };
 }

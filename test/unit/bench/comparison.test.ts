@@ -1,6 +1,6 @@
 /** Old → new per figure: the change, better or worse, and the noise flag (pure). */
 import { describe, expect, it } from '@jest/globals';
-import { compareFigure, compareResults, NOISE_PERCENT } from '../../../bench/comparison.js';
+import { compareFigure, compareResults, LOAD_GAP_WARNING, NOISE_PERCENT } from '../../../bench/comparison.js';
 import type { Better } from '../../../bench/figures.js';
 import { asRecord, results } from './fixtures.js';
 
@@ -55,5 +55,12 @@ describe('compareResults', () => {
     expect(c.warnings[2]).toContain('schema 1 → 2');
     expect(c.old.commit).toBe('not recorded');
     expect(c.new.commit).toBe('abc1234 + uncommitted changes');
+  });
+
+  it('warns when the load at start differed by a busy process or more', () => {
+    const at = (load: number) => results({ machine: { ...results().machine, loadAverageAtStart: [load, 1, 1] } });
+    const compare = (a: number, b: number) => compareResults({ label: 'a', results: asRecord(at(a)) }, { label: 'b', results: asRecord(at(b)) }).warnings;
+    expect(compare(1.8, 1.8 + LOAD_GAP_WARNING - 0.1)).toEqual([]);
+    expect(compare(2.41, 6.99)).toEqual(['the 1-min load at start differed (2.41 → 6.99): seconds move with load; ratios and per-server counts much less']);
   });
 });
