@@ -18,6 +18,11 @@ export interface BenchOptions {
   skipCluster: boolean;
   skipOffline: boolean;
   output: string | undefined;
+  /**
+   * --compare: compare with a results file after the run. `previous` = the previous committed
+   * run of the same kind (HEAD's latest.json, or smoke.json for --smoke).
+   */
+  compare: { file: string } | 'previous' | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]
@@ -39,6 +44,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --skip-cluster              only the offline timings (synth, generate, --help)
   --skip-offline              only the cluster phases
   --output <dir>              results folder (default bench/results)
+  --compare [FILE]            after the run, print each figure against FILE (old → new, change in %, better/worse,
+                              ! beyond the noise) and add that section to the report. Without FILE: the previous
+                              committed run, git HEAD's bench/results/latest.json (smoke.json for --smoke), else
+                              the working tree's copy. Checked before the run starts.
   --help
 `;
 
@@ -49,9 +58,38 @@ function int(name: string, raw: string | undefined, fallback: number, min = 1): 
   return value;
 }
 
+/**
+ * `--compare` takes an optional value, which parseArgs cannot express: `--compare FILE` and
+ * `--compare=FILE` name a file; `--compare` followed by a flag or nothing means the previous run.
+ */
+function takeCompare(argv: string[]): { rest: string[]; compare: BenchOptions['compare'] } {
+  const rest: string[] = [];
+  let compare: BenchOptions['compare'];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === '--compare') {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('-')) {
+        compare = { file: next };
+        i++;
+      } else compare = 'previous';
+    } else if (arg.startsWith('--compare=')) {
+      const file = arg.slice('--compare='.length);
+      if (file === '') throw new Error('--compare= needs a file name (or use --compare alone for the previous committed run)');
+      compare = { file };
+    } else rest.push(arg);
+  }
+  return { rest, compare };
+}
+
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { rest, compare } = takeCompare(argv);
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
       n: { type: 'string' },
       smoke: { type: 'boolean', default: false },
@@ -93,5 +131,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipCluster: values['skip-cluster'],
     skipOffline: values['skip-offline'],
     output: values.output,
+    compare,
   };
 }

@@ -4,6 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { comparisonMarkdown } from './comparison-render.js';
+import type { Comparison } from './comparison.js';
+import { headerRows } from './report-header.js';
 import type { BenchResults, TargetCheck } from './results-types.js';
 
 /** Figures computed from others of the same run (also applied when re-rendering an old result). */
@@ -61,28 +64,21 @@ function writesTable(title: string, writes: Record<string, number> | undefined, 
   return `#### ${title}\n\n${rows.length === 0 ? '_none_' : table(['verb resource', 'requests'], rows)}${rest > 0 ? `\n\n(${rest} more)` : ''}\n`;
 }
 
-export function markdown(r: BenchResults): string {
-  const m = r.machine;
+/** The report; with `comparison` (from --compare) it gains a section comparing with that run. */
+export function markdown(r: BenchResults, comparison?: Comparison): string {
   const out: string[] = [];
   out.push(`# mcp-runtime benchmark${r.smoke ? ' (smoke)' : ''}\n`);
-  out.push(`${r.date} · \`${r.command}\` · n = ${r.n} · operator concurrency ${r.concurrency} · run took ${fmt(r.durationSeconds, 0)} s\n`);
-  if (r.errors.length > 0) out.push(`**Errors:**\n\n${r.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}\n`);
-  out.push('## Machine\n');
   out.push(
-    table(['', ''], [
-      ['CPU', m.cpuModel],
-      ['cores', m.cores],
-      ['memory', `${m.memoryGb} GB`],
-      ['node', m.node],
-      ['kernel', m.kernel],
-      ['load average at start (1/5/15 min)', m.loadAverageAtStart.join(' / ')],
-      ['load average at end', r.loadAverageAtEnd.join(' / ')],
+    table(['run', ''], [
+      ...headerRows(r),
       ['Kubernetes (local control plane)', r.cluster ? `${r.cluster.kubernetesVersion}, ${r.cluster.nodes} KWOK node(s), start-up ${fmt(r.cluster.startupMs / 1000)} s` : '—'],
       ['operator', r.operator ? `${r.operator.source === 'dist' ? 'built JS (dist/)' : 'TypeScript via tsx (no dist/)'}${r.operator.staleSources && r.operator.staleSources.length > 0 ? `, **dist older than ${r.operator.staleSources.length} source file(s)**` : ''}` : '—'],
     ]),
   );
+  if (r.errors.length > 0) out.push(`\n**Errors:**\n\n${r.errors.map((e) => `- ${e.split('\n')[0]}`).join('\n')}`);
   out.push('\n## Targets\n');
   out.push(table(['metric', 'value', 'target', 'result', 'note'], r.targets.map((t) => [t.name, `${fmt(t.value)} ${t.unit}`, t.target, verdict(t.met), t.note ?? ''])));
+  if (comparison) out.push(`\n${comparisonMarkdown(comparison)}`);
   out.push('\n## Figures\n');
   const rows: (string | number)[][] = [
     ['n', r.n, 'MCPServers created in one burst'],
@@ -197,11 +193,11 @@ export function summary(r: BenchResults): string {
 }
 
 /** Writes <prefix>.md/.json (and dated copies for full runs); returns the paths. */
-export function writeResults(r: BenchResults, dir: string, names: string[]): string[] {
+export function writeResults(r: BenchResults, dir: string, names: string[], comparison?: Comparison): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const name of names) {
-    writeFileSync(join(dir, `${name}.md`), markdown(r));
+    writeFileSync(join(dir, `${name}.md`), markdown(r, comparison));
     writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(r, null, 2)}\n`);
     written.push(join(dir, `${name}.md`), join(dir, `${name}.json`));
   }

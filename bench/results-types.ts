@@ -3,6 +3,7 @@ import type { ApiDelta } from './api-metrics.js';
 import type { CliTiming } from './cli-timing.js';
 import type { MachineInfo } from './machine.js';
 import type { OperatorBuildInfo } from './operator-process.js';
+import type { GitState } from './provenance.js';
 import type { TimedRuns } from './synth.js';
 
 export interface TargetCheck {
@@ -15,7 +16,14 @@ export interface TargetCheck {
   note?: string;
 }
 
+/**
+ * Bumped when a field changes meaning or shape, so `--compare` can tell formats apart. Files
+ * without the field are version 1 (before the command line, commit and end time were recorded).
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
+
 export interface BenchResults {
+  schemaVersion: number;
   n: number;
   convergeSeconds: number | null;
   readySeconds: number | null;
@@ -28,10 +36,18 @@ export interface BenchResults {
   generate1000Seconds: number | null;
   helpSeconds: number | null;
   machine: MachineInfo;
+  /** When the run started (ISO 8601, UTC). */
   date: string;
+  /** When it ended. */
+  endedAt: string;
 
   smoke: boolean;
+  /** The `npm run bench` form of the command line. */
   command: string;
+  /** The arguments after bench/run.ts, exactly as given. */
+  argv: string[];
+  /** The code measured: commit read at the start of the run. */
+  git: GitState;
   concurrency: number;
   createConcurrency: number;
   idleWindowSeconds: number;

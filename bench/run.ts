@@ -3,47 +3,74 @@
  * and the offline paths (synth, pipeline generate, --help). See USAGE in options.ts and
  * bench/README.md. Results: bench/results/latest.{md,json} plus a dated copy, e.g.
  * 2026-11-23T2318Z.{md,json} (smoke runs: smoke.{md,json}; failed, partial or profiled runs go
- * to bench/results/tmp/<run>/ and never replace latest). Exit code 0 unless a phase failed:
- * targets are reported, never enforced.
+ * to bench/results/tmp/<run>/ and never replace latest). Every file records the command line,
+ * the commit, the machine, the load and the start/end time. --compare [FILE] adds a comparison
+ * with the previous committed run (or FILE). Exit codes: 0 unless a phase failed (1): targets
+ * are reported, never enforced; 2 wrong usage; 3 the --compare file is missing or not a results
+ * file (checked before the run); 130 interrupted.
  */
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ExitCode } from '../src/cli/exit-codes.js';
 import { signalGroup } from '../src/local-cluster/process.js';
 import { clusterPhases } from './cluster-phases.js';
 import { repoRootOf } from './cluster.js';
+import { comparisonText } from './comparison-render.js';
+import { compareResults } from './comparison.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { offlinePhases } from './offline.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { describeGit, gitState, npmCommand } from './provenance.js';
 import { checkTargets, summary, withDerived, writeResults } from './report.js';
-import type { BenchResults } from './results-types.js';
+import { previousCommittedRun, readResultsFile, ResultsFileError, type LoadedResults } from './results-file.js';
+import { RESULTS_SCHEMA_VERSION, type BenchResults } from './results-types.js';
 import { elapsedSeconds, log, message, type Run } from './run-context.js';
 
 /** e.g. 2026-11-23T2318Z: several runs a day keep their own copies. */
 const datedName = (d: Date): string => `${d.toISOString().slice(0, 16).replace(':', '')}Z`;
 
+/** The run to compare with, read before the run so a bad file costs seconds, not the whole run. */
+async function baselineFor(o: BenchOptions, repoRoot: string): Promise<LoadedResults | undefined> {
+  if (o.compare === undefined) return undefined;
+  if (o.compare === 'previous') return previousCommittedRun(repoRoot, o.smoke ? 'smoke' : 'latest');
+  return readResultsFile(o.compare.file);
+}
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
   let parsed: BenchOptions | 'help';
   try {
-    parsed = parseOptions(process.argv.slice(2));
+    parsed = parseOptions(argv);
   } catch (error) {
     console.error(`${message(error)}\n\n${USAGE}`);
-    return 2;
+    return ExitCode.USAGE;
   }
   if (parsed === 'help') {
     console.log(USAGE);
-    return 0;
+    return ExitCode.OK;
   }
   const o = parsed;
   const date = new Date();
   const repoRoot = repoRootOf();
+  let baseline: LoadedResults | undefined;
+  try {
+    baseline = await baselineFor(o, repoRoot);
+  } catch (error) {
+    if (!(error instanceof ResultsFileError)) throw error;
+    console.error(`--compare: ${error.message}`);
+    return ExitCode.INVALID_INPUT;
+  }
   const runId = date.toISOString().replace(/[:.]/g, '-');
   const workDir = join(repoRoot, 'bench', 'results', 'tmp', runId);
   mkdirSync(workDir, { recursive: true });
   const machine = machineInfo();
-  const command = `npm run bench --${process.argv.slice(2).map((a) => ` ${a}`).join('')}`.replace(/ --$/, '');
-  log(`${command}: n=${o.n}, concurrency ${o.concurrency}; ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}`);
+  const git = await gitState(repoRoot);
+  const command = npmCommand(argv);
+  log(`${command}: n=${o.n}, concurrency ${o.concurrency}; commit ${describeGit(git)}; ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}`);
+  if (baseline) log(`comparing with ${baseline.label} at the end`);
 
   const r: BenchResults = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     n: o.n,
     convergeSeconds: null,
     readySeconds: null,
@@ -57,8 +84,11 @@ async function main(): Promise<number> {
     helpSeconds: null,
     machine,
     date: date.toISOString(),
+    endedAt: '',
     smoke: o.smoke,
     command,
+    argv,
+    git,
     concurrency: o.concurrency,
     createConcurrency: o.createConcurrency,
     idleWindowSeconds: o.idleSeconds,
@@ -122,19 +152,22 @@ async function main(): Promise<number> {
 
   r.durationSeconds = elapsedSeconds();
   r.loadAverageAtEnd = currentLoad();
+  r.endedAt = new Date().toISOString();
   withDerived(r);
   r.targets = checkTargets(r);
+  const comparison = baseline ? compareResults(baseline, { label: 'this run', results: { ...r } }) : undefined;
   // Profiled runs are skewed (the profiler holds samples in memory and costs CPU): never `latest`.
   const complete = !o.skipCluster && !o.skipOffline && !o.cpuProf && r.errors.length === 0;
   const written =
     r.errors.length > 0
-      ? writeResults(r, workDir, ['failed'])
+      ? writeResults(r, workDir, ['failed'], comparison)
       : o.smoke
-        ? writeResults(r, o.output ?? (o.cpuProf ? workDir : join(repoRoot, 'bench', 'results')), ['smoke'])
+        ? writeResults(r, o.output ?? (o.cpuProf ? workDir : join(repoRoot, 'bench', 'results')), ['smoke'], comparison)
         : complete
-          ? writeResults(r, o.output ?? join(repoRoot, 'bench', 'results'), ['latest', datedName(date)])
-          : writeResults(r, workDir, ['partial']);
+          ? writeResults(r, o.output ?? join(repoRoot, 'bench', 'results'), ['latest', datedName(date)], comparison)
+          : writeResults(r, workDir, ['partial'], comparison);
   console.log(`\n${summary(r)}\n`);
+  if (comparison) console.log(`${comparisonText(comparison)}\n`);
   log(`wrote ${written.map((p) => relative(process.cwd(), p)).join(', ')}`);
   if (r.errors.length > 0) {
     console.error(`\n${r.errors.length} error(s):\n  ${r.errors.join('\n  ')}`);
