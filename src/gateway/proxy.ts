@@ -18,7 +18,7 @@ import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
 import { SERVER_HEADER } from './routing-header.js';
-import type { SessionKeyRing } from './session-seal.js';
+import { SessionSealError, type SessionKeyRing } from './session-seal.js';
 
 export const SESSION_HEADER = 'mcp-session-id';
 const SERVER_HEADER_LC = SERVER_HEADER.toLowerCase();
@@ -250,9 +250,23 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         }
         const issued = up.headers[SESSION_HEADER];
         if (typeof issued === 'string') {
-          // The same session as the client's: echo its id (no new seal per request).
-          headers[SESSION_HEADER] = issued === upstreamSession && clientSession !== undefined ? clientSession : deps.keys().seal({ pod: upstream.pod, session: issued }, serverKey);
-          if (issued !== upstreamSession) deps.metrics.sessionOpened(serverKey);
+          if (issued === upstreamSession && clientSession !== undefined) {
+            // The same session as the client's: echo its id (no new seal per request).
+            headers[SESSION_HEADER] = clientSession;
+          } else {
+            try {
+              headers[SESSION_HEADER] = deps.keys().seal({ pod: upstream.pod, session: issued }, serverKey);
+            } catch (error) {
+              // An id the protocol does not allow (not visible ASCII, far too long): never hand out what cannot be routed back.
+              if (!(error instanceof SessionSealError)) throw error;
+              up.resume();
+              deps.logger.warn({ pod: upstream.podName, err: error }, 'session id from the server cannot be sealed');
+              jsonRpcError(res, 502, -32603, 'The MCP server issued an invalid Mcp-Session-Id');
+              deps.metrics.request(serverKey, method, tool, 502, 'upstream_error', (performance.now() - started) / 1000);
+              return;
+            }
+            deps.metrics.sessionOpened(serverKey);
+          }
         }
         const status = up.statusCode ?? 502;
         if (clientSession !== undefined && ((req.method === 'DELETE' && status < 300) || status === 404)) deps.metrics.sessionClosed(serverKey);
