@@ -24,7 +24,7 @@ import {
 } from '../../src/gateway/config-names.js';
 import { defaultPullPolicy, parseImageReference } from '../../src/images/reference.js';
 import { componentLabels, componentSelectorLabels } from '../lib/labels.js';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMount, tmpVolume } from '../lib/security.js';
+import { NON_ROOT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMount, tmpVolume } from '../lib/security.js';
 import type { GatewayService } from '../server/settings.js';
 
 export const GATEWAY_NAME = 'mcp-gateway';
@@ -89,7 +89,8 @@ export class Gateway extends Construct {
           spec: {
             serviceAccountName: GATEWAY_NAME,
             enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(),
+            // fsGroup: the key files are group-readable only (0440), by this group.
+            securityContext: restrictedPodSecurityContext({ fsGroup: NON_ROOT_UID }),
             // Drain, then let open streams finish.
             terminationGracePeriodSeconds: drainSeconds + 25,
             topologySpreadConstraints: [

@@ -26,6 +26,8 @@ export interface RunningGateway {
   /** http://host:port of /metrics, /healthz, /readyz. */
   readonly adminUrl: string;
   readonly metrics: GatewayMetrics;
+  /** Ids of the session keys in use, the sealing one first (never the keys). */
+  keyIds(): readonly string[];
   /** Drain, then close everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -36,6 +38,8 @@ export interface StartGatewayOptions {
   readonly logger: Logger;
   /** Where audit lines go (default: stdout, one JSON object per line). */
   readonly audit?: (line: string) => void;
+  /** How often the key files are compared with what is loaded (default 10 s). */
+  readonly keyReloadMs?: number;
 }
 
 async function keyFingerprint(dir: string): Promise<string> {
@@ -73,7 +77,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         logger.error({ err: error }, 'new session keys refused');
       }
     })();
-  }, KEY_RELOAD_MS);
+  }, options.keyReloadMs ?? KEY_RELOAD_MS);
   reload.unref();
 
   const metrics = new GatewayMetrics({ defaultMetrics: true });
@@ -116,6 +120,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     adminUrl,
     metrics,
+    keyIds: () => keys.keyIds,
     async stop(graceMs = 20_000) {
       draining = true;
       logger.info({ drainSeconds: settings.drainSeconds }, 'draining');

@@ -6,7 +6,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { GATEWAY_SESSION_KEYS_SECRET, GatewaySessionKeys } from '../../charts-ts/platform/gateway.js';
-import { generateSessionKey, rotatedSessionKeys } from '../gateway/session-keys.js';
+import { generateSessionKey, parseSessionKeys, rotatedSessionKeys } from '../gateway/session-keys.js';
 import { applyWithOutcome, CLI_FIELD_MANAGER, type ApplyOutcome } from '../kube/apply.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 
@@ -30,11 +30,23 @@ export async function ensureGatewaySessionKeys(rest: KubeRest, namespace: string
   return 'created';
 }
 
-/** A new current key; the old current becomes `previous`. Returns the key ids (never the keys). */
-export async function rotateGatewaySessionKeys(rest: KubeRest, namespace: string): Promise<void> {
+export class GatewayKeysMissingError extends Error {}
+
+/**
+ * A new current key; the old current becomes `previous` (ids sealed with it still open). Returns
+ * the key ids, current first (never the keys). Replicas pick the new Secret up when the kubelet
+ * refreshes the mounted volume (about a minute); until then a replica that has not yet seen the
+ * new key answers 404 to a session sealed with it, and the client initializes again.
+ */
+export async function rotateGatewaySessionKeys(rest: KubeRest, namespace: string): Promise<readonly string[]> {
   const existing = await rest.find<SecretObject>(secretPath(namespace));
   const decode = (v: string | undefined) => (v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8'));
   const current = decode(existing?.data?.current);
-  const keys = rotatedSessionKeys(current === undefined ? undefined : { current, ...(existing?.data?.previous === undefined ? {} : { previous: decode(existing.data.previous) }) });
+  if (current === undefined) {
+    throw new GatewayKeysMissingError(`Secret ${namespace}/${GATEWAY_SESSION_KEYS_SECRET} not found (or has no key "current"): install the gateway with \`mcp-runtime setup\` first.`);
+  }
+  const previous = decode(existing?.data?.previous);
+  const keys = rotatedSessionKeys({ current, ...(previous === undefined ? {} : { previous }) });
   await applyWithOutcome(rest, keySecret(namespace, keys), { fieldManager: CLI_FIELD_MANAGER, force: true });
+  return parseSessionKeys(keys, `Secret ${namespace}/${GATEWAY_SESSION_KEYS_SECRET}`).keyIds;
 }

@@ -98,7 +98,9 @@ describeRealNode('the gateway on a real node', () => {
   beforeAll(async () => {
     c = await startRealCluster();
     servers = mcpServers(c.kc);
-    await servers.create('notes', exampleSpec('notes', 3, { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] }));
+    // No verification for notes: the verifier's handshakes open sessions in every pod (and, as the
+    // spec advises for probes, never DELETE them), which would blur the per-pod session counts below.
+    await servers.create('notes', exampleSpec('notes', 3, { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }], verification: { enabled: false } }));
     await servers.create('weather', exampleSpec('weather', 2, { stateless: true }));
     for (const name of ['notes', 'weather']) {
       await servers.waitFor(name, 'Ready with every pod', (s) => s.phase === 'Ready' && s.readyReplicas === s.replicas);

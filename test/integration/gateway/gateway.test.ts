@@ -1,0 +1,295 @@
+/**
+ * The gateway process against the real API server and real MCP servers, without a node: the
+ * example servers run as processes on 127.0.0.1, and the EndpointSlices that a Service's
+ * controller would publish for their pods are written here (one slice per "pod", since each
+ * listens on its own port). The gateway reads them with a ServiceAccount that has exactly its
+ * Deployment's rules. Requests carry the header a server's route sets.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
+import { GATEWAY_RULES } from '../../../charts-ts/platform/gateway.js';
+import { startGateway, type RunningGateway } from '../../../src/gateway/gateway.js';
+import { generateSessionKey, parseSessionKeys } from '../../../src/gateway/session-keys.js';
+import { KubeRest } from '../../../src/kube/rest.js';
+import { silentLogger } from '../../../src/runtime/index.js';
+import { asServiceAccount, freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
+import { admin } from '../cli/fixtures/cluster.js';
+import { startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
+import { startModernServer, type ModernServer } from '../../fixtures/modern-mcp-server.js';
+
+let rest: KubeRest;
+let ns: FreshNamespace;
+let gateway: RunningGateway;
+let keysDir: string;
+const audit: string[] = [];
+const notes: { example: RunningExample; uid: string }[] = [];
+let weather: RunningExample;
+let modern: ModernServer;
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+/**
+ * EndpointSlices refuse loopback addresses, so the servers listen on all interfaces and the
+ * slices name this host's own address (never a real node's bridges, which come and go).
+ */
+function hostAddress(): string {
+  for (const [name, addresses] of Object.entries(networkInterfaces())) {
+    if (/^(lo|mcprt|veth|cni|podman)/.test(name)) continue;
+    const v4 = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4 !== undefined) return v4.address;
+  }
+  throw new Error('this host has no non-loopback IPv4 address for the EndpointSlices');
+}
+const HOST_IP = hostAddress();
+
+async function createServer(name: string, spec: Record<string, unknown> = {}): Promise<void> {
+  await rest.request('POST', `/apis/mcp.agent-hellboy.io/v1alpha1/namespaces/${ns.name}/mcpservers`, {
+    body: { apiVersion: 'mcp.agent-hellboy.io/v1alpha1', kind: 'MCPServer', metadata: { name }, spec: { image: `example/${name}:1`, ...spec } },
+  });
+}
+
+/** What the EndpointSlice controller writes for one ready pod of Service `service`. */
+async function publishPod(service: string, pod: string, uid: string, port: number): Promise<void> {
+  await rest.request('POST', `/apis/discovery.k8s.io/v1/namespaces/${ns.name}/endpointslices`, {
+    body: {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${service}-${pod}`,
+        labels: { 'kubernetes.io/service-name': service, 'app.kubernetes.io/component': 'mcp-server', 'app.kubernetes.io/managed-by': 'mcp-runtime' },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [HOST_IP], conditions: { ready: true, serving: true, terminating: false }, targetRef: { kind: 'Pod', name: pod, namespace: ns.name, uid } }],
+      ports: [{ name: 'http', port, protocol: 'TCP' }],
+    },
+  });
+}
+
+/** fetch through the gateway as the server's route would send it. */
+const routed = (server: string): typeof fetch =>
+  ((input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set('X-Mcp-Runtime-Server', `${ns.name}/${server}`);
+    return fetch(`${gateway.url}/mcp`, { ...init, headers });
+  }) as typeof fetch;
+
+async function session(server: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: 'gateway-test', version: '1' });
+  const transport = new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { fetch: routed(server) });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+const metrics = async () => (await fetch(`${gateway.adminUrl}/metrics`)).text();
+const metric = (text: string, name: string, labels: Record<string, string>) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+
+async function writeKeys(keys: { current: string; previous?: string }): Promise<void> {
+  await writeFile(join(keysDir, 'current'), keys.current);
+  if (keys.previous !== undefined) await writeFile(join(keysDir, 'previous'), keys.previous);
+  else await rm(join(keysDir, 'previous'), { force: true });
+}
+
+beforeAll(async () => {
+  await installCrds();
+  rest = await admin();
+  ns = await freshNamespace('gateway');
+  keysDir = await mkdtemp(join(tmpdir(), 'gateway-keys-'));
+  await writeKeys({ current: generateSessionKey() });
+  const all = { HOST: '0.0.0.0' };
+  const [a, b, w, m] = await Promise.all([startExample('notes', all), startExample('notes', all), startExample('weather', all), startModernServer('0.0.0.0')]);
+  notes.push({ example: a, uid: randomUUID() }, { example: b, uid: randomUUID() });
+  weather = w;
+  modern = m;
+  await createServer('notes');
+  await createServer('weather', { stateless: true });
+  await createServer('modern', { stateless: true });
+  for (const [i, n] of notes.entries()) await publishPod('notes', `notes-${i}`, n.uid, portOf(n.example.mcpUrl));
+  await publishPod('weather', 'weather-0', randomUUID(), portOf(weather.mcpUrl));
+  await publishPod('modern', 'modern-0', randomUUID(), portOf(modern.url));
+
+  // Exactly the gateway Deployment's permissions.
+  const kc = await asServiceAccount(ns.name, 'gateway', { create: true, rules: GATEWAY_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) });
+  gateway = await startGateway({
+    client: new KubeRest(kc).client,
+    settings: {
+      listen: { host: '127.0.0.1', port: 0 },
+      adminListen: { host: '127.0.0.1', port: 0 },
+      sessionKeysDir: keysDir,
+      auditPayloads: false,
+      drainSeconds: 1,
+      namespaces: [ns.name],
+    },
+    logger: silentLogger(),
+    audit: (line) => audit.push(line),
+    keyReloadMs: 200,
+  });
+  await waitFor('the gateway ready', async () => (await fetch(`${gateway.adminUrl}/readyz`)).status, { until: (s) => s === 200, timeoutMs: 30_000 });
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.client.close().catch(() => undefined)));
+  await Promise.all([...notes.map((n) => n.example.stop()), weather?.stop(), modern?.stop()]);
+  await ns?.cleanup();
+  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
+});
+
+let sessions: { client: Client; transport: StreamableHTTPClientTransport; added: number }[] = [];
+
+describe('the gateway against real servers', () => {
+  it('pins every session to the pod that issued it: sessions spread over both notes pods, each sees only its own notes', async () => {
+    sessions = await Promise.all(Array.from({ length: 6 }, async () => ({ ...(await session('notes')), added: 0 })));
+    for (let round = 0; round < 4; round++) {
+      for (const s of sessions) {
+        await s.client.callTool({ name: 'add_note', arguments: { text: `secret-argument-${round}` } });
+        s.added++;
+        const listed = await s.client.callTool({ name: 'list_notes', arguments: {} });
+        expect((listed.structuredContent as { notes: unknown[] }).notes).toHaveLength(s.added);
+      }
+    }
+    const opened = notes.map((n) => n.example.logs.filter((l) => l.msg === 'session opened').length);
+    expect(opened.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(opened.every((n) => n === 3)).toBe(true);
+    // The client holds a sealed id (visible ASCII), never the pod's own UUID.
+    const ids = sessions.map((s) => s.transport.sessionId!);
+    expect(ids.every((id) => /^[\x21-\x7e]+$/.test(id) && !/^[0-9a-f-]{36}$/.test(id))).toBe(true);
+  });
+
+  it('answers 404 to a tampered id, to an id sealed for another server, and when no server is named', async () => {
+    const sealed = sessions[0]!.transport.sessionId!;
+    const post = (server: string | undefined, id: string) =>
+      fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': id,
+          ...(server === undefined ? {} : { 'x-mcp-runtime-server': `${ns.name}/${server}` }),
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+    const tampered = sealed.slice(0, 20) + (sealed[20] === 'x' ? 'y' : 'x') + sealed.slice(21);
+    const tamperedAnswer = await post('notes', tampered);
+    expect(tamperedAnswer.status).toBe(404);
+    expect(await tamperedAnswer.json()).toMatchObject({ error: { code: -32001, message: 'Session not found' } });
+    expect((await post('weather', sealed)).status).toBe(404);
+    expect((await post(undefined, sealed)).status).toBe(404);
+    expect((await post('no-such-server', sealed)).status).toBe(404);
+    expect((await post('notes', sealed)).status).toBe(200);
+  });
+
+  it('streams a GET stream through as it opens, counts it while open, and passes DELETE on', async () => {
+    // By hand: the SDK client opens its own GET stream, and a session may have only one.
+    const post = (body: object, id?: string) =>
+      routed('notes')(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(id === undefined ? {} : { 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }) },
+        body: JSON.stringify(body),
+      });
+    const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    expect(init.status).toBe(200);
+    await init.text();
+    const id = init.headers.get('mcp-session-id')!;
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, id)).status).toBe(202);
+    const abort = new AbortController();
+    const stream = await routed('notes')(`${gateway.url}/mcp`, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
+      signal: abort.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await waitFor('the open stream counted', metrics, { until: (t) => metric(t, 'mcp_gateway_streams_open', { server: `${ns.name}/notes` }) >= 1, timeoutMs: 5_000 });
+    const openWithIt = metric(await metrics(), 'mcp_gateway_streams_open', { server: `${ns.name}/notes` });
+    abort.abort();
+    await waitFor('the stream closed', metrics, { until: (t) => metric(t, 'mcp_gateway_streams_open', { server: `${ns.name}/notes` }) === openWithIt - 1, timeoutMs: 5_000 });
+
+    const closedBefore = notes.reduce((n, x) => n + x.example.logs.filter((l) => l.msg === 'session closed').length, 0);
+    const deleted = await routed('notes')(`${gateway.url}/mcp`, { method: 'DELETE', headers: { 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' } });
+    expect(deleted.status).toBe(200);
+    await waitFor('the pod closed the session', async () => notes.reduce((n, x) => n + x.example.logs.filter((l) => l.msg === 'session closed').length, 0), { until: (n) => n === closedBefore + 1, timeoutMs: 5_000 });
+    expect((await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, id)).status).toBe(404);
+  });
+
+  it('routes a 2026-07-28 server (no session) and counts its tools', async () => {
+    const client = new ModernClient({ name: 'gateway-test', version: '1' }, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
+    await client.connect(new ModernTransport(new URL(`${gateway.url}/mcp`), { fetch: routed('modern') }));
+    const r = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
+    expect(JSON.stringify(r.content)).toContain('5');
+    await client.close();
+    expect(modern.methods).not.toContain('initialize');
+    const text = await metrics();
+    expect(metric(text, 'mcp_gateway_requests_total', { server: `${ns.name}/modern`, method: 'tools/call', tool: 'add' })).toBe(1);
+    expect(metric(text, 'mcp_gateway_sessions_opened_total', { server: `${ns.name}/modern` })).toBe(0);
+  });
+
+  it('audits every tools/call with server, tool, status and a session fingerprint, never arguments or ids', async () => {
+    const lines = audit.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const notesCalls = lines.filter((l) => l.server === `${ns.name}/notes`);
+    expect(notesCalls.filter((l) => l.tool === 'add_note' && l.status === 'ok' && l.httpStatus === 200)).toHaveLength(24);
+    expect(notesCalls.every((l) => typeof l.durationMs === 'number' && /^[0-9a-f]{16}$/.test(String(l.session)) && l.caller === null)).toBe(true);
+    const joined = audit.join('\n');
+    expect(joined).not.toContain('secret-argument');
+    for (const s of sessions) expect(joined).not.toContain(s.transport.sessionId!);
+    expect(lines.some((l) => l.server === `${ns.name}/modern` && l.tool === 'add' && l.status === 'ok')).toBe(true);
+  });
+
+  it('a pod that is gone costs only its sessions (404); the others go on; a new session lands on the live pod', async () => {
+    await notes[0]!.example.stop();
+    const outcomes = await Promise.all(
+      sessions.map((s) => s.client.callTool({ name: 'list_notes', arguments: {} }).then(() => 'ok', (e: { code?: number }) => `error ${e.code}`)),
+    );
+    // Three of the six were on the stopped pod.
+    expect(outcomes.filter((o) => o === 'error 404')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(3);
+    // New sessions skip the refused pod (a retry, counted) and work.
+    const fresh = await session('notes');
+    expect((await fresh.client.callTool({ name: 'list_notes', arguments: {} })).isError).not.toBe(true);
+    await fresh.transport.terminateSession();
+  });
+
+  it('opens ids sealed with the previous key after a rotation, and none sealed with a retired key', async () => {
+    const alive: typeof sessions = [];
+    for (const s of sessions) {
+      if (await s.client.callTool({ name: 'list_notes', arguments: {} }).then(() => true, () => false)) alive.push(s);
+    }
+    expect(alive.length).toBeGreaterThan(0);
+    const old = (await readFile(join(keysDir, 'current'), 'utf8')).trim();
+    const rotated = { current: generateSessionKey(), previous: old };
+    await writeKeys(rotated);
+    const expected = parseSessionKeys(rotated, 'test').keyIds;
+    await waitFor('the gateway to load the rotated keys', async () => gateway.keyIds(), { until: (ids) => JSON.stringify(ids) === JSON.stringify(expected), timeoutMs: 10_000, intervalMs: 100 });
+    // Sealed before the rotation: still opens. A new session works too (sealed with the new key).
+    expect((await alive[0]!.client.callTool({ name: 'list_notes', arguments: {} })).isError).not.toBe(true);
+    const fresh = await session('notes');
+    expect((await fresh.client.callTool({ name: 'list_notes', arguments: {} })).isError).not.toBe(true);
+    // Retire the old key: ids sealed with it no longer open; the new session's still does.
+    const retired = { current: rotated.current };
+    await writeKeys(retired);
+    await waitFor('the gateway to retire the old key', async () => gateway.keyIds(), { until: (ids) => ids.length === 1, timeoutMs: 10_000, intervalMs: 100 });
+    await expect(alive[0]!.client.callTool({ name: 'list_notes', arguments: {} })).rejects.toMatchObject({ code: 404 });
+    expect((await fresh.client.callTool({ name: 'list_notes', arguments: {} })).isError).not.toBe(true);
+    await fresh.transport.terminateSession();
+  });
+
+  it('drains on stop: /readyz fails at once while requests are still served, then it closes', async () => {
+    const client = new Client({ name: 'gateway-test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), { fetch: routed('weather') }));
+    const stopping = gateway.stop(5_000);
+    await waitFor('/readyz failing', async () => (await fetch(`${gateway.adminUrl}/readyz`)).status, { until: (s) => s === 503, timeoutMs: 2_000, intervalMs: 50 });
+    const r = await client.callTool({ name: 'convert_temperature', arguments: { value: 0, from: 'celsius', to: 'kelvin' } });
+    expect(JSON.stringify(r.content)).toContain('273.15');
+    await client.close();
+    await stopping;
+    await expect(fetch(`${gateway.url}/mcp`)).rejects.toThrow();
+  });
+});
