@@ -1,7 +1,7 @@
 /**
  * End to end through the route, on a real node with a real Traefik and the platform registry
  * (real-node-cluster.ts): every request below goes http://<host>:<port>/<name>/mcp → Traefik →
- * the path Middleware → the Service → a container the node pulled and probed.
+ * the path Middleware → the gateway's pods → a container the node pulled and probed.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -151,8 +151,10 @@ describeRealNode('through the route on a real node', () => {
     expect(logs).toContain('"msg":"listening"');
   }, 120_000);
 
-  it('the MCP conformance suite passes the same scenarios through /everything/mcp as against the pod directly', async () => {
+  it('the MCP conformance suite passes the same scenarios through /everything/mcp (Traefik and the gateway) as against the pod directly', async () => {
     const runner = await conformanceRunner;
+    // The route is the platform's default one: Traefik, then the gateway, then the pod.
+    expect((await serverStatus('everything')).conditions?.find((cond) => cond.type === 'Routed')?.reason).toBe('GatewayRoute');
     const k8s = await import('@kubernetes/client-node');
     const pods = await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=everything' });
     expect(pods.items).toHaveLength(1);

@@ -71,7 +71,7 @@ describe('README walk-through', () => {
       { until: (out) => (out.match(/\bReady\b/g) ?? []).length >= 2, timeoutMs: 90_000, intervalMs: 2_000 },
     );
     expect(listed).toMatch(new RegExp(`weather\\s+${ns.name}\\s+Ready\\s+2/2\\s+-\\s+-\\s+http://${HOST.replace(/\./g, '\\.')}/weather/mcp`));
-    expect(listed).toMatch(new RegExp(`notes\\s+${ns.name}\\s+Ready\\s+1/1\\s+-\\s+-\\s+http://${HOST.replace(/\./g, '\\.')}/notes/mcp`));
+    expect(listed).toMatch(new RegExp(`notes\\s+${ns.name}\\s+Ready\\s+3/3\\s+-\\s+-\\s+http://${HOST.replace(/\./g, '\\.')}/notes/mcp`));
 
     // A second deploy of the same manifests changes nothing.
     const again = await cli('pipeline', 'deploy', '--dir', join(work, 'manifests'), '--kubeconfig', kubeconfig);

