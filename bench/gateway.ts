@@ -149,7 +149,9 @@ async function main(): Promise<void> {
       traefik: `${c.base}/bench-direct/mcp`,
       gateway: `${c.base}/weather/mcp`,
     };
-    for (const path of PATHS) await waitFor(`a session on the ${path} path`, () => connect(urls[path], c.fetch).then((cl) => cl.close()), { timeoutMs: 30_000, intervalMs: 250 });
+    // The route's host name resolves to 127.0.0.1 (c.fetch); the pod IP is reached as it is.
+    const fetchFor = (p: PathName): typeof fetch => (p === 'pod' ? fetch : c.fetch);
+    for (const path of PATHS) await waitFor(`a session on the ${path} path`, () => connect(urls[path], fetchFor(path)).then((cl) => cl.close()), { timeoutMs: 30_000, intervalMs: 250 });
 
     const emptySamples = (): Record<PathName, Sample> => ({
       pod: { latenciesMs: [], calls: 0, wallMs: 0 },
@@ -158,9 +160,9 @@ async function main(): Promise<void> {
     });
     const samples: Record<number, Record<PathName, Sample>> = { 1: emptySamples(), [SESSIONS]: emptySamples() };
     // One long-lived session per path for c=1 and SESSIONS per path for c=SESSIONS, as clients keep them.
-    const single = Object.fromEntries(await Promise.all(PATHS.map(async (p) => [p, await connect(urls[p], c.fetch)] as const))) as Record<PathName, Client>;
+    const single = Object.fromEntries(await Promise.all(PATHS.map(async (p) => [p, await connect(urls[p], fetchFor(p))] as const))) as Record<PathName, Client>;
     const many = Object.fromEntries(
-      await Promise.all(PATHS.map(async (p) => [p, await Promise.all(Array.from({ length: SESSIONS }, () => connect(urls[p], c.fetch)))] as const)),
+      await Promise.all(PATHS.map(async (p) => [p, await Promise.all(Array.from({ length: SESSIONS }, () => connect(urls[p], fetchFor(p))))] as const)),
     ) as Record<PathName, Client[]>;
     for (const p of PATHS) await timedCalls(single[p], 20, []); // warm-up: JIT, keep-alive connections
     const perSession = Math.max(1, Math.round(CALLS_PER_BLOCK / 10));

@@ -239,6 +239,13 @@ export interface McpServerSpec {
   readonly gateway?: McpServerSpecGateway;
 
   /**
+   * Which tools clients may see and call, enforced by the gateway: tools/list answers are filtered and a tools/call outside the policy is refused with a JSON-RPC error (and audited as denied). Needs the gateway. Default: every tool.
+   *
+   * @schema McpServerSpec#tools
+   */
+  readonly tools?: McpServerSpecTools;
+
+  /**
    * The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.
    *
    * @schema McpServerSpec#stateless
@@ -280,6 +287,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'probe': toJson_McpServerSpecProbe(obj.probe),
     'verification': toJson_McpServerSpecVerification(obj.verification),
     'gateway': toJson_McpServerSpecGateway(obj.gateway),
+    'tools': toJson_McpServerSpecTools(obj.tools),
     'stateless': obj.stateless,
     'catalog': toJson_McpServerSpecCatalog(obj.catalog),
   };
@@ -516,6 +524,42 @@ export function toJson_McpServerSpecGateway(obj: McpServerSpecGateway | undefine
   if (obj === undefined) { return undefined; }
   const result = {
     'enabled': obj.enabled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Which tools clients may see and call, enforced by the gateway: tools/list answers are filtered and a tools/call outside the policy is refused with a JSON-RPC error (and audited as denied). Needs the gateway. Default: every tool.
+ *
+ * @schema McpServerSpecTools
+ */
+export interface McpServerSpecTools {
+  /**
+   * Tools clients may list and call: exact names, or prefixes ending in * (e.g. get_*). Absent: every tool not denied.
+   *
+   * @schema McpServerSpecTools#allow
+   */
+  readonly allow?: string[];
+
+  /**
+   * Tools clients may neither list nor call (wins over allow). Absent: none.
+   *
+   * @schema McpServerSpecTools#deny
+   */
+  readonly deny?: string[];
+}
+
+/**
+ * Converts an object of type 'McpServerSpecTools' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'allow': obj.allow?.map(y => y),
+    'deny': obj.deny?.map(y => y),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -8,6 +8,8 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { MCPSERVER_RESOURCE } from '../api/v1alpha1/group.js';
+import type { ToolPolicy } from '../api/v1alpha1/index.js';
+import { isOpenPolicy } from './tool-policy.js';
 import { EndpointSlices, Informer, type InformerNamespaces, type KubeClient, type Logger } from '../runtime/index.js';
 
 /** One pod of a server, as its EndpointSlice lists it. */
@@ -27,6 +29,8 @@ export interface DirectoryServer {
   readonly namespace: string;
   readonly name: string;
   readonly stateless: boolean;
+  /** spec.tools, when it restricts anything. */
+  readonly tools?: ToolPolicy;
 }
 
 interface SliceEndpoint {
@@ -40,7 +44,7 @@ interface Slice extends KubernetesObject {
   ports?: { name?: string; port?: number; protocol?: string }[];
 }
 interface ServerObject extends KubernetesObject {
-  spec?: { stateless?: boolean };
+  spec?: { stateless?: boolean; tools?: ToolPolicy };
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -57,7 +61,7 @@ const projectSlice = (s: Slice): Slice => ({
 
 const projectServer = (s: ServerObject): ServerObject => ({
   metadata: { name: s.metadata?.name, namespace: s.metadata?.namespace, resourceVersion: s.metadata?.resourceVersion },
-  spec: { stateless: s.spec?.stateless === true },
+  spec: { stateless: s.spec?.stateless === true, ...(isOpenPolicy(s.spec?.tools) ? {} : { tools: s.spec!.tools }) },
 });
 
 export interface ServerDirectoryOptions {
@@ -103,7 +107,12 @@ export class ServerDirectory {
   server(key: string): DirectoryServer | undefined {
     const obj = this.servers.store.get(key);
     if (obj === undefined) return undefined;
-    return { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', stateless: obj.spec?.stateless === true };
+    return {
+      namespace: obj.metadata?.namespace ?? '',
+      name: obj.metadata?.name ?? '',
+      stateless: obj.spec?.stateless === true,
+      ...(obj.spec?.tools === undefined ? {} : { tools: obj.spec.tools }),
+    };
   }
 
   /** Every pod the server's Service lists (a Service is named like its server). */

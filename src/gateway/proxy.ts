@@ -18,10 +18,13 @@ import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
 import { SERVER_HEADER } from './routing-header.js';
+import { filterToolsListBody, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
 
 export const SESSION_HEADER = 'mcp-session-id';
 const SERVER_HEADER_LC = SERVER_HEADER.toLowerCase();
+/** Largest tools/list answer the tool policy filters (a server listing more is refused, not passed on unfiltered). */
+const MAX_REWRITE_BYTES = 8 << 20;
 
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -102,7 +105,8 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const serverKey = req.headers[SERVER_HEADER_LC];
-    if (typeof serverKey !== 'string' || deps.directory.server(serverKey) === undefined) {
+    const server = typeof serverKey === 'string' ? deps.directory.server(serverKey) : undefined;
+    if (typeof serverKey !== 'string' || server === undefined) {
       // Only a route sets the header: a request without one did not come through a server's path.
       req.resume();
       jsonRpcError(res, 404, -32601, typeof serverKey === 'string' ? `No MCP server ${serverKey}` : `No MCP server: requests reach the gateway through a server's route (${SERVER_HEADER})`);
@@ -119,6 +123,24 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const tool = call?.method === 'tools/call' ? call.tool : undefined;
     const done = (status: number, outcome: CallOutcome['status'] | 'upstream_error' | 'session_not_found') =>
       deps.metrics.request(serverKey, method, tool, status, outcome, (performance.now() - started) / 1000);
+
+    // spec.tools: a call outside the policy never reaches the pod.
+    const policy = server.tools;
+    const decision = policy === undefined || call?.method !== 'tools/call' ? undefined : toolAllowed(policy, tool) ? 'allowed' : 'denied';
+    if (policy !== undefined && call?.kind === 'batch') {
+      jsonRpcError(res, 400, -32600, 'Batched requests are not accepted by a server with a tool policy; send one message per request');
+      done(400, 'error');
+      return;
+    }
+    if (decision === 'denied') {
+      const answer = JSON.stringify({ jsonrpc: '2.0', id: call?.id ?? null, error: { code: -32602, message: `Tool ${tool ?? '(none)'} is not allowed on this server (spec.tools)` } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+      res.end(answer);
+      done(200, 'error');
+      audit(serverKey, call, typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined, 'denied', 200, performance.now() - started, undefined, 'denied');
+      return;
+    }
+    const rewrite = policy !== undefined && call?.method === 'tools/list' ? (contentType: string | undefined, text: string) => filterToolsListBody(contentType, text, policy) : undefined;
 
     // Which pod: the session's, or any ready one.
     const clientSession = typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined;
@@ -149,7 +171,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         }
       }
       const target = upstream as Upstream;
-      const result = await forward(req, res, target, upstreamSession, clientSession, body, call, serverKey, started, method, tool);
+      const result = await forward(req, res, target, upstreamSession, clientSession, body, call, serverKey, started, method, tool, decision, rewrite);
       if (result === 'done') return;
       // Not sent: a session's pod is unreachable (gone), anything else tries another pod.
       if (upstreamSession !== undefined || attempt >= 2) {
@@ -170,7 +192,16 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
   }
 
-  function audit(serverKey: string, call: McpCall | undefined, session: string | undefined, status: string, httpStatus: number, durationMs = 0, result?: unknown): void {
+  function audit(
+    serverKey: string,
+    call: McpCall | undefined,
+    session: string | undefined,
+    status: string,
+    httpStatus: number,
+    durationMs = 0,
+    result?: unknown,
+    decision?: 'allowed' | 'denied',
+  ): void {
     if (call?.method !== 'tools/call') return;
     deps.audit(
       auditLine(
@@ -179,6 +210,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           server: serverKey,
           tool: call.tool ?? '',
           ...(session === undefined ? {} : { session }),
+          ...(decision === undefined ? {} : { decision }),
           status,
           httpStatus,
           durationMs,
@@ -202,6 +234,8 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     started: number,
     method: string,
     tool: string | undefined,
+    decision: 'allowed' | 'denied' | undefined,
+    rewrite: ((contentType: string | undefined, text: string) => string | undefined) | undefined,
   ): Promise<'done' | 'not-sent'> {
     return new Promise((resolve) => {
       let settled = false;
@@ -271,9 +305,34 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         const status = up.statusCode ?? 502;
         if (clientSession !== undefined && ((req.method === 'DELETE' && status < 300) || status === 404)) deps.metrics.sessionClosed(serverKey);
         const sse = String(up.headers['content-type'] ?? '').startsWith('text/event-stream');
-        if (sse) deps.metrics.streamOpened(serverKey);
         const tap = call?.method === 'tools/call' && call.id !== undefined ? new ResponseTap(up.headers['content-type'], call.id, { keepResult: deps.auditPayloads }) : undefined;
 
+        if (rewrite !== undefined && status === 200) {
+          // A filtered tools/list: the whole (finite) answer is read, filtered, then sent.
+          const chunks: Buffer[] = [];
+          let size = 0;
+          up.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_REWRITE_BYTES) chunks.push(chunk);
+          });
+          up.on('end', () => {
+            res.off('close', onClientClose);
+            const filtered = size > MAX_REWRITE_BYTES ? undefined : rewrite(up.headers['content-type'], Buffer.concat(chunks).toString('utf8'));
+            if (filtered === undefined) {
+              // Never pass an answer on unfiltered.
+              jsonRpcError(res, 502, -32603, 'The tools/list answer could not be filtered by the tool policy');
+              deps.metrics.request(serverKey, method, tool, 502, 'upstream_error', (performance.now() - started) / 1000);
+              return;
+            }
+            delete headers['content-length'];
+            res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(filtered) });
+            res.end(filtered);
+            deps.metrics.request(serverKey, method, tool, status, 'ok', (performance.now() - started) / 1000);
+          });
+          up.on('error', () => res.destroy());
+          return;
+        }
+        if (sse) deps.metrics.streamOpened(serverKey);
         res.writeHead(status, headers);
         if (sse) {
           res.flushHeaders();
@@ -297,6 +356,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
                   server: serverKey,
                   tool: call.tool ?? '',
                   ...(clientSession === undefined ? {} : { session: clientSession }),
+                  ...(decision === undefined ? {} : { decision }),
                   status: outcome,
                   httpStatus: status,
                   durationMs: seconds * 1000,

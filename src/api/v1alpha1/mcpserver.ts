@@ -199,6 +199,23 @@ const GatewaySchema = z.strictObject({
     ),
 });
 
+/** A tool name as MCP allows it (letters, digits, `_`, `-`, `.`, `/`), or a prefix ending in `*`. */
+export const TOOL_PATTERN = /^[A-Za-z0-9_.\/-]{1,128}\*?$|^\*$/;
+const toolPattern = z.string().regex(TOOL_PATTERN, { error: "must be a tool name (letters, digits, '_', '-', '.', '/') or a prefix ending in '*'" });
+
+const ToolPolicySchema = z.strictObject({
+  allow: z
+    .array(toolPattern)
+    .max(256)
+    .optional()
+    .describe('Tools clients may list and call: exact names, or prefixes ending in * (e.g. get_*). Absent: every tool not denied.'),
+  deny: z
+    .array(toolPattern)
+    .max(256)
+    .optional()
+    .describe('Tools clients may neither list nor call (wins over allow). Absent: none.'),
+});
+
 const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
@@ -273,6 +290,9 @@ const specObject = z.strictObject({
     "How the operator checks that the server speaks MCP (an MCP handshake and tools/list against every ready pod). Default: on, at the operator's interval.",
   ),
   gateway: GatewaySchema.optional().describe('Whether traffic reaches the pods through the platform gateway. Default: through it when installed.'),
+  tools: ToolPolicySchema.optional().describe(
+    'Which tools clients may see and call, enforced by the gateway: tools/list answers are filtered and a tools/call outside the policy is refused with a JSON-RPC error (and audited as denied). Needs the gateway. Default: every tool.',
+  ),
   stateless: z
     .boolean()
     .optional()
@@ -395,6 +415,7 @@ export function requiresAuthorization(status: MCPServerStatus | undefined): bool
   return findCondition(status, 'Verified')?.reason === 'AuthRequired';
 }
 export type CatalogSpec = z.output<typeof CatalogSchema>;
+export type ToolPolicy = z.output<typeof ToolPolicySchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];
 

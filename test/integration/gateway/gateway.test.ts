@@ -113,8 +113,11 @@ beforeAll(async () => {
   await createServer('notes');
   await createServer('weather', { stateless: true });
   await createServer('modern', { stateless: true });
+  await createServer('guarded', { stateless: true, tools: { deny: ['get_forecast'] } });
   for (const [i, n] of notes.entries()) await publishPod('notes', `notes-${i}`, n.uid, portOf(n.example.mcpUrl));
   await publishPod('weather', 'weather-0', randomUUID(), portOf(weather.mcpUrl));
+  // The same weather process behind a server with a tool policy.
+  await publishPod('guarded', 'guarded-0', randomUUID(), portOf(weather.mcpUrl));
   await publishPod('modern', 'modern-0', randomUUID(), portOf(modern.url));
 
   // Exactly the gateway Deployment's permissions.
@@ -230,6 +233,25 @@ describe('the gateway against real servers', () => {
     const text = await metrics();
     expect(metric(text, 'mcp_gateway_requests_total', { server: `${ns.name}/modern`, method: 'tools/call', tool: 'add' })).toBe(1);
     expect(metric(text, 'mcp_gateway_sessions_opened_total', { server: `${ns.name}/modern` })).toBe(0);
+  });
+
+  it('enforces spec.tools: a denied tool is absent from tools/list and its call is refused before the pod, both audited', async () => {
+    const { client } = await session('guarded');
+    const listed = await client.listTools();
+    expect(listed.tools.map((t) => t.name)).toEqual(['convert_temperature']);
+    // Refused by the gateway (its message names the policy), not by the server.
+    await expect(client.callTool({ name: 'get_forecast', arguments: { city: 'Oslo', days: 1 } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('not allowed on this server (spec.tools)'),
+    });
+    const allowed = await client.callTool({ name: 'convert_temperature', arguments: { value: 100, from: 'celsius', to: 'fahrenheit' } });
+    expect(JSON.stringify(allowed.content)).toContain('212');
+    await client.close();
+    const lines = audit.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.server === `${ns.name}/guarded`);
+    expect(lines.map((l) => [l.tool, l.decision, l.status])).toEqual([
+      ['get_forecast', 'denied', 'denied'],
+      ['convert_temperature', 'allowed', 'ok'],
+    ]);
   });
 
   it('audits every tools/call with server, tool, status and a session fingerprint, never arguments or ids', async () => {
