@@ -200,7 +200,7 @@ const GatewaySchema = z.strictObject({
 });
 
 /** A tool name as MCP allows it (letters, digits, `_`, `-`, `.`, `/`), or a prefix ending in `*`. */
-export const TOOL_PATTERN = /^[A-Za-z0-9_.\/-]{1,128}\*?$|^\*$/;
+export const TOOL_PATTERN = /^[A-Za-z0-9_./-]{1,128}\*?$|^\*$/;
 const toolPattern = z.string().regex(TOOL_PATTERN, { error: "must be a tool name (letters, digits, '_', '-', '.', '/') or a prefix ending in '*'" });
 
 const ToolPolicySchema = z.strictObject({
