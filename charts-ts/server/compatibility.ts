@@ -27,6 +27,7 @@ export const RENDER_WARNING_REASONS = [
   'GatewayNotInstalled',
   'GatewayNeedsTraefik',
   'IngressAnnotationsUnused',
+  'ToolPolicyNotEnforced',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

@@ -55,6 +55,12 @@ describe('a server routed through the gateway', () => {
     expect(annotated.warnings.join()).toContain('IngressAnnotationsUnused');
   });
 
+  it('warns that spec.tools is not enforced without the gateway', () => {
+    const direct = resolveServer(mcpServer('a', { tools: { deny: ['rm'] } }), defaultOperatorSettings({}));
+    expect(direct.warnings.join()).toContain('ToolPolicyNotEnforced');
+    expect(resolveServer(mcpServer('a', { tools: { deny: ['rm'] } }), withGateway).warnings).toEqual([]);
+  });
+
   it('matches a path per element, with a host, a wildcard host or any host', () => {
     expect(prefixRule('/a/mcp/', undefined)).toBe('(Path(`/a/mcp`) || PathPrefix(`/a/mcp/`))');
     expect(prefixRule('/', undefined)).toBe('PathPrefix(`/`)');
