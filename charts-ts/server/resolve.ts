@@ -197,7 +197,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   }
 
   const route = routeOf(spec, name, traefik, settings.gateway, warnings);
-  if (route.kind !== 'gateway' && spec.tools !== undefined && ((spec.tools.allow ?? undefined) !== undefined || (spec.tools.deny ?? []).length > 0)) {
+  if (route.kind !== 'gateway' && spec.tools !== undefined && (spec.tools.allow !== undefined || (spec.tools.deny ?? []).length > 0)) {
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
   const probe = resolveProbe(spec.probe, warnings);
