@@ -133,7 +133,7 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
   await timed('deploy to Ready', () => d.waitForReady(kubeconfig, d.timeoutSeconds));
   d.cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
 
-  d.step(`Calling a tool of each server with the MCP SDK client through Traefik (${d.host} is resolved to 127.0.0.1 by the client)`);
+  d.step(`Calling a tool of each server with the MCP SDK client through Traefik and the gateway (${d.host} is resolved to 127.0.0.1 by the client)`);
   for (const example of EXAMPLES) {
     const url = new URL(`http://${d.host}:${traefik.webPort}/${example.name}/mcp`);
     const client = new Client({ name: 'mcp-runtime-demo', version: '0.1.0' });
@@ -161,6 +161,23 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     if (transport.sessionId !== undefined) await transport.terminateSession();
     await client.close();
   }
+
+  d.step('What the gateway saw: tool calls per server and tool (its Prometheus metrics) and its audit lines');
+  const core = kc.makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
+  const gatewayPods = (await core.listNamespacedPod({ namespace: 'mcp-gateway', labelSelector: 'app.kubernetes.io/name=mcp-gateway' })).items;
+  const calls = new Map<string, number>();
+  for (const pod of gatewayPods) {
+    const text = await (await fetch(`http://${pod.status?.podIP}:9090/metrics`)).text();
+    for (const m of text.matchAll(/^mcp_gateway_requests_total\{([^}]*)\} (\d+)/gm)) {
+      const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      if (labels.method !== 'tools/call') continue;
+      const key = `${labels.server} ${labels.tool} (HTTP ${labels.code})`;
+      calls.set(key, (calls.get(key) ?? 0) + Number(m[2]));
+    }
+    const audit = (await core.readNamespacedPodLog({ namespace: 'mcp-gateway', name: pod.metadata!.name! })).split('\n').filter((l) => l.includes('"event":"tools/call"'));
+    for (const line of audit) console.log(`gateway audit (${pod.metadata!.name}): ${line}`);
+  }
+  for (const [key, n] of calls) console.log(`gateway: tools/call ${key}: ${n}`);
 
   d.step('What the operator found when it verified each server over MCP (initialize + tools/list against every ready pod)');
   const custom = kc.makeApiClient((await import('@kubernetes/client-node')).CustomObjectsApi);
