@@ -151,7 +151,13 @@ async function main(): Promise<void> {
     };
     // The route's host name resolves to 127.0.0.1 (c.fetch); the pod IP is reached as it is.
     const fetchFor = (p: PathName): typeof fetch => (p === 'pod' ? fetch : c.fetch);
-    for (const path of PATHS) await waitFor(`a session on the ${path} path`, () => connect(urls[path], fetchFor(path)).then((cl) => cl.close()), { timeoutMs: 30_000, intervalMs: 250 });
+    for (const path of PATHS) {
+      await waitFor(`a session on the ${path} path (${urls[path]})`, () => connect(urls[path], fetchFor(path)).then((cl) => cl.close().then(() => 'ok'), (e: unknown) => String(e)), {
+        until: (outcome) => outcome === 'ok',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+    }
 
     const emptySamples = (): Record<PathName, Sample> => ({
       pod: { latenciesMs: [], calls: 0, wallMs: 0 },
