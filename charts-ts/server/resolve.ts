@@ -19,6 +19,7 @@ import {
 } from '../../src/images/reference.js';
 import { serverLabels, serverSelectorLabels, type Labels } from '../lib/labels.js';
 import { ingressAnnotations, middlewareReference } from './annotations.js';
+import { resolveNetwork, type ResolvedNetwork } from './network.js';
 import { pathRewrite, type PathRewrite } from './path-rewrite.js';
 import { compatibilityWarnings, dedupeEnv, imageSourceByOriginalRules, renderWarning } from './compatibility.js';
 import type { GatewayService, OperatorSettings } from './settings.js';
@@ -79,6 +80,8 @@ export interface ResolvedServer {
    * to the platform gateway (which pins sessions, measures and audits; see charts-ts/server/gateway-route.ts).
    */
   readonly route: { readonly kind: 'ingress' } | GatewayRoute;
+  /** The NetworkPolicy's sources and egress allow-list; undefined when spec.network.isolate is false (no policy). */
+  readonly network?: ResolvedNetwork;
   /** spec.stateless: any pod may answer any request. */
   readonly stateless: boolean;
   /**
@@ -198,6 +201,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
 
   const route = routeOf(spec, name, traefik, settings.gateway, warnings);
   const probe = resolveProbe(spec.probe, warnings);
+  const network = resolveNetwork(spec, route.kind === 'gateway' ? route.gateway.namespace : undefined, settings);
   return {
     name,
     namespace,
@@ -219,6 +223,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     rewrite,
     ...(mwName === undefined ? {} : { middlewareName: mwName }),
     route,
+    ...(network === undefined ? {} : { network }),
     stateless: spec.stateless ?? false,
     url: serverUrl({ ingressPath }, ingressHost),
     resources: {
