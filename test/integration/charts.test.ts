@@ -107,7 +107,7 @@ describe('synthesized manifests on a real API server', () => {
     });
     const core = kc.makeApiClient(CoreV1Api);
     // ServiceAccount admission checks the account exists, even for a dry run.
-    for (const name of ['mcp-runtime-operator', 'mcp-runtime-catalog', 'traefik']) {
+    for (const name of ['mcp-runtime-operator', 'mcp-runtime-catalog', 'traefik', 'mcp-gateway']) {
       await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
     }
     const settings = defaultOperatorSettings({ PROVISIONED_REGISTRY_URL: 'reg.example.com', PROVISIONED_REGISTRY_USERNAME: 'u', PROVISIONED_REGISTRY_PASSWORD: 'p' });
@@ -124,7 +124,7 @@ describe('synthesized manifests on a real API server', () => {
         settings,
       ),
     ].filter((o) => o.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'mcp-runtime-catalog', 'registry', 'traefik', 'plain', 'full']);
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'mcp-runtime-catalog', 'registry', 'traefik', 'mcp-gateway', 'plain', 'full']);
 
     const path = `${collectionPath('Pod', namespace)}?dryRun=All`;
     const failures: string[] = [];
