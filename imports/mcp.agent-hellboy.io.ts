@@ -253,6 +253,13 @@ export interface McpServerSpec {
   readonly stateless?: boolean;
 
   /**
+   * Network isolation of the server's pods (a NetworkPolicy). Default: ingress only from the gateway or ingress controller and the operator; egress unrestricted.
+   *
+   * @schema McpServerSpec#network
+   */
+  readonly network?: McpServerSpecNetwork;
+
+  /**
    * How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.
    *
    * @schema McpServerSpec#catalog
@@ -289,6 +296,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'gateway': toJson_McpServerSpecGateway(obj.gateway),
     'tools': toJson_McpServerSpecTools(obj.tools),
     'stateless': obj.stateless,
+    'network': toJson_McpServerSpecNetwork(obj.network),
     'catalog': toJson_McpServerSpecCatalog(obj.catalog),
   };
   // filter undefined values
@@ -567,6 +575,42 @@ export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Network isolation of the server's pods (a NetworkPolicy). Default: ingress only from the gateway or ingress controller and the operator; egress unrestricted.
+ *
+ * @schema McpServerSpecNetwork
+ */
+export interface McpServerSpecNetwork {
+  /**
+   * Render the server's NetworkPolicy. Default true: ingress only on the container port, from the platform gateway (or the ingress controller's namespace when the server is not routed through the gateway) and from the operator's namespace (its verifier dials the pods). Set false where policies are managed elsewhere. Only enforced by a CNI that implements NetworkPolicy.
+   *
+   * @schema McpServerSpecNetwork#isolate
+   */
+  readonly isolate?: boolean;
+
+  /**
+   * Where the pods may connect. Absent: anywhere. Present (even empty): only these destinations, plus DNS (port 53, UDP and TCP) which is always allowed. Ignored when isolate is false.
+   *
+   * @schema McpServerSpecNetwork#egress
+   */
+  readonly egress?: McpServerSpecNetworkEgress[];
+}
+
+/**
+ * Converts an object of type 'McpServerSpecNetwork' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecNetwork(obj: McpServerSpecNetwork | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'isolate': obj.isolate,
+    'egress': obj.egress?.map(y => toJson_McpServerSpecNetworkEgress(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.
  *
  * @schema McpServerSpecCatalog
@@ -738,5 +782,93 @@ export enum McpServerSpecProbeType {
   HTTP = "http",
   /** none */
   NONE = "none",
+}
+
+/**
+ * @schema McpServerSpecNetworkEgress
+ */
+export interface McpServerSpecNetworkEgress {
+  /**
+   * Destination addresses, an IPv4 or IPv6 CIDR such as 10.0.0.0/16, 203.0.113.7/32 or fd00::/64. Set exactly one of cidr and namespace.
+   *
+   * @schema McpServerSpecNetworkEgress#cidr
+   */
+  readonly cidr?: string;
+
+  /**
+   * Destination namespace by name: any pod in it. Set exactly one of cidr and namespace.
+   *
+   * @schema McpServerSpecNetworkEgress#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Destination ports. Default: every port.
+   *
+   * @schema McpServerSpecNetworkEgress#ports
+   */
+  readonly ports?: McpServerSpecNetworkEgressPorts[];
+}
+
+/**
+ * Converts an object of type 'McpServerSpecNetworkEgress' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecNetworkEgress(obj: McpServerSpecNetworkEgress | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cidr': obj.cidr,
+    'namespace': obj.namespace,
+    'ports': obj.ports?.map(y => toJson_McpServerSpecNetworkEgressPorts(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema McpServerSpecNetworkEgressPorts
+ */
+export interface McpServerSpecNetworkEgressPorts {
+  /**
+   * Destination port (1-65535).
+   *
+   * @schema McpServerSpecNetworkEgressPorts#port
+   */
+  readonly port: number;
+
+  /**
+   * TCP (default) or UDP.
+   *
+   * @schema McpServerSpecNetworkEgressPorts#protocol
+   */
+  readonly protocol?: McpServerSpecNetworkEgressPortsProtocol;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecNetworkEgressPorts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecNetworkEgressPorts(obj: McpServerSpecNetworkEgressPorts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'port': obj.port,
+    'protocol': obj.protocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TCP (default) or UDP.
+ *
+ * @schema McpServerSpecNetworkEgressPortsProtocol
+ */
+export enum McpServerSpecNetworkEgressPortsProtocol {
+  /** TCP */
+  TCP = "TCP",
+  /** UDP */
+  UDP = "UDP",
 }
 

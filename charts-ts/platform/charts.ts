@@ -53,6 +53,9 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
     ...(o.ingressReadiness === undefined ? {} : { ingressReadiness: o.ingressReadiness }),
     ...(o.registry === 'internal' ? {} : { registry: o.registry }),
     ...(o.gateway ? { gateway: gatewayService(NAMESPACES.gateway) } : {}),
+    // Server NetworkPolicies let the ingress controller in; with `--ingress none` the user's
+    // controller lives wherever they installed it (the operator's MCP_INGRESS_NAMESPACE).
+    ...(traefik ? { ingressNamespace: NAMESPACES.traefik } : {}),
   });
   if (o.catalog) {
     new Catalog(operator, 'Catalog', {

@@ -35,7 +35,7 @@ export function operatorRules(pullSecretName: string = DEFAULT_PULL_SECRET_NAME)
     { apiGroups: [GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'] },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: [...CHILD_VERBS] },
     { apiGroups: [''], resources: ['services'], verbs: [...CHILD_VERBS] },
-    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: [...CHILD_VERBS] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: [...CHILD_VERBS] },
     { apiGroups: ['traefik.io'], resources: ['middlewares', 'ingressroutes'], verbs: [...CHILD_VERBS] },
     // Read-only: the verifier finds each server's ready pods (and their IPs) to check them over MCP.
     { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },

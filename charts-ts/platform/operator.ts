@@ -45,6 +45,8 @@ export interface OperatorProps {
   readonly resources?: k8s.ResourceRequirements;
   /** MCP_GATEWAY_SERVICE: the gateway servers are routed through. Default: none (routes go to the pods). */
   readonly gateway?: GatewayService;
+  /** MCP_INGRESS_NAMESPACE: the ingress controller's namespace, let into servers not behind the gateway. Default: unset (`traefik`). */
+  readonly ingressNamespace?: string;
 }
 
 export class Operator extends Construct {
@@ -126,14 +128,15 @@ export class Operator extends Construct {
 
 function operatorEnv(props: OperatorProps): k8s.EnvVar[] {
   const env: k8s.EnvVar[] = [
-    // Identity and namespace for leader election.
+    // Identity and namespace for leader election; the namespace also opens server NetworkPolicies to the verifier.
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-    { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: OPERATOR_ENV.operatorNamespace, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     { name: OPERATOR_ENV.defaultIngressClass, value: props.defaultIngressClass ?? DEFAULT_INGRESS_CLASS },
   ];
   if (props.defaultIngressHost !== undefined) env.push({ name: OPERATOR_ENV.defaultIngressHost, value: props.defaultIngressHost });
   if (props.ingressReadiness !== undefined) env.push({ name: OPERATOR_ENV.ingressReadiness, value: props.ingressReadiness });
   if (props.gateway !== undefined) env.push({ name: OPERATOR_ENV.gatewayService, value: formatGatewayService(props.gateway) });
+  if (props.ingressNamespace !== undefined) env.push({ name: OPERATOR_ENV.ingressNamespace, value: props.ingressNamespace });
   const registry = props.registry;
   if (registry !== undefined) {
     env.push({ name: OPERATOR_ENV.registryUrl, value: registry.url });

@@ -4,7 +4,7 @@
  * through `setup` (or never, for a `synth` folder applied later).
  */
 import { isIP } from 'node:net';
-import { DNS1123_SUBDOMAIN, RESOURCE_QUANTITY, ingressHostProblem, parseQuantity } from '../../src/api/v1alpha1/index.js';
+import { DNS1123_SUBDOMAIN, RESOURCE_QUANTITY, cidrProblem, ingressHostProblem, parseQuantity } from '../../src/api/v1alpha1/index.js';
 import { parseImageReference, withRegistry } from '../../src/images/reference.js';
 import { namePrefixProblem } from '../../src/catalog/names.js';
 import type { PlatformOptions } from './options.js';
@@ -36,17 +36,8 @@ export class InvalidPlatformOptionsError extends Error {
   }
 }
 
-/** Why `cidr` is not an IPv4 or IPv6 CIDR (address/prefix length), or undefined when it is one. */
-export function cidrProblem(cidr: string): string | undefined {
-  const slash = cidr.indexOf('/');
-  const address = slash < 0 ? cidr : cidr.slice(0, slash);
-  const prefix = slash < 0 ? '' : cidr.slice(slash + 1);
-  const family = isIP(address);
-  if (family === 0) return 'must be a CIDR such as 10.0.0.0/16 or fd00::/64 (the address part is not an IP address)';
-  const max = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `must be a CIDR such as 10.0.0.0/16: the prefix length must be 0 to ${max}`;
-  return undefined;
-}
+// The MCPServer API checks spec.network.egress CIDRs with the same function.
+export { cidrProblem } from '../../src/api/v1alpha1/index.js';
 
 export const dnsSubdomainProblem = (name: string): string | undefined =>
   name.length <= 253 && DNS1123_SUBDOMAIN.test(name) ? undefined : "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'";

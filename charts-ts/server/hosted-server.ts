@@ -1,5 +1,6 @@
 /**
  * One MCPServer's objects, as a construct: pull Secret (when provisioned credentials apply),
+ * NetworkPolicy (unless spec.network.isolate is false; first, so pods never start unisolated),
  * Deployment, Service, path-rewrite Middleware (Traefik, when the paths differ), and either an
  * Ingress or, through the platform gateway, the gateway's header Middleware and an IngressRoute —
  * in that order, which is also a safe apply order.
@@ -10,6 +11,7 @@ import { ServerDeployment } from './deployment.js';
 import { ServerGatewayRoute } from './gateway-route.js';
 import { ServerIngress } from './ingress.js';
 import { PathRewriteMiddleware } from './middleware.js';
+import { ServerNetworkPolicy } from './network-policy.js';
 import { RegistryPullSecret } from './pull-secret.js';
 import { resolveServer, type ResolvedServer } from './resolve.js';
 import { ServerService } from './service.js';
@@ -40,6 +42,8 @@ export class HostedMcpServer extends Construct {
         password: registry.password,
       });
     }
+    const network = s.network;
+    if (network !== undefined) new ServerNetworkPolicy(this, 'NetworkPolicy', { server: { ...s, network } });
     new ServerDeployment(this, 'Deployment', { server: s });
     new ServerService(this, 'Service', { server: s });
     if (s.middlewareName !== undefined) {

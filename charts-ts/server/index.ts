@@ -1,6 +1,8 @@
 // The server constructs: what the operator calls at reconcile time and `synth --servers` offline.
 export {
   DEFAULT_INGRESS_CLASS,
+  DEFAULT_INGRESS_NAMESPACE,
+  DEFAULT_OPERATOR_NAMESPACE,
   DEFAULT_PULL_SECRET_NAME,
   OPERATOR_ENV,
   defaultOperatorSettings,
@@ -29,6 +31,8 @@ export { ingressAnnotations, middlewareReference, TRAEFIK_ENTRYPOINTS, TRAEFIK_M
 export { HostedMcpServer, type HostedMcpServerProps } from './hosted-server.js';
 export { ServerDeployment, CONTAINER_PORT_NAME, type ServerDeploymentProps } from './deployment.js';
 export { ServerService, type ServerServiceProps } from './service.js';
+export { ServerNetworkPolicy, NAMESPACE_NAME_LABEL, DNS_PORT, type ServerNetworkPolicyProps } from './network-policy.js';
+export { resolveNetwork, type ResolvedNetwork, type ResolvedEgressRule, type ResolvedEgressPort } from './network.js';
 export { ServerIngress, type ServerIngressProps } from './ingress.js';
 export { PathRewriteMiddleware, middlewareSpec, type PathRewriteMiddlewareProps } from './middleware.js';
 export { RegistryPullSecret, PULL_SECRET_COMPONENT, type RegistryPullSecretProps } from './pull-secret.js';

@@ -28,6 +28,7 @@ export interface RenderedObject {
  */
 export const SERVER_OBJECT_KINDS = [
   { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware' },
@@ -37,7 +38,7 @@ export const SERVER_OBJECT_KINDS = [
 
 export interface RenderResult {
   readonly resolved: ResolvedServer;
-  /** Secret?, Deployment, Service, Middleware?, then Ingress or (gateway) Middleware + IngressRoute; no ownerReferences (the operator adds them). */
+  /** Secret?, NetworkPolicy?, Deployment, Service, Middleware?, then Ingress or (gateway) Middleware + IngressRoute; no ownerReferences (the operator adds them). */
   readonly objects: RenderedObject[];
 }
 

@@ -19,6 +19,7 @@ import {
 } from '../../src/images/reference.js';
 import { serverLabels, serverSelectorLabels, type Labels } from '../lib/labels.js';
 import { ingressAnnotations, middlewareReference } from './annotations.js';
+import { resolveNetwork, type ResolvedNetwork } from './network.js';
 import { pathRewrite, type PathRewrite } from './path-rewrite.js';
 import { compatibilityWarnings, dedupeEnv, imageSourceByOriginalRules, renderWarning } from './compatibility.js';
 import type { GatewayService, OperatorSettings } from './settings.js';
@@ -79,6 +80,8 @@ export interface ResolvedServer {
    * to the platform gateway (which pins sessions, measures and audits; see charts-ts/server/gateway-route.ts).
    */
   readonly route: { readonly kind: 'ingress' } | GatewayRoute;
+  /** The NetworkPolicy's sources and egress allow-list; undefined when spec.network.isolate is false (no policy). */
+  readonly network?: ResolvedNetwork;
   /** spec.stateless: any pod may answer any request. */
   readonly stateless: boolean;
   /**
@@ -201,6 +204,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
   const probe = resolveProbe(spec.probe, warnings);
+  const network = resolveNetwork(spec, route.kind === 'gateway' ? route.gateway.namespace : undefined, settings);
   return {
     name,
     namespace,
@@ -222,6 +226,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     rewrite,
     ...(mwName === undefined ? {} : { middlewareName: mwName }),
     route,
+    ...(network === undefined ? {} : { network }),
     stateless: spec.stateless ?? false,
     url: serverUrl({ ingressPath }, ingressHost),
     resources: {

@@ -3,12 +3,16 @@
  * from its environment once (`defaultOperatorSettings(process.env)`); `synth --servers` builds
  * the same object from flags, so both render through identical inputs.
  */
-import { ingressHostProblem } from '../../src/api/v1alpha1/index.js';
+import { DNS1123_LABEL, ingressHostProblem } from '../../src/api/v1alpha1/index.js';
 import { normalizeRegistry } from '../../src/images/reference.js';
 import { dnsSubdomainProblem, registryProblem } from '../platform/option-problems.js';
 
 export const DEFAULT_INGRESS_CLASS = 'traefik';
 export const DEFAULT_PULL_SECRET_NAME = 'mcp-runtime-registry-creds';
+/** The namespace `setup` installs the operator in (its verifier dials every server pod from there). */
+export const DEFAULT_OPERATOR_NAMESPACE = 'mcp-runtime';
+/** The namespace `setup` installs Traefik in, the ingress controller of servers not behind the gateway. */
+export const DEFAULT_INGRESS_NAMESPACE = 'traefik';
 
 /** Environment variables of the operator Deployment (the platform chart sets exactly these). */
 export const OPERATOR_ENV = {
@@ -20,6 +24,9 @@ export const OPERATOR_ENV = {
   registrySecretName: 'PROVISIONED_REGISTRY_SECRET_NAME',
   ingressReadiness: 'INGRESS_READINESS',
   gatewayService: 'MCP_GATEWAY_SERVICE',
+  ingressNamespace: 'MCP_INGRESS_NAMESPACE',
+  // Set from the pod's own metadata (the downward API), so it is always the operator's namespace.
+  operatorNamespace: 'POD_NAMESPACE',
 } as const;
 
 /** Where the platform gateway listens: its Service, which server routes send traffic to. */
@@ -63,6 +70,13 @@ export interface OperatorSettings {
    * unless their spec.gateway.enabled is false. Default: none (servers are routed to their pods).
    */
   readonly gateway?: GatewayService;
+  /**
+   * Namespace of the ingress controller (MCP_INGRESS_NAMESPACE): a server's NetworkPolicy lets it
+   * in when the server is not routed through the gateway. Default `traefik`.
+   */
+  readonly ingressNamespace: string;
+  /** Namespace of the operator (POD_NAMESPACE): a server's NetworkPolicy lets its verifier in. Default `mcp-runtime`. */
+  readonly operatorNamespace: string;
 }
 
 const value = (env: Record<string, string | undefined>, key: string): string | undefined => {
@@ -99,6 +113,8 @@ export function defaultOperatorSettings(env: Record<string, string | undefined> 
     ...(gateway === undefined ? {} : { gateway }),
     ...(defaultIngressHost === undefined ? {} : { defaultIngressHost }),
     defaultIngressClass: value(env, OPERATOR_ENV.defaultIngressClass) ?? DEFAULT_INGRESS_CLASS,
+    ingressNamespace: value(env, OPERATOR_ENV.ingressNamespace) ?? DEFAULT_INGRESS_NAMESPACE,
+    operatorNamespace: value(env, OPERATOR_ENV.operatorNamespace) ?? DEFAULT_OPERATOR_NAMESPACE,
     ...(url === undefined
       ? {}
       : {
@@ -115,6 +131,9 @@ export function defaultOperatorSettings(env: Record<string, string | undefined> 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
 }
+
+const dnsLabelProblem = (name: string): string | undefined =>
+  name.length <= 63 && DNS1123_LABEL.test(name) ? undefined : "must be a namespace name (a DNS-1123 label: lower-case letters, digits and '-')";
 
 export interface SettingProblem {
   /** The environment variable (OPERATOR_ENV value) the setting comes from. */
@@ -138,6 +157,9 @@ export function operatorSettingsProblems(settings: OperatorSettings): SettingPro
   check(OPERATOR_ENV.defaultIngressClass, settings.defaultIngressClass, dnsSubdomainProblem);
   check(OPERATOR_ENV.registryUrl, settings.provisionedRegistry?.url, registryProblem);
   check(OPERATOR_ENV.registrySecretName, settings.provisionedRegistry?.secretName, dnsSubdomainProblem);
+  // Label values in every server's NetworkPolicy; the API server would refuse anything but a namespace name.
+  check(OPERATOR_ENV.ingressNamespace, settings.ingressNamespace, dnsLabelProblem);
+  check(OPERATOR_ENV.operatorNamespace, settings.operatorNamespace, dnsLabelProblem);
   const gateway = settings.gateway;
   check(OPERATOR_ENV.gatewayService, gateway === undefined ? undefined : gateway.port === 0 ? gateway.name : formatGatewayService(gateway), (v) =>
     parseGatewayService(v) === undefined ? 'must be <namespace>/<service>:<port>, e.g. mcp-gateway/mcp-gateway:80' : undefined,

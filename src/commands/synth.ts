@@ -10,7 +10,7 @@ export default class Synth extends BaseCommand {
   static override summary = 'Write Kubernetes YAML for the platform, or for MCPServer manifests, without a cluster';
   static override description = [
     'Without --servers, writes the platform (namespaces, CRDs, operator, registry, Traefik): one file per chart plus kustomization.yaml, ready for `kubectl apply -k <output-dir>`.',
-    "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
+    "With --servers, renders the objects the operator would create for each MCPServer manifest in the folder (NetworkPolicy, Deployment, Service, Ingress, Traefik Middleware, pull Secret) with the same code the operator runs. Invalid manifests are reported with file, line and field, and nothing is written. The provisioned registry's password, if any, is read from PROVISIONED_REGISTRY_PASSWORD, never from a flag.",
     'Output is deterministic: the same input gives byte-identical files.',
   ].join('\n\n');
 

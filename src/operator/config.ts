@@ -97,9 +97,11 @@ export function loadOperatorConfig(env: Record<string, string | undefined>, flag
     ...(defaultIngressClass === undefined ? {} : { DEFAULT_INGRESS_CLASS: defaultIngressClass }),
     ...(gatewayService === undefined ? {} : { [OPERATOR_ENV.gatewayService]: gatewayService }),
   });
-  const settingProblems = operatorSettingsProblems(settings).filter((p) => p.env === OPERATOR_ENV.gatewayService);
+  // Settings no server could be rendered with stop the operator at start, naming the variable.
+  const fatal: Record<string, string> = { [OPERATOR_ENV.gatewayService]: 'gatewayService', [OPERATOR_ENV.ingressNamespace]: 'ingressNamespace', [OPERATOR_ENV.operatorNamespace]: 'operatorNamespace' };
+  const settingProblems = operatorSettingsProblems(settings).filter((p) => fatal[p.env] !== undefined);
   if (settingProblems.length > 0) {
-    throw new ConfigError(`Invalid operator configuration:\n  ${settingProblems.map((p) => `gatewayService (${p.env}) ${JSON.stringify(p.value)}: ${p.message}`).join('\n  ')}`);
+    throw new ConfigError(`Invalid operator configuration:\n  ${settingProblems.map((p) => `${fatal[p.env]} (${p.env}) ${JSON.stringify(p.value)}: ${p.message}`).join('\n  ')}`);
   }
   return { ...parsed.data, settings };
 }

@@ -11,6 +11,7 @@ import {
   Ingresses,
   isNotFound,
   Manager,
+  NetworkPolicies,
   Pods,
   Services,
   TraefikIngressRoutes,
@@ -80,7 +81,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
     indexers: { [ROUTE_INDEX]: routeIndex(config.settings) },
   });
 
-  const childTypes: ResourceType[] = [Deployments, Services, Ingresses];
+  const childTypes: ResourceType[] = [NetworkPolicies, Deployments, Services, Ingresses];
   if (await served(manager.client, TraefikMiddlewares)) childTypes.push(TraefikMiddlewares);
   else logger.warn('traefik.io/v1alpha1 Middleware is not served: path rewrites are skipped (install Traefik with `mcp-runtime setup`, then restart the operator)');
   // Watched whenever served, gateway or not: routes left from a time with the gateway are pruned.

@@ -67,6 +67,7 @@ export {
   Ingresses,
   Leases,
   Namespaces,
+  NetworkPolicies,
   Pods,
   resourceName,
   resourcePath,

@@ -54,6 +54,7 @@ export const Namespaces: ResourceType = { apiVersion: 'v1', kind: 'Namespace', p
 export const Pods: ResourceType = { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
 export const Deployments: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
 export const Ingresses: ResourceType = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true };
+export const NetworkPolicies: ResourceType = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true };
 export const Leases: ResourceType = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', namespaced: true };
 export const EndpointSlices: ResourceType = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true };
 export const Events: ResourceType = { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true };
@@ -80,6 +81,7 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   Pods,
   Deployments,
   Ingresses,
+  NetworkPolicies,
   Leases,
   Events,
 ];

@@ -107,7 +107,7 @@ describe('synthesized manifests on a real API server', () => {
     });
     const core = kc.makeApiClient(CoreV1Api);
     // ServiceAccount admission checks the account exists, even for a dry run.
-    for (const name of ['mcp-runtime-operator', 'mcp-runtime-catalog', 'traefik']) {
+    for (const name of ['mcp-runtime-operator', 'mcp-runtime-catalog', 'traefik', 'mcp-gateway']) {
       await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
     }
     const settings = defaultOperatorSettings({ PROVISIONED_REGISTRY_URL: 'reg.example.com', PROVISIONED_REGISTRY_USERNAME: 'u', PROVISIONED_REGISTRY_PASSWORD: 'p' });
@@ -124,7 +124,7 @@ describe('synthesized manifests on a real API server', () => {
         settings,
       ),
     ].filter((o) => o.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'mcp-runtime-catalog', 'registry', 'traefik', 'plain', 'full']);
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['mcp-runtime-operator', 'mcp-runtime-catalog', 'registry', 'traefik', 'mcp-gateway', 'plain', 'full']);
 
     const path = `${collectionPath('Pod', namespace)}?dryRun=All`;
     const failures: string[] = [];
@@ -189,7 +189,7 @@ describe('synthesized manifests on a real API server', () => {
     it('lets the operator server-side apply everything renderServer produces, pull Secret included', async () => {
       const settings = defaultOperatorSettings({ PROVISIONED_REGISTRY_URL: 'reg.example.com', PROVISIONED_REGISTRY_USERNAME: 'u', PROVISIONED_REGISTRY_PASSWORD: 'p' });
       const objects = renderServer({ ...server('weather', { image: 'reg.example.com/team/weather:1' }), metadata: { name: 'weather', namespace: target } }, settings);
-      expect(objects.map((o) => o.kind)).toEqual(['Secret', 'Deployment', 'Service', 'Middleware', 'Ingress']);
+      expect(objects.map((o) => o.kind)).toEqual(['Secret', 'NetworkPolicy', 'Deployment', 'Service', 'Middleware', 'Ingress']);
       const failures: string[] = [];
       for (const obj of objects) {
         const res = await apply(operatorKc, obj, false);
@@ -200,6 +200,32 @@ describe('synthesized manifests on a real API server', () => {
       for (const obj of objects) expect(ok(await apply(operatorKc, obj, false))).toBe(true);
       const del = await apiRequest(operatorKc, `${collectionPath('Middleware', target)}/weather-path-rewrite`, { method: 'DELETE' });
       expect(del.status).toBe(200);
+    });
+
+    it('lets the operator apply, update and prune every NetworkPolicy shape renderServer produces, as the API server keeps it', async () => {
+      const gateway = { namespace: 'mcp-gateway', name: 'mcp-gateway', port: 80 };
+      const network = {
+        egress: [
+          { cidr: '10.20.0.0/16', ports: [{ port: 5432 }] },
+          { cidr: '2001:db8::/32', ports: [{ port: 514, protocol: 'UDP' as const }, { port: 443 }] },
+          { namespace: 'databases' },
+        ],
+      };
+      const variants = [
+        renderServer({ ...server('np-ingress', {}), metadata: { name: 'np-ingress', namespace: target } }, defaultOperatorSettings({})),
+        renderServer({ ...server('np-gateway', { network }), metadata: { name: 'np-gateway', namespace: target } }, { ...defaultOperatorSettings({}), gateway }),
+        renderServer({ ...server('np-dns-only', { network: { egress: [] } }), metadata: { name: 'np-dns-only', namespace: target } }, defaultOperatorSettings({})),
+      ].map((objects) => objects.find((o) => o.kind === 'NetworkPolicy')!);
+      for (const policy of variants) {
+        const res = await apply(operatorKc, policy, false);
+        expect({ name: policy.metadata.name, status: res.status }).toEqual({ name: policy.metadata.name, status: 201 });
+        // Kept as rendered: nothing dropped or rewritten (the operator's drift check relies on it).
+        const stored = JSON.parse(res.body) as { spec: unknown };
+        expect(stored.spec).toEqual(policy.spec);
+        expect((await apply(operatorKc, policy, false)).status).toBe(200);
+        const del = await apiRequest(operatorKc, `${collectionPath('NetworkPolicy', target)}/${policy.metadata.name}`, { method: 'DELETE' });
+        expect(del.status).toBe(200);
+      }
     });
 
     it('denies the operator any other Secret, listing or watching Secrets, and writing pods (which it may only read)', async () => {

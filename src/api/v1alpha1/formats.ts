@@ -3,6 +3,7 @@
  * and each regular expression is the one the API server (and kubectl) applies, so a manifest
  * the CLI accepts is one the cluster accepts.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 // RFC 1123 label: what Kubernetes requires of names of Services, namespaces and our servers.
@@ -56,6 +57,33 @@ export const dnsSubdomain = () =>
     .regex(DNS1123_SUBDOMAIN, {
       error: `must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'`,
     });
+
+/** Why `cidr` is not an IPv4 or IPv6 CIDR (address/prefix length), or undefined when it is one. */
+export function cidrProblem(cidr: string): string | undefined {
+  const slash = cidr.indexOf('/');
+  const address = slash < 0 ? cidr : cidr.slice(0, slash);
+  const prefix = slash < 0 ? '' : cidr.slice(slash + 1);
+  // Node accepts an IPv6 zone (fe80::1%eth0); Kubernetes (Go's net.ParseCIDR) does not.
+  const family = address.includes('%') ? 0 : isIP(address);
+  if (family === 0) return 'must be a CIDR such as 10.0.0.0/16 or fd00::/64 (the address part is not an IP address)';
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `must be a CIDR such as 10.0.0.0/16: the prefix length must be 0 to ${max}`;
+  return undefined;
+}
+
+/**
+ * An IPv4 or IPv6 CIDR. The CRD carries `format: cidr`, which the API server checks with Go's
+ * net.ParseCIDR; the CLI checks the same with cidrProblem().
+ */
+export const cidr = () =>
+  z
+    .string()
+    .max(64)
+    .superRefine((value, ctx) => {
+      const problem = cidrProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ format: 'cidr' });
 
 export const port = () =>
   z

@@ -16,12 +16,14 @@ import {
   IMAGE_REF,
   IMAGE_TAG,
   annotations,
+  cidr,
   dnsLabel,
   dnsSubdomain,
   dnsSubdomainOrDefault,
   envVarName,
   ingressHost,
   ingressPath,
+  port,
   portOrDefault,
   quantity,
   urlPath,
@@ -216,6 +218,57 @@ const ToolPolicySchema = z.strictObject({
     .describe('Tools clients may neither list nor call (wins over allow). Absent: none.'),
 });
 
+/** Bounds that keep a NetworkPolicy small and readable. */
+export const NETWORK_LIMITS = { egress: 64, ports: 16 } as const;
+
+const EgressPortSchema = z.strictObject({
+  port: port().describe('Destination port (1-65535).'),
+  protocol: z.enum(['TCP', 'UDP']).optional().describe('TCP (default) or UDP.'),
+});
+
+const egressObject = z.strictObject({
+  cidr: cidr()
+    .optional()
+    .describe('Destination addresses, an IPv4 or IPv6 CIDR such as 10.0.0.0/16, 203.0.113.7/32 or fd00::/64. Set exactly one of cidr and namespace.'),
+  namespace: dnsLabel()
+    .optional()
+    .describe('Destination namespace by name: any pod in it. Set exactly one of cidr and namespace.'),
+  ports: z
+    .array(EgressPortSchema)
+    .max(NETWORK_LIMITS.ports)
+    .optional()
+    .describe('Destination ports. Default: every port.'),
+});
+
+export const EgressRuleSchema = withCrossFieldRules(egressObject, [
+  {
+    cel: 'has(self.cidr) != has(self.namespace)',
+    message: 'set exactly one of cidr and namespace',
+    path: [],
+    holds: (rule) => (rule.cidr === undefined) !== (rule.namespace === undefined),
+  },
+]);
+
+const NetworkSchema = z.strictObject({
+  isolate: z
+    .boolean()
+    .optional()
+    .describe(
+      "Render the server's NetworkPolicy. Default true: ingress only on the container port, from the platform gateway " +
+        "(or the ingress controller's namespace when the server is not routed through the gateway) and from the operator's " +
+        'namespace (its verifier dials the pods). Set false where policies are managed elsewhere. Only enforced by a CNI that ' +
+        'implements NetworkPolicy.',
+    ),
+  egress: z
+    .array(EgressRuleSchema)
+    .max(NETWORK_LIMITS.egress)
+    .optional()
+    .describe(
+      'Where the pods may connect. Absent: anywhere. Present (even empty): only these destinations, plus DNS (port 53, UDP ' +
+        'and TCP) which is always allowed. Ignored when isolate is false.',
+    ),
+});
+
 const specObject = z.strictObject({
   image: z
     .string({ error: 'image is required: the container image to run, e.g. registry.example.com/team/server' })
@@ -300,6 +353,10 @@ const specObject = z.strictObject({
       'The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer ' +
         'any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.',
     ),
+  network: NetworkSchema.optional().describe(
+    "Network isolation of the server's pods (a NetworkPolicy). Default: ingress only from the gateway or ingress controller " +
+      "and the operator; egress unrestricted.",
+  ),
   catalog: CatalogSchema.optional().describe('How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.'),
 });
 
@@ -416,6 +473,8 @@ export function requiresAuthorization(status: MCPServerStatus | undefined): bool
 }
 export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ToolPolicy = z.output<typeof ToolPolicySchema>;
+export type NetworkSpec = z.output<typeof NetworkSchema>;
+export type EgressRule = z.output<typeof EgressRuleSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];
 

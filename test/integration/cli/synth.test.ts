@@ -68,7 +68,7 @@ describe('synth --servers', () => {
     expect(run.stdout).toContain('wrote ');
 
     const objects = await objectsIn(out);
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Middleware', 'Service']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'Ingress', 'Middleware', 'NetworkPolicy', 'Service']);
     // Middleware is Traefik's kind; whether this shared cluster serves it depends on other suites.
     for (const obj of objects.filter((o) => o.kind !== 'Middleware')) {
       const result = await applyWithOutcome(rest, obj, { dryRun: true, fieldManager: TEST_MANAGER, force: true });

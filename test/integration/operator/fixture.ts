@@ -80,4 +80,5 @@ export const paths = {
   service: (ns: string, name: string) => `/api/v1/namespaces/${ns}/services/${name}`,
   ingress: (ns: string, name: string) => `/apis/networking.k8s.io/v1/namespaces/${ns}/ingresses/${name}`,
   middleware: (ns: string, name: string) => `/apis/traefik.io/v1alpha1/namespaces/${ns}/middlewares/${name}`,
+  networkPolicy: (ns: string, name: string) => `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies/${name}`,
 };

@@ -48,6 +48,7 @@ interface RemovalCase {
 const nameOf = (field: string) => `rm-${field.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 const deployment = (field: string) => get<Obj>(paths.deployment(ns.name, nameOf(field)));
 const ingress = (field: string) => get<Obj>(paths.ingress(ns.name, nameOf(field)));
+const networkPolicy = (field: string) => get<Obj>(paths.networkPolicy(ns.name, nameOf(field)));
 
 const cases: RemovalCase[] = [
   {
@@ -98,6 +99,12 @@ const cases: RemovalCase[] = [
     remove: [{ op: 'remove', path: '/spec/ingressHost' }],
     present: async () => (await ingress('ingressHost'))?.spec.rules[0].host !== undefined,
   },
+  {
+    field: 'network.egress',
+    set: { network: { egress: [{ cidr: '10.20.0.0/16', ports: [{ port: 5432 }] }] } },
+    remove: [{ op: 'remove', path: '/spec/network/egress' }],
+    present: async () => ((await networkPolicy('network.egress'))?.spec.policyTypes ?? []).includes('Egress'),
+  },
 ];
 
 /** The children as `synth` renders them for the server as it is stored now. */
@@ -106,7 +113,7 @@ async function expectChildrenAsRendered(name: string): Promise<void> {
   const settings = loadOperatorConfig({}, { namespaces: [ns.name] }).settings;
   const rendered = renderServer(asMCPServer(stored)!, settings).filter((o) => o.kind !== 'Secret');
   for (const object of rendered) {
-    const path = { Deployment: paths.deployment, Service: paths.service, Ingress: paths.ingress, Middleware: paths.middleware }[object.kind]!;
+    const path = { NetworkPolicy: paths.networkPolicy, Deployment: paths.deployment, Service: paths.service, Ingress: paths.ingress, Middleware: paths.middleware }[object.kind]!;
     const live = await get<Obj>(path(ns.name, object.metadata.name));
     expect({ kind: object.kind, missingOrDifferent: differences(object, live) }).toEqual({ kind: object.kind, missingOrDifferent: [] });
   }
@@ -123,6 +130,57 @@ describe('removing an optional field removes it from the children', () => {
     expect(after?.metadata.generation).toBe(2);
     expect(await waitFor(`${c.field} gone from the child`, c.present, { until: (present) => !present, timeoutMs: 30_000 })).toBe(false);
     await expectChildrenAsRendered(name);
+  });
+});
+
+describe("the server's NetworkPolicy", () => {
+  it('is created and owned by the server, repaired when deleted, pruned with isolate: false and back without it', async () => {
+    const name = 'isolated';
+    const created = await admin().request<Obj>('POST', serverPath(ns.name), { body: mcpServer(ns.name, name, base) });
+    const policy = await waitFor('NetworkPolicy created', () => get<Obj>(paths.networkPolicy(ns.name, name)), { until: (p) => p !== undefined, timeoutMs: 60_000 });
+    const owner = (policy!.metadata.ownerReferences ?? []).find((r: Obj) => r.controller === true);
+    expect(owner?.uid).toBe(created.metadata.uid);
+    // The API server kept what was rendered: the operator's and the ingress controller's namespaces on the container port.
+    expect(policy!.spec.podSelector.matchLabels).toEqual({ app: name, 'app.kubernetes.io/managed-by': 'mcp-runtime' });
+    expect(policy!.spec.ingress[0].ports).toEqual([{ port: 8088, protocol: 'TCP' }]);
+    expect(policy!.spec.ingress[0].from.map((f: Obj) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['mcp-runtime', 'traefik']);
+    await expectChildrenAsRendered(name);
+
+    // Drift: someone deletes it; the operator puts it back.
+    await admin().request('DELETE', paths.networkPolicy(ns.name, name));
+    const repaired = await waitFor('NetworkPolicy recreated', () => get<Obj>(paths.networkPolicy(ns.name, name)), {
+      until: (p) => p !== undefined && p.metadata.uid !== policy!.metadata.uid,
+      timeoutMs: 60_000,
+    });
+    expect(repaired!.spec.podSelector).toEqual(policy!.spec.podSelector);
+
+    // isolate: false renders no policy: the one the operator owns is pruned, the rest stays.
+    await admin().request('PATCH', serverPath(ns.name, name), { body: { spec: { network: { isolate: false } } }, contentType: 'application/merge-patch+json' });
+    expect(await waitFor('NetworkPolicy pruned', () => get<Obj>(paths.networkPolicy(ns.name, name)), { until: (p) => p === undefined, timeoutMs: 60_000 })).toBeUndefined();
+    const afterPrune = await waitFor('generation 2 observed', () => server(name), { until: (s) => s?.status?.observedGeneration === 2, timeoutMs: 60_000 });
+    expect(afterPrune?.status.observedGeneration).toBe(2);
+    expect(await get(paths.deployment(ns.name, name))).toBeDefined();
+    await expectChildrenAsRendered(name);
+
+    // Removing the field restores the default: isolated again.
+    await admin().request('PATCH', serverPath(ns.name, name), { body: [{ op: 'remove', path: '/spec/network' }], contentType: 'application/json-patch+json' });
+    await waitFor('NetworkPolicy back', () => get<Obj>(paths.networkPolicy(ns.name, name)), { until: (p) => p !== undefined, timeoutMs: 60_000 });
+    await expectChildrenAsRendered(name);
+  }, 240_000);
+
+  it('is refused by the API server when an egress entry names both or neither of cidr and namespace, or a bad CIDR', async () => {
+    const refusal = async (egress: Obj[]) => {
+      try {
+        await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, 'bad-egress', { ...base, network: { egress } }) });
+        return 'accepted';
+      } catch (error) {
+        return String((error as Error).message);
+      }
+    };
+    expect(await refusal([{ cidr: '10.0.0.0/8', namespace: 'db' }])).toContain('set exactly one of cidr and namespace');
+    expect(await refusal([{ ports: [{ port: 443 }] }])).toContain('set exactly one of cidr and namespace');
+    expect(await refusal([{ cidr: '10.0.0.0/33' }])).toMatch(/spec\.network\.egress\[0\]\.cidr/);
+    expect(await refusal([{ cidr: 'example.com/24' }])).toMatch(/spec\.network\.egress\[0\]\.cidr/);
   });
 });
 

@@ -12,6 +12,7 @@ describe('a server routed through the gateway', () => {
   it('gets an IngressRoute to the gateway Service and a Middleware naming it, after the path rewrite', () => {
     const objects = renderServer(mcpServer('weather'), withGateway);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'NetworkPolicy/weather',
       'Deployment/weather',
       'Service/weather',
       'Middleware/weather-path-rewrite',

@@ -113,7 +113,7 @@ describe('operator RBAC', () => {
       OPERATOR_RULES.filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r) => r.verbs);
     expect(verbs('mcp.agent-hellboy.io', 'mcpservers')).toEqual(['get', 'list', 'watch']);
     expect(verbs('mcp.agent-hellboy.io', 'mcpservers/status')).toEqual(['get', 'update', 'patch']);
-    for (const [group, resource] of [['apps', 'deployments'], ['', 'services'], ['networking.k8s.io', 'ingresses'], ['traefik.io', 'middlewares']] as const) {
+    for (const [group, resource] of [['apps', 'deployments'], ['', 'services'], ['networking.k8s.io', 'ingresses'], ['networking.k8s.io', 'networkpolicies'], ['traefik.io', 'middlewares']] as const) {
       expect(verbs(group, resource)).toEqual(['get', 'list', 'watch', 'create', 'patch', 'delete']);
     }
     expect(verbs('', 'events')).toEqual(['create', 'patch']);
@@ -174,6 +174,15 @@ describe('operator Deployment', () => {
     expect(env).toContainEqual({ name: 'MCP_DEFAULT_INGRESS_HOST', value: 'mcp.example.com' });
     expect(env).toContainEqual({ name: 'DEFAULT_INGRESS_CLASS', value: 'traefik' });
     expect(names).not.toContain('PROVISIONED_REGISTRY_URL');
+  });
+
+  it("tells the operator where Traefik and the operator itself live (server NetworkPolicies let them in)", () => {
+    const env = podSpec(platform().find('Deployment', 'mcp-runtime-operator')).containers[0].env;
+    expect(env).toContainEqual({ name: 'MCP_INGRESS_NAMESPACE', value: 'traefik' });
+    expect(env).toContainEqual({ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
+    // Without Traefik the controller is the user's: the operator keeps its default unless told.
+    const own = podSpec(platform({ ingress: 'none' }).find('Deployment', 'mcp-runtime-operator')).containers[0].env;
+    expect(own.map((e: { name: string }) => e.name)).not.toContain('MCP_INGRESS_NAMESPACE');
   });
 
   it('reads the external registry password from a Secret, never inline', () => {

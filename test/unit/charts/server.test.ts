@@ -8,15 +8,16 @@ const podOf = (objects: ReturnType<typeof renderServer>) => deploymentOf(objects
 const containerOf = (objects: ReturnType<typeof renderServer>) => podOf(objects).containers[0];
 
 describe('renderServer: objects, names and order', () => {
-  it('renders Deployment, Service, Middleware, Ingress named after the server, in a stable order', () => {
+  it('renders NetworkPolicy, Deployment, Service, Middleware, Ingress named after the server, in a stable order', () => {
     const objects = renderServer(mcpServer('weather'), noSettings);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'NetworkPolicy/weather',
       'Deployment/weather',
       'Service/weather',
       'Middleware/weather-path-rewrite',
       'Ingress/weather',
     ]);
-    expect(objects.map((o) => o.apiVersion)).toEqual(['apps/v1', 'v1', 'traefik.io/v1alpha1', 'networking.k8s.io/v1']);
+    expect(objects.map((o) => o.apiVersion)).toEqual(['networking.k8s.io/v1', 'apps/v1', 'v1', 'traefik.io/v1alpha1', 'networking.k8s.io/v1']);
   });
 
   it('returns only kinds listed in SERVER_OBJECT_KINDS, in that order (an Ingress, or through the gateway an IngressRoute)', () => {

@@ -1,11 +1,23 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, defaultOperatorSettings } from '../../../charts-ts/server/index.js';
+import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, defaultOperatorSettings, operatorSettingsProblems } from '../../../charts-ts/server/index.js';
 
 describe('defaultOperatorSettings', () => {
-  it('defaults to class traefik, no host, no registry', () => {
-    expect(defaultOperatorSettings({})).toEqual({ defaultIngressClass: 'traefik' });
-    expect(defaultOperatorSettings()).toEqual({ defaultIngressClass: DEFAULT_INGRESS_CLASS });
+  it('defaults to class traefik, no host, no registry, the namespaces setup installs into', () => {
+    const defaults = { defaultIngressClass: 'traefik', ingressNamespace: 'traefik', operatorNamespace: 'mcp-runtime' };
+    expect(defaultOperatorSettings({})).toEqual(defaults);
+    expect(defaultOperatorSettings()).toEqual({ ...defaults, defaultIngressClass: DEFAULT_INGRESS_CLASS });
+  });
+
+  it('reads the ingress controller namespace and the operator namespace (POD_NAMESPACE)', () => {
+    const s = defaultOperatorSettings({ MCP_INGRESS_NAMESPACE: 'ingress-nginx', POD_NAMESPACE: 'platform' });
+    expect(s.ingressNamespace).toBe('ingress-nginx');
+    expect(s.operatorNamespace).toBe('platform');
+  });
+
+  it('names a namespace setting that is not a namespace name', () => {
+    const problems = operatorSettingsProblems(defaultOperatorSettings({ MCP_INGRESS_NAMESPACE: 'Ingress_NGINX' }));
+    expect(problems).toEqual([{ env: 'MCP_INGRESS_NAMESPACE', value: 'Ingress_NGINX', message: expect.stringMatching(/must be a namespace name/) }]);
   });
 
   it('reads every operator variable', () => {

@@ -39,5 +39,7 @@ describe('operator configuration', () => {
     expect(() => loadOperatorConfig({ INGRESS_READINESS: 'sometimes' })).toThrow(/ingressReadiness \(INGRESS_READINESS\)/);
     expect(() => loadOperatorConfig({ OPERATOR_CONCURRENCY: '0' })).toThrow(/OPERATOR_CONCURRENCY/);
     expect(() => loadOperatorConfig({ WATCH_NAMESPACES: 'Bad_NS' })).toThrow(/WATCH_NAMESPACES/);
+    // A namespace every server's NetworkPolicy would name: refused at start, not per server.
+    expect(() => loadOperatorConfig({ MCP_INGRESS_NAMESPACE: 'Bad_NS' })).toThrow(/ingressNamespace \(MCP_INGRESS_NAMESPACE\) "Bad_NS": must be a namespace name/);
   });
 });
