@@ -3,7 +3,7 @@
  * children, the reconciler, events, leader election, health and metrics. `mcp-runtime operator`
  * and the integration tests both start the operator through `createOperator`.
  */
-import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
   createLogger,
   Deployments,
@@ -15,6 +15,7 @@ import {
   Services,
   TraefikMiddlewares,
   type KubeClient,
+  type KubeConnection,
   type Logger,
   type ResourceType,
 } from '../runtime/index.js';
@@ -26,7 +27,7 @@ import { VerificationResults } from './verify/results.js';
 import { mcpServerVerifier, SERVER_PODS_INDEX, serverOfPod, servingPods, verificationCounter } from './verify/verifier.js';
 
 export interface OperatorOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConnection;
   readonly config: OperatorConfig;
   readonly logger?: Logger;
   /** Stop on SIGTERM/SIGINT (default true; tests that run several operators turn it off). */

@@ -43,7 +43,7 @@ export {
   NotKubernetesError,
   type Status,
 } from './kube-errors.js';
-export { KubeClient, type KubeClientOptions, type Query, type RequestOptions, type WatchEvent, type WatchEventType } from './kube-http.js';
+export { KubeClient, type KubeClientOptions, type KubeConnection, type Query, type RequestOptions, type WatchEvent, type WatchEventType } from './kube-http.js';
 export { deploymentReadiness, type DeploymentLike, type DeploymentReadiness } from './readiness.js';
 export { coordinationLeaseClient, LeaderElector, microTime, type Lease, type LeaderElectorOptions, type LeaseClient } from './leader-election.js';
 export { apiListWatcher, type ListOptions, type ListResult, type ListWatcher, type WatchOptions } from './list-watch.js';

@@ -16,12 +16,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './events.js';
 import { HealthServer } from './health.js';
 import { Informer, stripManagedFields, type InformerNamespaces } from './informer.js';
-import { KubeClient } from './kube-http.js';
+import { KubeClient, type KubeConnection } from './kube-http.js';
 import { coordinationLeaseClient, LeaderElector } from './leader-election.js';
 import { createLogger, type Logger } from './logger.js';
 import { MetricsServer, RuntimeMetrics } from './metrics.js';
@@ -48,7 +48,8 @@ export interface LeaderElectionConfig {
 }
 
 export interface ManagerOptions {
-  kubeConfig: KubeConfig;
+  /** client-node's KubeConfig or src/kube/light-config.ts's (no generated API loaded). */
+  kubeConfig: KubeConnection;
   /** Port for GET /metrics (default 8080; false: no metrics server; 0: any free port). */
   metricsPort?: number | false;
   /** Port for /healthz and /readyz (default 8081; false: none; 0: any free port). */
