@@ -79,6 +79,11 @@ export interface SharedInformerOptions<T extends KubernetesObject> {
    * controller-runtime's TransformStripManagedFields; it is a large share of the cache).
    */
   keepManagedFields?: boolean;
+  /**
+   * What the cache keeps of each object instead (e.g. ownedFieldsProjection): it sees the
+   * object with its managedFields, and informers share only when the name is the same.
+   */
+  projection?: { name: string; transform: (obj: T) => T };
 }
 
 export type ManagedControllerOptions<T extends KubernetesObject> = Omit<ControllerOptions<T>, 'logger' | 'metrics'>;
@@ -141,6 +146,7 @@ export class Manager {
     });
     // wait() may never be called (tests stop the manager directly); do not crash on that.
     this.done.catch(() => {});
+    this.metrics.cacheSizes(() => this.cacheSizes());
     this.health.addHealthzCheck('ping', () => undefined);
     this.health.addReadyzCheck('informers-synced', () => this.readiness());
   }
@@ -163,6 +169,15 @@ export class Manager {
     return this.boundHealthPort;
   }
 
+  /** Objects and their JSON length per informer cache (for the informer_cache_* metrics). */
+  cacheSizes(): { informer: string; objects: number; jsonBytes: number }[] {
+    return [...this.informers.values()].map((informer) => {
+      let jsonBytes = 0;
+      for (const obj of informer.store.list()) jsonBytes += JSON.stringify(obj).length;
+      return { informer: informer.name, objects: informer.store.size, jsonBytes };
+    });
+  }
+
   /** A shared informer for `type` with these options (the same one for equal options). */
   informer<T extends KubernetesObject>(type: ResourceType, options: SharedInformerOptions<T> = {}): Informer<T> {
     const namespaces = options.namespaces ?? 'all';
@@ -173,6 +188,7 @@ export class Manager {
       options.labelSelector ?? '',
       options.fieldSelector ?? '',
       options.keepManagedFields === true,
+      options.projection?.name ?? '',
     ]);
     const existing = this.informers.get(key) as Informer<T> | undefined;
     if (existing !== undefined) {
@@ -187,7 +203,7 @@ export class Manager {
       fieldSelector: options.fieldSelector,
       indexers: options.indexers,
       freeze: options.freeze,
-      ...(options.keepManagedFields === true ? {} : { transform: stripManagedFields }),
+      ...(options.projection !== undefined ? { transform: options.projection.transform } : options.keepManagedFields === true ? {} : { transform: stripManagedFields }),
       watchdogMs: options.watchdogMs,
       logger: this.logger,
       metrics: this.metrics.informer(informerLabel(type, namespaces, options)),
