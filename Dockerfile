@@ -14,6 +14,11 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# A 2 MB young generation instead of V8's default 16 MB: the operator's renders make short-lived
+# garbage, and with the default the scavenger grows the semi-spaces (and RSS) to their maximum.
+# Rendering 1,000 servers in a loop: peak RSS 121 -> 91 MB, no more CPU (3,000: 4.1 s -> 3.3 s
+# user). Keep in step with OPERATOR_NODE_FLAGS in bench/operator-process.ts.
+ENV NODE_OPTIONS=--max-semi-space-size=2
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
