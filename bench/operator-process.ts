@@ -16,7 +16,7 @@ import { descendants, procStats, type ProcStats } from './proc-stats.js';
 export type OperatorSource = 'dist' | 'src';
 
 /** Keep in step with NODE_OPTIONS in the Dockerfile. */
-export const OPERATOR_NODE_FLAGS = ['--max-semi-space-size=2'] as const;
+export const OPERATOR_NODE_FLAGS = ['--optimize-for-size'] as const;
 
 export interface OperatorBuildInfo {
   source: OperatorSource;
