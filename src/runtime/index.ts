@@ -76,6 +76,7 @@ export {
   type PathOptions,
   type ResourceType,
 } from './resources.js';
+export { StringInterner } from './intern.js';
 export { keptMetadata, ownedFieldsProjection, projectFields, type OwnedFieldsOptions } from './owned-fields.js';
 export { RestMapper, restMapperFor } from './rest-mapper.js';
 export { deepFreeze, NAMESPACE_INDEX, OWNER_UID_INDEX, Store, type IndexFunc, type ReplaceResult } from './store.js';

@@ -21,6 +21,7 @@ import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './events.js';
 import { HealthServer } from './health.js';
 import { Informer, stripManagedFields, type InformerNamespaces } from './informer.js';
+import { StringInterner } from './intern.js';
 import { KubeClient, type KubeConnection } from './kube-http.js';
 import { coordinationLeaseClient, LeaderElector } from './leader-election.js';
 import { createLogger, type Logger } from './logger.js';
@@ -98,6 +99,8 @@ export class Manager {
 
   private readonly options: ManagerOptions;
   private readonly informers = new Map<string, Informer<KubernetesObject>>();
+  /** One table for every cache: children repeat their server's namespace, labels and image. */
+  private readonly interner = new StringInterner();
   private readonly controllers: Controller<KubernetesObject>[] = [];
   private readonly controllerRuns: Promise<void>[] = [];
   private readonly recorders: EventRecorder[] = [];
@@ -205,6 +208,7 @@ export class Manager {
       freeze: options.freeze,
       ...(options.projection !== undefined ? { transform: options.projection.transform } : options.keepManagedFields === true ? {} : { transform: stripManagedFields }),
       watchdogMs: options.watchdogMs,
+      interner: this.interner,
       logger: this.logger,
       metrics: this.metrics.informer(informerLabel(type, namespaces, options)),
       name: informerLabel(type, namespaces, options),
