@@ -3,7 +3,7 @@
  * (KubeDeployment, KubeService, KubeIngress, KubeSecret and the value types they take), cut
  * from cdk8s-plus-28's generated imports/k8s.js together with every toJson_ function they
  * reach. The operator renders servers in-process, and loading all of k8s.js (2.7 MB of
- * generated code for every Kubernetes kind) costs it ~20 MB of RSS; the platform charts
+ * generated code for every Kubernetes kind) costs it ~15 MB of RSS; the platform charts
  * (synth) keep importing cdk8s-plus-28 as a whole.
  *
  * Done with the TypeScript parser over the installed package (not by hand), so a
