@@ -102,7 +102,7 @@ export class Manager {
 
   private readonly options: ManagerOptions;
   private readonly informers = new Map<string, Informer<KubernetesObject>>();
-  private measuredBytes: { at: number; bytes: Map<string, number> } | undefined;
+  private measuredBytes: { at: number; objects: number; bytes: Map<string, number> } | undefined;
   /** One table for every cache: children repeat their server's namespace, labels and image. */
   private readonly interner = new StringInterner();
   private readonly controllers: Controller<KubernetesObject>[] = [];
@@ -178,19 +178,21 @@ export class Manager {
 
   /**
    * Objects and their JSON length per informer cache (for the informer_cache_* metrics). The
-   * JSON length is measured at most every CACHE_BYTES_TTL_MS: at 5,000 servers it serializes
-   * ~50 MB, which a scrape every 15 s must not repeat.
+   * JSON length is measured again only when the number of cached objects changed or
+   * CACHE_BYTES_TTL_MS passed: at 5,000 servers it serializes ~50 MB, which a scrape every 15 s
+   * of a settled cluster must not repeat.
    */
   cacheSizes(): { informer: string; objects: number; jsonBytes: number }[] {
     const now = Date.now();
-    if (this.measuredBytes === undefined || now - this.measuredBytes.at >= CACHE_BYTES_TTL_MS) {
+    const objects = [...this.informers.values()].reduce((n, informer) => n + informer.store.size, 0);
+    if (this.measuredBytes === undefined || this.measuredBytes.objects !== objects || now - this.measuredBytes.at >= CACHE_BYTES_TTL_MS) {
       const bytes = new Map<string, number>();
       for (const informer of this.informers.values()) {
         let jsonBytes = 0;
         for (const obj of informer.store.list()) jsonBytes += JSON.stringify(obj).length;
         bytes.set(informer.name, jsonBytes);
       }
-      this.measuredBytes = { at: now, bytes };
+      this.measuredBytes = { at: now, objects, bytes };
     }
     const measured = this.measuredBytes.bytes;
     return [...this.informers.values()].map((informer) => ({ informer: informer.name, objects: informer.store.size, jsonBytes: measured.get(informer.name) ?? 0 }));

@@ -175,8 +175,8 @@ export class RuntimeMetrics {
    * informer_cache_objects{informer} and informer_cache_json_bytes{informer}: what each cache
    * holds, read at scrape time. The bytes are the cached objects' JSON length, a stable proxy
    * for their heap share (V8 keeps roughly 2-4 bytes of heap per byte of JSON for these objects)
-   * that `bench` prints per informer. The byte count may be up to 5 minutes old (see
-   * Manager.cacheSizes); the object count is current.
+   * that `bench` prints per informer. While the object counts stay the same, the byte count
+   * may be up to 5 minutes old (see Manager.cacheSizes).
    */
   cacheSizes(read: () => readonly { informer: string; objects: number; jsonBytes: number }[]): void {
     if (this.registry.getSingleMetric('informer_cache_objects') !== undefined) return;
