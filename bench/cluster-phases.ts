@@ -11,7 +11,7 @@ import { runConverge } from './converge.js';
 import { runFloor, type FloorClient } from './floor.js';
 import { keepAliveClient, type KeepAliveClient } from './http.js';
 import { runIdle } from './idle.js';
-import { operatorCounters, startOperatorProcess, type OperatorProcess } from './operator-process.js';
+import { operatorCounters, operatorMemory, startOperatorProcess, type OperatorProcess } from './operator-process.js';
 import type { BenchResults } from './results-types.js';
 import { log, round2, type Run } from './run-context.js';
 import { cacheFootprint, ClusterTracker } from './tracker.js';
@@ -108,6 +108,11 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
       r.readySeconds = converge.readySeconds;
       rep.cpuSeconds.converge = converge.operatorCpuSeconds;
       rep.rssAfterReadyMb = op.stats()?.rssMb ?? null;
+      const memory = await op.scrape().then(operatorMemory).catch(() => undefined);
+      if (memory !== undefined) {
+        rep.memoryAfterReady = memory;
+        log(`  operator memory after Ready: RSS ${rep.rssAfterReadyMb ?? '—'} MB, heap ${memory.heapUsedMb ?? '—'}/${memory.heapTotalMb ?? '—'} MB used/total; caches ${memory.caches.map((c) => `${c.informer} ${c.objects} objects ${c.jsonKb} KB JSON`).join(', ')}`);
+      }
       const sa = (d: typeof converge.untilReady) => d.requestsByFlowSchema['service-accounts'] ?? 0;
       const operatorWrites = Object.entries(converge.untilReady.writesByVerbResource)
         .filter(([k]) => /^APPLY (deployments|services|ingresses|middlewares)|^PATCH mcpservers\.[^ ]*\/status$/.test(k))

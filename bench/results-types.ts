@@ -2,7 +2,7 @@
 import type { ApiDelta } from './api-metrics.js';
 import type { CliTiming } from './cli-timing.js';
 import type { MachineInfo } from './machine.js';
-import type { OperatorBuildInfo } from './operator-process.js';
+import type { OperatorBuildInfo, OperatorMemory } from './operator-process.js';
 import type { GitState } from './provenance.js';
 import type { TimedRuns } from './synth.js';
 
@@ -62,6 +62,8 @@ export interface BenchResults {
     rssAfterReadyMb: number | null;
     rssAfterIdleMb: number | null;
     rssAtEndMb: number | null;
+    /** Heap and per-informer cache sizes from the operator's metrics after every server was Ready. */
+    memoryAfterReady?: OperatorMemory;
     cpuSeconds: { converge: number | null; idle: number | null; updateWave: number | null; total: number | null };
     counters: Record<string, number>;
     helpers: { pid: number; comm: string; rssMb: number }[];

@@ -4,7 +4,7 @@
  * 1 CPU requests, no seccomp profile); here every field is ours.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s-server.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMount, tmpVolume } from '../lib/security.js';
 import type { ResolvedProbe, ResolvedServer } from './resolve.js';
 

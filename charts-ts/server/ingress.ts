@@ -1,6 +1,6 @@
 /** A server's Ingress: one Prefix rule for `ingressPath` (with or without a host) to its Service. */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s-server.js';
 import type { ResolvedServer } from './resolve.js';
 
 export interface ServerIngressProps {

@@ -3,7 +3,7 @@
  * secret: it exists only in the rendered object, never in ResolvedServer, logs or errors.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s-server.js';
 import { MANAGED_BY, PART_OF } from '../lib/labels.js';
 
 export interface RegistryPullSecretProps {

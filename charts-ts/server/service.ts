@@ -1,6 +1,6 @@
 /** A server's ClusterIP Service: `servicePort` → the container port named `http`. */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s-server.js';
 import { CONTAINER_PORT_NAME } from './deployment.js';
 import type { ResolvedServer } from './resolve.js';
 

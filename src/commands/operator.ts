@@ -37,9 +37,10 @@ export default class Operator extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Operator);
-    const [{ loadOperatorConfig, createOperator, ConfigError }, { loadKubeConfig }] = await Promise.all([
+    const [{ loadOperatorConfig, createOperator, ConfigError }, { loadKubeConnection }] = await Promise.all([
       import('../operator/index.js'),
-      import('../kube/config.js'),
+      // Not loadKubeConfig: client-node's generated API would cost the operator ~45 MB of RSS.
+      import('../kube/light-config.js'),
     ]);
     const flagValues = {
       ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
@@ -63,7 +64,7 @@ export default class Operator extends BaseCommand {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
       throw error;
     }
-    const kubeConfig = await loadKubeConfig(flags);
+    const kubeConfig = await loadKubeConnection(flags);
     const manager = await createOperator({ kubeConfig, config });
     await manager.start();
     await manager.wait();

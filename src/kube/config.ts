@@ -16,7 +16,7 @@ export interface KubeTarget {
   context?: string;
 }
 
-const SANDBOX_HINT =
+export const SANDBOX_HINT =
   'for a local sandbox run `mcp-runtime cluster provision --provider local --kubeconfig ./sandbox.kubeconfig` ' +
   'and pass --kubeconfig ./sandbox.kubeconfig';
 

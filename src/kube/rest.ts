@@ -47,7 +47,7 @@ export class KubeRest {
   readonly server: string;
   readonly context: string;
   /** The one client underneath (library functions take it). */
-  readonly client: KubeClient;
+  readonly client: KubeClient<KubeConfig>;
   /**
    * Kinds to resources. A command may apply a CRD and then an object of its kind a moment
    * later, so an unknown kind is always rediscovered (refresh 0).

@@ -3,7 +3,7 @@
  * children, the reconciler, events, leader election, health and metrics. `mcp-runtime operator`
  * and the integration tests both start the operator through `createOperator`.
  */
-import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
   createLogger,
   Deployments,
@@ -12,23 +12,25 @@ import {
   isNotFound,
   Manager,
   NetworkPolicies,
+  ownedFieldsProjection,
   Pods,
   Services,
   TraefikIngressRoutes,
   TraefikMiddlewares,
   type KubeClient,
+  type KubeConnection,
   type Logger,
   type ResourceType,
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
-import { CONTROLLER_NAME, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
+import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
 import { VerificationResults } from './verify/results.js';
 import { mcpServerVerifier, SERVER_PODS_INDEX, serverOfPod, servingPods, verificationCounter } from './verify/verifier.js';
 
 export interface OperatorOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeConnection;
   readonly config: OperatorConfig;
   readonly logger?: Logger;
   /** Stop on SIGTERM/SIGINT (default true; tests that run several operators turn it off). */
@@ -39,6 +41,9 @@ export interface OperatorOptions {
 
 /** Only objects the platform rendered are cached: it keeps memory flat on busy clusters. */
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=mcp-runtime';
+
+/** Spec fields status reads that the operator does not apply (or may not: an HPA owns replicas). */
+const KEPT_SPEC: Readonly<Record<string, readonly string[]>> = { Deployment: ['replicas'], Service: ['clusterIP'] };
 
 function parseAddress(address: string): { host?: string; port: number } {
   const at = address.lastIndexOf(':');
@@ -90,7 +95,10 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
 
   const children = new Map<string, ChildKind>();
   for (const type of childTypes) {
-    const informer = manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR });
+    // Children are cached as the fields the operator applied (what the drift check compares)
+    // plus metadata and status, not with the API server's defaults: about half the bytes.
+    const projection = { name: `owned-by:${FIELD_MANAGER}`, transform: ownedFieldsProjection<KubernetesObject>({ fieldManager: FIELD_MANAGER, keepSpec: KEPT_SPEC[type.kind] ?? [] }) };
+    const informer = manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR, projection });
     children.set(type.kind, { type, informer });
   }
   const recorder = manager.eventRecorder(REPORTING_CONTROLLER);

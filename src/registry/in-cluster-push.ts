@@ -14,7 +14,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { CommandNotFoundError, runProcess, type Runner } from '../build/exec.js';
 import { ApiError, isNotFound, type KubeClient } from '../runtime/kube-http.js';
 import { parseImageReference } from '../images/reference.js';
@@ -225,7 +225,7 @@ export function attachStreamer(client: KubeClient) {
         callback();
       },
     });
-    const ws = await new Attach(client.kubeConfig).attach(target.namespace, target.pod, target.container, sink, sink, stdin, false);
+    const ws = await new Attach(clientNodeConfig(client)).attach(target.namespace, target.pod, target.container, sink, sink, stdin, false);
     let closeCode: number | undefined;
     const closed = new Promise<number>((resolve) =>
       ws.on('close', (code: number) => {
@@ -279,7 +279,7 @@ export function logFollower(client: KubeClient) {
       try {
         const { Log } = await import('@kubernetes/client-node');
         if (stopped) return;
-        controller = await new Log(client.kubeConfig).log(target.namespace, target.pod, target.container, sink, { follow: true });
+        controller = await new Log(clientNodeConfig(client)).log(target.namespace, target.pod, target.container, sink, { follow: true });
         if (stopped) controller.abort();
       } catch {
         // Logs are progress output only; the pod status decides success.
@@ -436,4 +436,11 @@ export async function pushInCluster(request: InClusterPushRequest, deps: InClust
     }
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Attach and Log are client-node's: they need its KubeConfig (the CLI's clients always carry one). */
+function clientNodeConfig(client: KubeClient): KubeConfig {
+  const kc = client.kubeConfig as Partial<KubeConfig>;
+  if (typeof kc.makeApiClient !== 'function') throw new Error('attach and logs need a client built from client-node\'s KubeConfig');
+  return kc as KubeConfig;
 }

@@ -43,7 +43,7 @@ export {
   NotKubernetesError,
   type Status,
 } from './kube-errors.js';
-export { KubeClient, type KubeClientOptions, type Query, type RequestOptions, type WatchEvent, type WatchEventType } from './kube-http.js';
+export { KubeClient, type KubeClientOptions, type KubeConnection, type Query, type RequestOptions, type WatchEvent, type WatchEventType } from './kube-http.js';
 export { deploymentReadiness, type DeploymentLike, type DeploymentReadiness } from './readiness.js';
 export { coordinationLeaseClient, LeaderElector, microTime, type Lease, type LeaderElectorOptions, type LeaseClient } from './leader-election.js';
 export { apiListWatcher, type ListOptions, type ListResult, type ListWatcher, type WatchOptions } from './list-watch.js';
@@ -79,6 +79,8 @@ export {
   type PathOptions,
   type ResourceType,
 } from './resources.js';
+export { StringInterner } from './intern.js';
+export { keptMetadata, ownedFieldsProjection, projectFields, type OwnedFieldsOptions } from './owned-fields.js';
 export { RestMapper, restMapperFor } from './rest-mapper.js';
 export { deepFreeze, NAMESPACE_INDEX, OWNER_UID_INDEX, Store, type IndexFunc, type ReplaceResult } from './store.js';
 export { runWorkers, WorkQueue, type QueueMetrics, type ShutdownMode, type WorkQueueOptions } from './work-queue.js';

@@ -22,6 +22,7 @@ import { keyOf } from './keys.js';
 import { apiListWatcher, type ListWatcher } from './list-watch.js';
 import { silentLogger, type Logger } from './logger.js';
 import { resourceName, type ResourceType } from './resources.js';
+import type { StringInterner } from './intern.js';
 import { deepFreeze, Store, type IndexFunc } from './store.js';
 
 /** 'all', one namespace, or a set of namespaces (one list/watch each). */
@@ -59,6 +60,8 @@ interface CommonOptions<T extends KubernetesObject> {
    * stripManagedFields (default: none, objects are cached as received).
    */
   transform?: (obj: T) => T;
+  /** Shares repeated string values between cached objects (after `transform`); see intern.ts. */
+  interner?: StringInterner;
   /**
    * Restart a watch that delivered no event or bookmark for this long (default 180 s). The API
    * server sends a bookmark about once a minute (measured on 1.34: gaps of 60 s, and up to
@@ -314,7 +317,8 @@ export class Informer<T extends KubernetesObject> {
   }
 
   private prepare(received: T): T {
-    const obj = this.options.transform === undefined ? received : this.options.transform(received);
+    const transformed = this.options.transform === undefined ? received : this.options.transform(received);
+    const obj = this.options.interner === undefined ? transformed : this.options.interner.internValues(transformed);
     return this.options.freeze === true ? deepFreeze(obj) : obj;
   }
 

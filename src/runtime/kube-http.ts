@@ -11,7 +11,6 @@
  */
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 
 import { ApiError, NotKubernetesError, unreachableOr, type Status } from './kube-errors.js';
 
@@ -39,6 +38,17 @@ export interface WatchEvent<T> {
   object: T;
 }
 
+/**
+ * What the client needs of a kubeconfig: the server and the credentials for a request.
+ * client-node's KubeConfig has this shape; so does src/kube/light-config.ts's LightKubeConfig,
+ * which the operator uses to stay clear of client-node's generated API (~45 MB of RSS).
+ */
+export interface KubeConnection {
+  getCurrentCluster(): { server: string; skipTLSVerify?: boolean } | null;
+  getCurrentContext(): string;
+  applyToHTTPSOptions(options: HttpsRequestOptions): Promise<void>;
+}
+
 export interface KubeClientOptions {
   /** Deadline for ordinary requests (default 30 s). Watches have none (the informer's watchdog covers them). */
   timeoutMs?: number;
@@ -47,7 +57,7 @@ export interface KubeClientOptions {
   onResponse?: (method: string, code: number) => void;
 }
 
-export class KubeClient {
+export class KubeClient<C extends KubeConnection = KubeConnection> {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly onResponse: ((method: string, code: number) => void) | undefined;
@@ -55,7 +65,7 @@ export class KubeClient {
   private shared: { identity: string; agent: HttpsAgent } | undefined;
 
   constructor(
-    readonly kubeConfig: KubeConfig,
+    readonly kubeConfig: C,
     options: KubeClientOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;

@@ -18,7 +18,7 @@ import type { OperatorConfig } from '../config.js';
 import { asMCPServer } from '../routes.js';
 import type { MCPServerObject } from '../types.js';
 import { aggregate, disabledFinding, toolChanges, type PodOutcome, type VerificationFinding } from './aggregate.js';
-import { verifyEndpoint, type VerifyOptions, type VerifyOutcome } from './handshake.js';
+import type { VerifyOptions, VerifyOutcome } from './handshake.js';
 import { fromStatus, sameFinding, type PublishedVerification, type VerificationResults } from './results.js';
 
 /** Index of managed pods by the key of the server they run (`namespace/<app label>`). */
@@ -79,7 +79,9 @@ export function verificationCounter(registry: Registry): Counter<'reason'> {
 export function mcpServerVerifier(deps: VerifierDeps): (request: ReconcileRequest) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
-  const verify = deps.verify ?? verifyEndpoint;
+  // The MCP SDK client (~10 MB of RSS) is loaded when the first pod is verified, not at start-up:
+  // an operator with verification off, or with no ready pod yet, never pays for it.
+  const verify = deps.verify ?? (async (url: string, options: VerifyOptions) => (await import('./handshake.js')).verifyEndpoint(url, options));
   const timeoutMs = deps.config.verifyTimeoutSeconds * 1000;
   const podResults = new Map<string, Map<string, PodResult>>();
 

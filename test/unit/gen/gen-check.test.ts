@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const GENERATED = ['crds/mcp.agent-hellboy.io_mcpservers.yaml', 'schemas/metadata.schema.json', 'imports/mcp.agent-hellboy.io.ts'];
+const GENERATED = ['crds/mcp.agent-hellboy.io_mcpservers.yaml', 'schemas/metadata.schema.json', 'imports/mcp.agent-hellboy.io.ts', 'imports/k8s-server.impl.ts'];
 
 let copy: string;
 beforeAll(async () => {
