@@ -2,7 +2,7 @@
 // @ts-nocheck: generated JavaScript; imports/k8s-server.ts gives it cdk8s-plus-28's types.
 /* eslint-disable */
 import cdk8s_1 from 'cdk8s';
-var _115, _116, _51, _67, _53, _u;
+var _115, _116, _71, _51, _67, _53, _u;
 const JSII_RTTI_SYMBOL_1 = Symbol.for("jsii.rtti");
 class KubeDeployment extends cdk8s_1.ApiObject {
     constructor(scope, id, props = {}) {
@@ -112,6 +112,33 @@ KubeIngress.GVK = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
 };
+class KubeNetworkPolicy extends cdk8s_1.ApiObject {
+    constructor(scope, id, props = {}) {
+        super(scope, id, {
+            ...KubeNetworkPolicy.GVK,
+            ...props,
+        });
+    }
+    static manifest(props = {}) {
+        return {
+            ...KubeNetworkPolicy.GVK,
+            ...toJson_KubeNetworkPolicyProps(props),
+        };
+    }
+    toJson() {
+        const resolved = super.toJson();
+        return {
+            ...KubeNetworkPolicy.GVK,
+            ...toJson_KubeNetworkPolicyProps(resolved),
+        };
+    }
+}
+_71 = JSII_RTTI_SYMBOL_1;
+KubeNetworkPolicy[_71] = { fqn: "cdk8s-plus-28.k8s.KubeNetworkPolicy", version: "2.5.6" };
+KubeNetworkPolicy.GVK = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+};
 function toJson_KubeDeploymentProps(obj) {
     if (obj === undefined) {
         return undefined;
@@ -152,6 +179,16 @@ function toJson_KubeIngressProps(obj) {
     const result = {
         'metadata': toJson_ObjectMeta(obj.metadata),
         'spec': toJson_IngressSpec(obj.spec),
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+function toJson_KubeNetworkPolicyProps(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'metadata': toJson_ObjectMeta(obj.metadata),
+        'spec': toJson_NetworkPolicySpec(obj.spec),
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
@@ -312,6 +349,18 @@ function toJson_IngressSpec(obj) {
         'ingressClassName': obj.ingressClassName,
         'rules': obj.rules?.map(y => toJson_IngressRule(y)),
         'tls': obj.tls?.map(y => toJson_IngressTls(y)),
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+function toJson_NetworkPolicySpec(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'egress': obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y)),
+        'ingress': obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y)),
+        'podSelector': toJson_LabelSelector(obj.podSelector),
+        'policyTypes': obj.policyTypes?.map(y => y),
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
@@ -818,6 +867,26 @@ function toJson_IngressTls(obj) {
     const result = {
         'hosts': obj.hosts?.map(y => y),
         'secretName': obj.secretName,
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+function toJson_NetworkPolicyEgressRule(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
+        'to': obj.to?.map(y => toJson_NetworkPolicyPeer(y)),
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+function toJson_NetworkPolicyIngressRule(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'from': obj.from?.map(y => toJson_NetworkPolicyPeer(y)),
+        'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
@@ -1336,6 +1405,28 @@ function toJson_HttpIngressRuleValue(obj) {
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
+function toJson_NetworkPolicyPort(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'endPort': obj.endPort,
+        'port': obj.port?.value,
+        'protocol': obj.protocol,
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+function toJson_NetworkPolicyPeer(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'ipBlock': toJson_IpBlock(obj.ipBlock),
+        'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
+        'podSelector': toJson_LabelSelector(obj.podSelector),
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
 function toJson_NodeSelectorRequirement(obj) {
     if (obj === undefined) {
         return undefined;
@@ -1540,6 +1631,16 @@ function toJson_HttpIngressPath(obj) {
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
+function toJson_IpBlock(obj) {
+    if (obj === undefined) {
+        return undefined;
+    }
+    const result = {
+        'cidr': obj.cidr,
+        'except': obj.except?.map(y => y),
+    };
+    return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
 function toJson_ConfigMapKeySelector(obj) {
     if (obj === undefined) {
         return undefined;
@@ -1635,4 +1736,4 @@ function toJson_ServiceAccountTokenProjection(obj) {
     };
     return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
-export { KubeDeployment, KubeService, KubeIngress, KubeSecret, IntOrString, Quantity };
+export { KubeDeployment, KubeService, KubeIngress, KubeSecret, KubeNetworkPolicy, IntOrString, Quantity };

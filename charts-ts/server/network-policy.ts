@@ -7,7 +7,7 @@
  * Enforced only by a CNI that implements NetworkPolicy (see the README).
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../../imports/k8s-server.js';
 import type { ResolvedEgressRule, ResolvedNetwork } from './network.js';
 import type { ResolvedServer } from './resolve.js';
 

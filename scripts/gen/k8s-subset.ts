@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import ts from 'typescript';
 
 /** The runtime values charts-ts/server needs from `k8s` (types come from cdk8s-plus-28's .d.ts). */
-export const K8S_SUBSET_EXPORTS = ['KubeDeployment', 'KubeService', 'KubeIngress', 'KubeSecret', 'IntOrString', 'Quantity'] as const;
+export const K8S_SUBSET_EXPORTS = ['KubeDeployment', 'KubeService', 'KubeIngress', 'KubeSecret', 'KubeNetworkPolicy', 'IntOrString', 'Quantity'] as const;
 
 /** Names a top-level statement declares or assigns to (`class X`, `function X`, `X.GVK = …`, `X[_u] = …`, `_u = …`). */
 function ownersOf(statement: ts.Statement): string[] {
