@@ -3,10 +3,11 @@
  * gateway's real pods). In one run, side by side:
  *
  * - one tool call's latency (p50, p99) and throughput, at 1 and at 50 concurrent sessions, on
- *   three paths to the very same pod: the pod directly, Traefik straight to the pods (an Ingress
- *   made here), and Traefik + the gateway (the server's own route). The three are interleaved in
- *   rounds so load drifts hit all of them alike; the report prints the gateway's added p50 in ms
- *   and the p99 and throughput ratios;
+ *   three paths: the pod directly, Traefik straight to the pods (the platform's route with
+ *   spec.gateway.enabled: false, to an identical pod of a second server), and Traefik + the
+ *   gateway (the server's own route, to the first pod). The three are interleaved in rounds so
+ *   load drifts hit all of them alike; the report prints the gateway's added p50 in ms and the
+ *   p99 and throughput ratios;
  * - `deploy → first tool call answered through /<name>/mcp` for a new server whose image the node
  *   already has;
  * - the gateway's resident memory before and after 1,000 sessions are opened through it (it keeps
@@ -47,8 +48,18 @@ const PATHS: readonly PathName[] = ['pod', 'traefik', 'gateway'];
 
 interface Sample {
   latenciesMs: number[];
+  failures: string[];
   calls: number;
   wallMs: number;
+}
+
+interface PathFigures {
+  calls: number;
+  failed: number;
+  firstFailure?: string;
+  p50Ms: number;
+  p99Ms: number;
+  callsPerSecond: number;
 }
 
 const log = (line: string) => console.log(`   ${line}`);
@@ -66,12 +77,17 @@ async function connect(url: string, fetchImpl: typeof fetch): Promise<Client> {
   return client;
 }
 
-async function timedCalls(client: Client, n: number, into: number[]): Promise<void> {
+/** Sequential calls; a failed one is counted in `failures` (with its message), never retried. */
+async function timedCalls(client: Client, n: number, into: number[], failures: string[] = []): Promise<void> {
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    const r = await client.callTool({ name: 'convert_temperature', arguments: { value: i, from: 'celsius', to: 'kelvin' } });
-    into.push(performance.now() - started);
-    if (r.isError === true) throw new Error(`tool error: ${JSON.stringify(r.content)}`);
+    try {
+      const r = await client.callTool({ name: 'convert_temperature', arguments: { value: i, from: 'celsius', to: 'kelvin' } });
+      if (r.isError === true) failures.push(`tool error: ${JSON.stringify(r.content)}`);
+      else into.push(performance.now() - started);
+    } catch (error) {
+      failures.push(String((error as Error).cause ?? error));
+    }
   }
 }
 
@@ -127,26 +143,17 @@ async function main(): Promise<void> {
     const deployToFirstCallSeconds = Math.round(performance.now() - deployStarted) / 1000;
     log(`deploy → first tool call through the route: ${deployToFirstCallSeconds} s`);
 
-    // Traefik straight to the same pod: an Ingress (and strip Middleware) made here, to the Service `weather`.
+    // Traefik straight to the pods: the platform's own route with the gateway turned off, to an
+    // identical pod (same image, node and resources) of a second server.
+    await servers.create('weather-direct', spec({ ingressPath: '/weather-direct/mcp', gateway: { enabled: false } }));
+    await servers.waitFor('weather-direct', 'Ready', (s) => s.phase === 'Ready');
     const k8s = await import('@kubernetes/client-node');
-    const custom = c.kc.makeApiClient(k8s.CustomObjectsApi);
-    await custom.createNamespacedCustomObject({
-      group: 'traefik.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'middlewares',
-      body: { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'bench-direct' }, spec: { stripPrefix: { prefixes: ['/bench-direct'] } } },
-    });
-    await c.kc.makeApiClient(k8s.NetworkingV1Api).createNamespacedIngress({
-      namespace: NAMESPACE,
-      body: {
-        metadata: { name: 'bench-direct', annotations: { 'traefik.ingress.kubernetes.io/router.middlewares': `${NAMESPACE}-bench-direct@kubernetescrd` } },
-        spec: { ingressClassName: 'traefik', rules: [{ http: { paths: [{ path: '/bench-direct/mcp', pathType: 'Prefix', backend: { service: { name: 'weather', port: { number: 80 } } } }] } }] },
-      },
-    });
     const pods = (await c.kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=weather' })).items;
     const podIP = pods[0]?.status?.podIP;
     if (podIP === undefined) throw new Error('no weather pod IP');
     const urls: Record<PathName, string> = {
       pod: `http://${podIP}:8088/mcp`,
-      traefik: `${c.base}/bench-direct/mcp`,
+      traefik: `${c.base}/weather-direct/mcp`,
       gateway: `${c.base}/weather/mcp`,
     };
     // The route's host name resolves to 127.0.0.1 (c.fetch); the pod IP is reached as it is.
@@ -160,9 +167,9 @@ async function main(): Promise<void> {
     }
 
     const emptySamples = (): Record<PathName, Sample> => ({
-      pod: { latenciesMs: [], calls: 0, wallMs: 0 },
-      traefik: { latenciesMs: [], calls: 0, wallMs: 0 },
-      gateway: { latenciesMs: [], calls: 0, wallMs: 0 },
+      pod: { latenciesMs: [], failures: [], calls: 0, wallMs: 0 },
+      traefik: { latenciesMs: [], failures: [], calls: 0, wallMs: 0 },
+      gateway: { latenciesMs: [], failures: [], calls: 0, wallMs: 0 },
     });
     const samples: Record<number, Record<PathName, Sample>> = { 1: emptySamples(), [SESSIONS]: emptySamples() };
     // One long-lived session per path for c=1 and SESSIONS per path for c=SESSIONS, as clients keep them.
@@ -178,13 +185,13 @@ async function main(): Promise<void> {
       for (const p of order) {
         const s1 = samples[1]![p];
         const t0 = performance.now();
-        await timedCalls(single[p], CALLS_PER_BLOCK, s1.latenciesMs);
+        await timedCalls(single[p], CALLS_PER_BLOCK, s1.latenciesMs, s1.failures);
         s1.wallMs += performance.now() - t0;
         s1.calls += CALLS_PER_BLOCK;
 
         const sN = samples[SESSIONS]![p];
         const t1 = performance.now();
-        await Promise.all(many[p].map((client) => timedCalls(client, perSession, sN.latenciesMs)));
+        await Promise.all(many[p].map((client) => timedCalls(client, perSession, sN.latenciesMs, sN.failures)));
         sN.wallMs += performance.now() - t1;
         sN.calls += perSession * SESSIONS;
       }
@@ -215,11 +222,21 @@ async function main(): Promise<void> {
           PATHS.map((p) => {
             const s = samples[conc]![p];
             const sorted = [...s.latenciesMs].sort((a, b) => a - b);
-            return [p, { calls: s.calls, p50Ms: ms(percentile(sorted, 50)), p99Ms: ms(percentile(sorted, 99)), callsPerSecond: Math.round((s.calls / s.wallMs) * 1000 * 10) / 10 }];
+            return [
+              p,
+              {
+                calls: s.calls,
+                failed: s.failures.length,
+                ...(s.failures.length === 0 ? {} : { firstFailure: s.failures[0] }),
+                p50Ms: ms(percentile(sorted, 50)),
+                p99Ms: ms(percentile(sorted, 99)),
+                callsPerSecond: Math.round((s.latenciesMs.length / s.wallMs) * 1000 * 10) / 10,
+              },
+            ];
           }),
         ),
       ]),
-    ) as Record<string, Record<PathName, { calls: number; p50Ms: number; p99Ms: number; callsPerSecond: number }>>;
+    ) as Record<string, Record<PathName, PathFigures>>;
     const ratios = Object.fromEntries(
       Object.entries(figures).map(([level, f]) => [
         level,
@@ -266,7 +283,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(r: { [k: string]: unknown } & { latency: Record<string, Record<PathName, { calls: number; p50Ms: number; p99Ms: number; callsPerSecond: number }>>; ratios: Record<string, Record<string, number>> }, targets: readonly (readonly [string, boolean])[]): string {
+function report(r: { [k: string]: unknown } & { latency: Record<string, Record<PathName, PathFigures>>; ratios: Record<string, Record<string, number>> }, targets: readonly (readonly [string, boolean])[]): string {
   const lines = [
     `# Gateway and route benchmark${r.smoke === true ? ' (smoke)' : ''}`,
     '',
@@ -278,13 +295,16 @@ function report(r: { [k: string]: unknown } & { latency: Record<string, Record<P
     `| load at start / end | ${JSON.stringify(r.load)} |`,
     `| settings | ${JSON.stringify(r.settings)} |`,
     '',
-    'One tool call (`convert_temperature`, MCP SDK client, session kept open) to the same pod on three paths:',
+    'One tool call (`convert_temperature`, MCP SDK client, session kept open) on three paths: pod direct and gateway to one pod, Traefik-direct to an identical pod:',
     '',
-    '| sessions | path | calls | p50 ms | p99 ms | calls/s |',
-    '|---|---|---|---|---|---|',
+    '| sessions | path | calls | failed | p50 ms | p99 ms | calls/s |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const [level, paths] of Object.entries(r.latency)) {
-    for (const p of PATHS) lines.push(`| ${level.slice(1)} | ${p} | ${paths[p].calls} | ${paths[p].p50Ms} | ${paths[p].p99Ms} | ${paths[p].callsPerSecond} |`);
+    for (const p of PATHS) {
+      const f = paths[p];
+      lines.push(`| ${level.slice(1)} | ${p} | ${f.calls} | ${f.failed}${f.firstFailure === undefined ? '' : ` (${f.firstFailure})`} | ${f.p50Ms} | ${f.p99Ms} | ${f.callsPerSecond} |`);
+    }
   }
   lines.push('', '| sessions | gateway adds at p50 (ms) | gateway p99 / Traefik p99 | gateway calls/s / Traefik calls/s | route p50 / pod p50 | route p99 / pod p99 |', '|---|---|---|---|---|---|');
   for (const [level, x] of Object.entries(r.ratios)) {
