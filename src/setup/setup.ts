@@ -131,11 +131,19 @@ export async function renderObjects(decision: Decision, options: SetupOptions): 
 }
 
 /** The username of an external registry comes from the Secret at run time; nothing secret is rendered. */
-async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: readonly string[], options: SetupOptions): Promise<ObjectReport[]> {
+/** What one setup run learned while applying, shared by its apply passes. */
+interface ApplyState {
+  /** Dry run: namespaces and CRDs that do not exist yet (objects in them cannot be checked). */
+  readonly newNamespaces: Set<string>;
+  readonly newKinds: Set<string>;
+  crdsWaited: boolean;
+}
+
+const applyState = (): ApplyState => ({ newNamespaces: new Set(), newKinds: new Set(), crdsWaited: false });
+
+async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: readonly string[], options: SetupOptions, state: ApplyState = applyState()): Promise<ObjectReport[]> {
   const reports: ObjectReport[] = [];
-  const newNamespaces = new Set<string>();
-  const newKinds = new Set<string>();
-  let crdsWaited = false;
+  const { newNamespaces, newKinds } = state;
   for (const obj of objects) {
     const ref = describeObject(obj);
     const ns = obj.metadata?.namespace;
@@ -145,9 +153,9 @@ async function applyAll(rest: KubeRest, objects: readonly KubeObject[], crds: re
       options.log(`${'created'.padEnd(10)} ${ref} (dry run; ${note})`);
       continue;
     }
-    if (!options.dryRun && !crdsWaited && obj.kind !== 'Namespace' && obj.kind !== 'CustomResourceDefinition') {
+    if (!options.dryRun && !state.crdsWaited && obj.kind !== 'Namespace' && obj.kind !== 'CustomResourceDefinition') {
       for (const name of crds) await waitCrdEstablished(rest, name, Math.min(options.timeoutMs, 60_000));
-      crdsWaited = true;
+      state.crdsWaited = true;
     }
     try {
       const result = await applyWithOutcome(rest, obj, { dryRun: options.dryRun, fieldManager: CLI_FIELD_MANAGER });
@@ -276,14 +284,15 @@ export async function setupPlatform(rest: KubeRest, options: SetupOptions): Prom
   // here rather than rendered: a key in a manifest would be a key in every `synth` output.
   const gatewayNamespace = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'mcp-gateway')?.metadata?.namespace;
   const beforeGateway = gatewayNamespace === undefined ? objects.length : objects.findIndex((o) => o.metadata?.namespace === gatewayNamespace && o.kind !== 'Namespace');
-  const reports = await applyAll(rest, objects.slice(0, beforeGateway), crds, options);
+  const state = applyState();
+  const reports = await applyAll(rest, objects.slice(0, beforeGateway), crds, options, state);
   if (gatewayNamespace !== undefined) {
     const { ensureGatewaySessionKeys } = await import('./gateway-keys.js');
-    const outcome = options.dryRun && reports.some((r) => r.ref === `Namespace ${gatewayNamespace}` && r.outcome === 'created') ? 'created' : await ensureGatewaySessionKeys(rest, gatewayNamespace, options.dryRun);
+    const outcome = state.newNamespaces.has(gatewayNamespace) ? 'created' : await ensureGatewaySessionKeys(rest, gatewayNamespace, options.dryRun);
     const ref = `Secret ${gatewayNamespace}/mcp-gateway-session-keys`;
     reports.push({ ref, outcome, note: 'random session-sealing key, kept across setups' });
     options.log(`${outcome.padEnd(10)} ${ref}${options.dryRun ? ' (dry run)' : ''}`);
-    reports.push(...(await applyAll(rest, objects.slice(beforeGateway), crds, options)));
+    reports.push(...(await applyAll(rest, objects.slice(beforeGateway), crds, options, state)));
   }
   const counts: Record<ApplyOutcome, number> = { created: 0, configured: 0, unchanged: 0 };
   for (const r of reports) counts[r.outcome]++;
