@@ -29,7 +29,7 @@ export interface RealNodeDemo {
   timeoutSeconds: number;
   keep: boolean;
   step: (text: string) => void;
-  cli: (...args: string[]) => string;
+  cli: (...args: string[]) => Promise<string>;
   background: (args: string[], ready: RegExp, label: string) => Promise<ChildProcess>;
   waitForReady: (kubeconfig: string, timeoutSeconds: number) => Promise<void>;
   onCluster: (stop: () => Promise<void>) => void;
@@ -75,7 +75,7 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
   );
 
   d.step('Installing the platform: CRD, namespaces, operator, registry, Traefik, the gateway (its pods run on the real node)');
-  await timed('setup', async () => d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host, '--gateway-image', gatewayImage));
+  await timed('setup', () => d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host, '--gateway-image', gatewayImage));
 
   d.step('Starting Traefik on this host, configured by the Deployment setup installed');
   const kc = await cp.kubeConfig();
@@ -124,14 +124,14 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
 
   const manifests = join(d.workDir, 'manifests');
   d.step(`Generating MCPServer manifests from ${d.metadata}`);
-  d.cli('pipeline', 'generate', '--dir', d.metadata, '--output-dir', manifests);
+  await d.cli('pipeline', 'generate', '--dir', d.metadata, '--output-dir', manifests);
 
   d.step('Deploying them');
-  d.cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);
+  await d.cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);
 
   d.step('Waiting until every server is Ready (image pulled by the node, probes passing, route published)');
   await timed('deploy to Ready', () => d.waitForReady(kubeconfig, d.timeoutSeconds));
-  d.cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
+  await d.cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
 
   d.step(`Calling a tool of each server with the MCP SDK client through Traefik and the gateway (${d.host} is resolved to 127.0.0.1 by the client)`);
   for (const example of EXAMPLES) {
@@ -192,7 +192,7 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     );
     const condition = findCondition(verified, 'Verified');
     console.log(`${example.name}: Verified=${condition?.status} (${condition?.reason}) ${condition?.message}`);
-    d.cli('server', 'tools', example.name, '--kubeconfig', kubeconfig);
+    await d.cli('server', 'tools', example.name, '--kubeconfig', kubeconfig);
   }
 
   d.step('Resident memory of the cluster\'s processes, by component');

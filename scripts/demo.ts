@@ -43,13 +43,29 @@ function step(text: string): void {
   console.log(`\n==> ${text}`);
 }
 
-/** Runs a CLI command to completion, streaming its output; throws on a non-zero exit. */
-function cli(...args: string[]): string {
+/**
+ * Runs a CLI command to completion, printing its output; throws on a non-zero exit. Asynchronous
+ * on purpose: this process also forwards the real node's pods to the API server (the gateway's
+ * watches), which a blocking spawnSync would stall.
+ */
+async function cli(...args: string[]): Promise<string> {
   console.log(`$ mcp-runtime ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.stdout) process.stdout.write(result.stdout);
-  if (result.status !== 0) throw new Error(`mcp-runtime ${args[0]} ${args[1] ?? ''} failed with exit code ${result.status}`);
-  return result.stdout;
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  if (stdout !== '') process.stdout.write(stdout);
+  if (status !== 0) throw new Error(`mcp-runtime ${args[0]} ${args[1] ?? ''} failed with exit code ${status}`);
+  return stdout;
+}
+
+/** `server list -A -o json`, without printing. */
+async function listServersJson(kubeconfig: string): Promise<{ status: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [CLI, 'server', 'list', '-A', '-o', 'json', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { status, stdout };
 }
 
 /** Starts a long-running CLI command; resolves once a line matching `ready` appears. */
@@ -90,7 +106,7 @@ async function waitForReady(kubeconfig: string, timeoutSeconds: number): Promise
   const deadline = Date.now() + timeoutSeconds * 1000;
   let last = '';
   while (Date.now() < deadline) {
-    const result = spawnSync(process.execPath, [CLI, 'server', 'list', '-A', '-o', 'json', '--kubeconfig', kubeconfig], { encoding: 'utf8' });
+    const result = await listServersJson(kubeconfig);
     if (result.status === 0) {
       // `-o json` prints a kubectl-style List.
       type Condition = { type: string; status: string; message?: string };
@@ -136,7 +152,7 @@ async function mainSimulated(): Promise<void> {
   await background(['cluster', 'provision', '--provider', 'local', '--kubeconfig', kubeconfig], /sandbox ready:/, 'sandbox');
 
   step('Installing the platform: CRD, namespaces, operator, registry, Traefik');
-  cli('setup', '--kubeconfig', kubeconfig, '--timeout', '120', '--default-ingress-host', values.host);
+  await cli('setup', '--kubeconfig', kubeconfig, '--timeout', '120', '--default-ingress-host', values.host);
 
   step('Running the operator from this checkout (the in-sandbox operator pods are simulated)');
   await background(
@@ -146,14 +162,14 @@ async function mainSimulated(): Promise<void> {
   );
 
   step(`Generating MCPServer manifests from ${values.metadata}`);
-  cli('pipeline', 'generate', '--dir', values.metadata, '--output-dir', manifests);
+  await cli('pipeline', 'generate', '--dir', values.metadata, '--output-dir', manifests);
 
   step('Deploying them');
-  cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);
+  await cli('pipeline', 'deploy', '--dir', manifests, '--kubeconfig', kubeconfig);
 
   step('Waiting until every server is Ready');
   await waitForReady(kubeconfig, Number(values.timeout));
-  cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
+  await cli('server', 'list', '-A', '--kubeconfig', kubeconfig);
 
   console.log('\nDemo complete: every server is Ready. (The sandbox simulates nodes: the URLs are routed, not served.)');
   if (values.keep) {
