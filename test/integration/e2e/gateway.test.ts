@@ -148,7 +148,10 @@ describeRealNode('the gateway on a real node', () => {
     const perPod = await sessionsPerPod();
     const [victim, victimSessions] = [...perPod.entries()].sort((a, b) => b[1] - a[1])[0]!;
     expect(victimSessions).toBeGreaterThan(0);
-    await (await core(c.kc)).deleteNamespacedPod({ namespace: NAMESPACE, name: victim, gracePeriodSeconds: 0 });
+    // A 1 s grace (SIGTERM, then SIGKILL), not 0: with 0 the API object goes at once while the
+    // container may still answer for a moment; with a grace the object is removed only once the
+    // kubelet has stopped the container, so "gone" below means the process is gone.
+    await (await core(c.kc)).deleteNamespacedPod({ namespace: NAMESPACE, name: victim, gracePeriodSeconds: 1 });
     await waitFor(`pod ${victim} gone`, async () => (await (await core(c.kc)).listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=notes' })).items, {
       until: (pods) => !pods.some((p) => p.metadata?.name === victim),
       timeoutMs: 60_000,
