@@ -348,24 +348,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           const outcome: CallOutcome['status'] | 'upstream_error' = aborted && tap?.outcome.status === 'unknown' ? 'upstream_error' : (tap?.outcome.status ?? (status >= 500 ? 'upstream_error' : 'ok'));
           const seconds = (performance.now() - started) / 1000;
           deps.metrics.request(serverKey, method, tool, status, outcome, seconds);
-          if (call?.method === 'tools/call') {
-            deps.audit(
-              auditLine(
-                {
-                  time: new Date(),
-                  server: serverKey,
-                  tool: call.tool ?? '',
-                  ...(clientSession === undefined ? {} : { session: clientSession }),
-                  ...(decision === undefined ? {} : { decision }),
-                  status: outcome,
-                  httpStatus: status,
-                  durationMs: seconds * 1000,
-                  ...(deps.auditPayloads ? { arguments: call.arguments, result: tap?.result } : {}),
-                },
-                { includePayloads: deps.auditPayloads },
-              ),
-            );
-          }
+          audit(serverKey, call, clientSession, outcome, status, seconds * 1000, tap?.result, decision);
         };
         up.on('data', (chunk: Buffer) => {
           tap?.push(chunk);
