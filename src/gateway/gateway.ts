@@ -116,25 +116,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const adminUrl = await listen(admin, settings.adminListen.host, settings.adminListen.port);
   logger.info({ url, adminUrl, auditPayloads: settings.auditPayloads }, 'gateway listening');
 
+  let stopped: Promise<void> | undefined;
   return {
     url,
     adminUrl,
     metrics,
     keyIds: () => keys.keyIds,
-    async stop(graceMs = 20_000) {
-      draining = true;
-      logger.info({ drainSeconds: settings.drainSeconds }, 'draining');
-      if (settings.drainSeconds > 0) await new Promise((r) => setTimeout(r, settings.drainSeconds * 1000));
-      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
-      proxy.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([closed, deadline]);
-      proxy.closeAllConnections();
-      clearInterval(reload);
-      agent.destroy();
-      await directory.stop();
-      await new Promise<void>((resolve) => admin.close(() => resolve()));
-      admin.closeAllConnections();
+    stop(graceMs = 20_000) {
+      // Once: a second caller (a signal during a stop, a test's clean-up) waits for the first.
+      stopped ??= drainAndClose(graceMs);
+      return stopped;
     },
   };
+
+  async function drainAndClose(graceMs: number): Promise<void> {
+    draining = true;
+    logger.info({ drainSeconds: settings.drainSeconds }, 'draining');
+    if (settings.drainSeconds > 0) await new Promise((r) => setTimeout(r, settings.drainSeconds * 1000));
+    const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
+    proxy.closeIdleConnections();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([closed, deadline]);
+    proxy.closeAllConnections();
+    clearInterval(reload);
+    agent.destroy();
+    await directory.stop();
+    await new Promise<void>((resolve) => admin.close(() => resolve()));
+    admin.closeAllConnections();
+  }
 }

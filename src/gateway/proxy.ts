@@ -160,6 +160,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
 
     const tried = new Set<string>();
+    let staleRetried = false;
     for (let attempt = 0; ; attempt++) {
       if (upstreamSession === undefined) {
         upstream = deps.directory.pick(serverKey, tried);
@@ -173,9 +174,20 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       const target = upstream as Upstream;
       const result = await forward(req, res, target, upstreamSession, clientSession, body, call, serverKey, started, method, tool, decision, rewrite);
       if (result === 'done') return;
+      if (result === 'stale-socket' && !staleRetried) {
+        // The pod closed an idle keep-alive socket as the request went out on it: nothing was
+        // read, so the same request may go again (to the same pod, which still holds the session).
+        staleRetried = true;
+        deps.metrics.upstreamRetry(serverKey);
+        continue;
+      }
       // Not sent: a session's pod is unreachable (gone), anything else tries another pod.
       if (upstreamSession !== undefined || attempt >= 2) {
-        if (upstreamSession !== undefined) {
+        if (result === 'stale-socket') {
+          jsonRpcError(res, 502, -32603, 'The MCP server closed the connection');
+          done(502, 'upstream_error');
+          audit(serverKey, call, clientSession, 'upstream_error', 502);
+        } else if (upstreamSession !== undefined) {
           jsonRpcError(res, 404, -32001, 'Session not found');
           deps.metrics.sessionClosed(serverKey);
           done(404, 'session_not_found');
@@ -221,7 +233,10 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     );
   }
 
-  /** One attempt. 'not-sent' when the pod refused the connection before reading anything. */
+  /**
+   * One attempt. 'not-sent' when the pod could not be reached (refused, unreachable), 'stale-socket'
+   * when a reused keep-alive socket was reset before any answer (the pod had closed it as idle).
+   */
   function forward(
     req: IncomingMessage,
     res: ServerResponse,
@@ -236,10 +251,10 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     tool: string | undefined,
     decision: 'allowed' | 'denied' | undefined,
     rewrite: ((contentType: string | undefined, text: string) => string | undefined) | undefined,
-  ): Promise<'done' | 'not-sent'> {
+  ): Promise<'done' | 'not-sent' | 'stale-socket'> {
     return new Promise((resolve) => {
       let settled = false;
-      const settle = (v: 'done' | 'not-sent') => {
+      const settle = (v: 'done' | 'not-sent' | 'stale-socket') => {
         if (!settled) {
           settled = true;
           resolve(v);
@@ -263,10 +278,15 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         res.off('close', onClientClose);
         if (settled) return;
         const code = error.code ?? '';
-        // A keep-alive socket the pod had just closed: the request was not read; try again.
-        if ((NOT_SENT.has(code) || (out.reusedSocket && code === 'ECONNRESET')) && !res.headersSent) {
+        if (!res.headersSent && NOT_SENT.has(code)) {
           deps.logger.debug({ pod: upstream.podName, code }, 'upstream not reached');
           settle('not-sent');
+          return;
+        }
+        // A keep-alive socket the pod had just closed: the request was not read; try again.
+        if (!res.headersSent && out.reusedSocket && code === 'ECONNRESET') {
+          deps.logger.debug({ pod: upstream.podName, code }, 'stale keep-alive socket');
+          settle('stale-socket');
           return;
         }
         deps.logger.warn({ pod: upstream.podName, code }, 'upstream failed');
@@ -359,7 +379,9 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           res.end();
           finish(false);
         });
-        up.on('error', () => {
+        up.on('error', (error: NodeJS.ErrnoException) => {
+          // The pod's answer broke off: the client sees its stream end without the rest.
+          deps.logger.warn({ pod: upstream.podName, code: error.code, method, sse }, 'upstream answer broke off');
           res.destroy();
           finish(true);
         });

@@ -92,6 +92,33 @@ async function sessionsPerPod(): Promise<Map<string, number>> {
   return out;
 }
 
+/**
+ * For a failure's message: the gateways' warnings and errors, their audit lines that are not
+ * "ok", and the notes pods' warnings (what a person would grep for first).
+ */
+async function unusualLogLines(): Promise<string[]> {
+  const out: string[] = [];
+  const sources: [string, string][] = [
+    ...(await readyPods(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')).map((p): [string, string] => [GATEWAY_NAMESPACE, p.metadata!.name!]),
+    ...(await readyPods(NAMESPACE, 'app=notes')).map((p): [string, string] => [NAMESPACE, p.metadata!.name!]),
+  ];
+  for (const [namespace, pod] of sources) {
+    for (const line of await podLog(namespace, pod)) {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        if (line.trim() !== '') out.push(`${pod}: ${line}`);
+        continue;
+      }
+      const warning = typeof entry.level === 'number' && entry.level >= 40;
+      const badCall = typeof entry.tool === 'string' && entry.status !== 'ok';
+      if (warning || badCall) out.push(`${pod}: ${line}`);
+    }
+  }
+  return out;
+}
+
 let sessions: NotesSession[] = [];
 
 describeRealNode('the gateway on a real node', () => {
@@ -136,6 +163,7 @@ describeRealNode('the gateway on a real node', () => {
     );
     const failures = (await Promise.all(sessions.map((s) => addAndList(s, 20)))).flat();
     console.log(`[e2e gateway] 20 sessions x 20 calls through /notes/mcp: ${400 - failures.length} answered, ${failures.length} failed`);
+    if (failures.length > 0) console.log(`[e2e gateway] what the gateways and notes pods said:\n${(await unusualLogLines()).join('\n')}`);
     expect(failures).toEqual([]);
     // The sessions are spread over the pods (not all pinned to one by accident).
     const perPod = await sessionsPerPod();

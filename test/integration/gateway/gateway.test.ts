@@ -6,6 +6,7 @@
  * Deployment's rules. Requests carry the header a server's route sets.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +142,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(sessions.map((s) => s.client.close().catch(() => undefined)));
-  await Promise.all([...notes.map((n) => n.example.stop()), weather?.stop(), modern?.stop()]);
+  await Promise.all([...notes.map((n) => n.example.stop()), weather?.stop(), modern?.stop(), gateway?.stop(1_000)]);
   await ns?.cleanup();
   if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
 });
@@ -301,6 +302,65 @@ describe('the gateway against real servers', () => {
     await expect(alive[0]!.client.callTool({ name: 'list_notes', arguments: {} })).rejects.toMatchObject({ code: 404 });
     expect((await fresh.client.callTool({ name: 'list_notes', arguments: {} })).isError).not.toBe(true);
     await fresh.transport.terminateSession();
+  });
+
+  it('sends a session request again to its pod when the pod had just closed the idle keep-alive socket it went out on', async () => {
+    // A pod that closes each connection as the second request arrives on it, unanswered: what a
+    // keep-alive timeout firing at that moment looks like from the gateway's side.
+    const seen: (string | undefined)[] = [];
+    const sockets = new Set<Socket>();
+    const upstream = createNetServer((socket) => {
+      sockets.add(socket);
+      let buffered = '';
+      let answered = 0;
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
+        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+          const head = buffered.slice(0, end);
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (buffered.length < end + 4 + length) return;
+          buffered = buffered.slice(end + 4 + length);
+          if (answered++ === 1) {
+            socket.resetAndDestroy();
+            return;
+          }
+          seen.push(/\r\nmcp-session-id: *([^\r]+)/i.exec(head)?.[1]);
+          const body = JSON.stringify({ jsonrpc: '2.0', id: seen.length, result: {} });
+          socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nmcp-session-id: upstream-session-1\r\nkeep-alive: timeout=60\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+    try {
+      await createServer('idle-closing');
+      await publishPod('idle-closing', 'idle-closing-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      const retriesBefore = metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/idle-closing` });
+      const post = (session?: string) =>
+        fetch(`${gateway.url}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'X-Mcp-Runtime-Server': `${ns.name}/idle-closing`,
+            ...(session === undefined ? {} : { 'mcp-session-id': session }),
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+        });
+      const first = await waitFor('the idle-closing pod routed', () => post(), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const sealed = first.headers.get('mcp-session-id')!;
+      await first.text();
+      const second = await post(sealed);
+      expect(second.status).toBe(200);
+      expect(second.headers.get('mcp-session-id')).toBe(sealed);
+      // The retried request reached the pod with the pod's own session id restored.
+      expect(seen).toEqual([undefined, 'upstream-session-1']);
+      expect(metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/idle-closing` })).toBe(retriesBefore + 1);
+    } finally {
+      // The gateway keeps its keep-alive socket: close it from this side.
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 
   it('drains on stop: /readyz fails at once while requests are still served, then it closes', async () => {
