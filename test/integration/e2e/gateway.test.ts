@@ -94,7 +94,7 @@ async function sessionsPerPod(): Promise<Map<string, number>> {
 
 /**
  * For a failure's message: the gateways' warnings and errors, their audit lines that are not
- * "ok", and the notes pods' warnings (what a person would grep for first).
+ * "ok", and the notes pods' errors and failed or slow POSTs (what a person would grep for first).
  */
 async function unusualLogLines(): Promise<string[]> {
   const out: string[] = [];
@@ -111,9 +111,11 @@ async function unusualLogLines(): Promise<string[]> {
         if (line.trim() !== '') out.push(`${pod}: ${line}`);
         continue;
       }
-      const warning = typeof entry.level === 'number' && entry.level >= 40;
+      // pino's numeric levels (the gateway) and the examples' names.
+      const warning = (typeof entry.level === 'number' && entry.level >= 40) || entry.level === 'error';
       const badCall = typeof entry.tool === 'string' && entry.status !== 'ok';
-      if (warning || badCall) out.push(`${pod}: ${line}`);
+      const slowOrFailedPost = entry.msg === 'request' && entry.method === 'POST' && (Number(entry.status) >= 400 || Number(entry.durationMs) >= 5_000);
+      if (warning || badCall || slowOrFailedPost) out.push(`${pod}: ${line}`);
     }
   }
   return out;
