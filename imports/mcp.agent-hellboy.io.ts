@@ -253,6 +253,13 @@ export interface McpServerSpec {
   readonly stateless?: boolean;
 
   /**
+   * OAuth 2.1 for clients, enforced by the gateway (MCP authorization): requests need a bearer token from `issuer` for this server's URL; 401 answers point to the protected-resource metadata (RFC 9728). Needs the gateway. Default: open.
+   *
+   * @schema McpServerSpec#auth
+   */
+  readonly auth?: McpServerSpecAuth;
+
+  /**
    * Network isolation of the server's pods (a NetworkPolicy). Default: ingress only from the gateway or ingress controller and the operator; egress unrestricted.
    *
    * @schema McpServerSpec#network
@@ -296,6 +303,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'gateway': toJson_McpServerSpecGateway(obj.gateway),
     'tools': toJson_McpServerSpecTools(obj.tools),
     'stateless': obj.stateless,
+    'auth': toJson_McpServerSpecAuth(obj.auth),
     'network': toJson_McpServerSpecNetwork(obj.network),
     'catalog': toJson_McpServerSpecCatalog(obj.catalog),
   };
@@ -568,6 +576,66 @@ export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): 
   const result = {
     'allow': obj.allow?.map(y => y),
     'deny': obj.deny?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * OAuth 2.1 for clients, enforced by the gateway (MCP authorization): requests need a bearer token from `issuer` for this server's URL; 401 answers point to the protected-resource metadata (RFC 9728). Needs the gateway. Default: open.
+ *
+ * @schema McpServerSpecAuth
+ */
+export interface McpServerSpecAuth {
+  /**
+   * The authorization server whose access tokens the gateway accepts (its OpenID or RFC 8414 metadata is discovered from this URL, its signing keys fetched and refreshed). Use https; http is for a local sandbox only (a render warning says so).
+   *
+   * @schema McpServerSpecAuth#issuer
+   */
+  readonly issuer: string;
+
+  /**
+   * The `aud` every token must carry (RFC 8707). Default: the server's public URL (scheme, ingressHost or the gateway's public URL, and ingressPath).
+   *
+   * @schema McpServerSpecAuth#audience
+   */
+  readonly audience?: string;
+
+  /**
+   * Scopes every token must carry (all of them); advertised in the protected-resource metadata. Default: none.
+   *
+   * @schema McpServerSpecAuth#scopes
+   */
+  readonly scopes?: string[];
+
+  /**
+   * Refuse requests without a token (401). false: anonymous requests pass, and a token that is presented must still be valid. Default true.
+   *
+   * @schema McpServerSpecAuth#required
+   */
+  readonly required?: boolean;
+
+  /**
+   * Pass the caller's Authorization header on to the pods. Default false: the server never sees the caller's token.
+   *
+   * @schema McpServerSpecAuth#forwardToken
+   */
+  readonly forwardToken?: boolean;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecAuth' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecAuth(obj: McpServerSpecAuth | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'issuer': obj.issuer,
+    'audience': obj.audience,
+    'scopes': obj.scopes?.map(y => y),
+    'required': obj.required,
+    'forwardToken': obj.forwardToken,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -28,6 +28,10 @@ export const RENDER_WARNING_REASONS = [
   'GatewayNeedsTraefik',
   'IngressAnnotationsUnused',
   'ToolPolicyNotEnforced',
+  // Authentication (spec.auth).
+  'AuthNotEnforced',
+  'AuthOverPlainHttp',
+  'AuthAudienceFromRequest',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

@@ -7,7 +7,7 @@
  * the choice of pod.
  */
 import { Construct } from 'constructs';
-import { SERVER_HEADER, serverHeaderValue } from '../../src/gateway/routing-header.js';
+import { SERVER_HEADER, serverHeaderValue, WELL_KNOWN_PRM } from '../../src/gateway/routing-header.js';
 import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
 import { TraefikMiddleware } from '../lib/traefik-middleware.js';
 import type { GatewayRoute, ResolvedServer } from './resolve.js';
@@ -21,11 +21,20 @@ export interface ServerGatewayRouteProps {
 export function prefixRule(path: string, host: string | undefined): string {
   const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const paths = trimmed === '/' ? 'PathPrefix(`/`)' : `(Path(\`${trimmed}\`) || PathPrefix(\`${trimmed}/\`))`;
-  // A `*.example.com` host matches one label, as in an Ingress.
   if (host === undefined) return paths;
-  const hostRule = host.startsWith('*.') ? `HostRegexp(\`^[^.]+${host.slice(1).replace(/\./g, '\\.')}$\`)` : `Host(\`${host}\`)`;
-  return `${hostRule} && ${paths}`;
+  return `${hostRule(host)} && ${paths}`;
 }
+
+/** Traefik's rule for exactly one path (and the host, if any). */
+export function exactRule(path: string, host: string | undefined): string {
+  const paths = `Path(\`${path}\`)`;
+  if (host === undefined) return paths;
+  return `${hostRule(host)} && ${paths}`;
+}
+
+const hostRule = (host: string): string =>
+  // A `*.example.com` host matches one label, as in an Ingress.
+  host.startsWith('*.') ? `HostRegexp(\`^[^.]+${host.slice(1).replace(/\./g, '\\.')}$\`)` : `Host(\`${host}\`)`;
 
 export class ServerGatewayRoute extends Construct {
   constructor(scope: Construct, id: string, props: ServerGatewayRouteProps) {
@@ -47,6 +56,18 @@ export class ServerGatewayRoute extends Construct {
             middlewares: [...(s.middlewareName === undefined ? [] : [{ name: s.middlewareName }]), { name: headerMiddlewareName }],
             services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
           },
+          // RFC 9728: a protected server's metadata, at its path behind the well-known prefix
+          // (the gateway answers it; the path is not rewritten).
+          ...(s.protectedResource
+            ? [
+                {
+                  kind: 'Rule' as const,
+                  match: exactRule(`${WELL_KNOWN_PRM}${s.ingressPath.length > 1 ? s.ingressPath.replace(/\/+$/, '') : ''}`, s.ingressHost),
+                  middlewares: [{ name: headerMiddlewareName }],
+                  services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
+                },
+              ]
+            : []),
         ],
       },
     });

@@ -84,6 +84,8 @@ export interface ResolvedServer {
   readonly network?: ResolvedNetwork;
   /** spec.stateless: any pod may answer any request. */
   readonly stateless: boolean;
+  /** spec.auth is set: the gateway asks for tokens, and the route also carries the RFC 9728 metadata path. */
+  readonly protectedResource: boolean;
   /**
    * Where clients connect: `http://<host><ingressPath>`. Without a concrete host (hostless or a
    * `*.` wildcard) it is the path alone, e.g. `/weather/mcp`, meaning "on whatever address the
@@ -203,6 +205,22 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   if (route.kind !== 'gateway' && spec.tools !== undefined && (spec.tools.allow !== undefined || (spec.tools.deny ?? []).length > 0)) {
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
+  if (spec.auth !== undefined) {
+    if (route.kind !== 'gateway') {
+      warnings.push(renderWarning('AuthNotEnforced', 'spec.auth is enforced by the gateway, and this server is routed straight to its pods: it is open to anyone who reaches its path'));
+    }
+    if (spec.auth.issuer.startsWith('http://') || spec.auth.audience?.startsWith('http://') === true) {
+      warnings.push(renderWarning('AuthOverPlainHttp', 'spec.auth uses an http:// URL: tokens and keys travel unencrypted; use https outside a local sandbox'));
+    }
+    if (spec.auth.audience === undefined && ingressHost === undefined) {
+      warnings.push(
+        renderWarning(
+          'AuthAudienceFromRequest',
+          "spec.auth has no audience and the server no ingressHost: the audience is built from the gateway's public URL, else from the host each request names; set one of them",
+        ),
+      );
+    }
+  }
   const probe = resolveProbe(spec.probe, warnings);
   const network = resolveNetwork(spec, route.kind === 'gateway' ? route.gateway.namespace : undefined, settings);
   return {
@@ -228,6 +246,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     route,
     ...(network === undefined ? {} : { network }),
     stateless: spec.stateless ?? false,
+    protectedResource: spec.auth !== undefined,
     url: serverUrl({ ingressPath }, ingressHost),
     resources: {
       requests: {

@@ -9,6 +9,7 @@ export const GATEWAY_ENV = {
   sessionKeysDir: 'GATEWAY_SESSION_KEYS_DIR',
   auditPayloads: 'GATEWAY_AUDIT_PAYLOADS',
   drainSeconds: 'GATEWAY_DRAIN_SECONDS',
+  publicUrl: 'GATEWAY_PUBLIC_URL',
   namespaces: 'WATCH_NAMESPACES',
   podName: 'POD_NAME',
 } as const;

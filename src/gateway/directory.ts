@@ -8,7 +8,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { MCPSERVER_RESOURCE } from '../api/v1alpha1/group.js';
-import type { ToolPolicy } from '../api/v1alpha1/index.js';
+import type { AuthSpec, ToolPolicy } from '../api/v1alpha1/index.js';
 import { isOpenPolicy } from './tool-policy.js';
 import { EndpointSlices, Informer, type InformerNamespaces, type KubeClient, type Logger } from '../runtime/index.js';
 
@@ -31,6 +31,12 @@ export interface DirectoryServer {
   readonly stateless: boolean;
   /** spec.tools, when it restricts anything. */
   readonly tools?: ToolPolicy;
+  /** spec.auth: the server takes OAuth bearer tokens. */
+  readonly auth?: AuthSpec;
+  /** The public path (spec.ingressPath, default /<name>/mcp). */
+  readonly ingressPath: string;
+  /** spec.ingressHost, when set. */
+  readonly ingressHost?: string;
 }
 
 interface SliceEndpoint {
@@ -44,7 +50,7 @@ interface Slice extends KubernetesObject {
   ports?: { name?: string; port?: number; protocol?: string }[];
 }
 interface ServerObject extends KubernetesObject {
-  spec?: { stateless?: boolean; tools?: ToolPolicy };
+  spec?: { stateless?: boolean; tools?: ToolPolicy; auth?: AuthSpec; ingressPath?: string; ingressHost?: string };
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -61,8 +67,16 @@ const projectSlice = (s: Slice): Slice => ({
 
 const projectServer = (s: ServerObject): ServerObject => ({
   metadata: { name: s.metadata?.name, namespace: s.metadata?.namespace, resourceVersion: s.metadata?.resourceVersion },
-  spec: { stateless: s.spec?.stateless === true, ...(isOpenPolicy(s.spec?.tools) ? {} : { tools: s.spec!.tools }) },
+  spec: {
+    stateless: s.spec?.stateless === true,
+    ...(isOpenPolicy(s.spec?.tools) ? {} : { tools: s.spec!.tools }),
+    ...(s.spec?.auth === undefined ? {} : { auth: s.spec.auth }),
+    ...(nonEmpty(s.spec?.ingressPath) === undefined ? {} : { ingressPath: s.spec!.ingressPath }),
+    ...(nonEmpty(s.spec?.ingressHost) === undefined ? {} : { ingressHost: s.spec!.ingressHost }),
+  },
 });
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
 export interface ServerDirectoryOptions {
   readonly client: KubeClient;
@@ -112,6 +126,9 @@ export class ServerDirectory {
       name: obj.metadata?.name ?? '',
       stateless: obj.spec?.stateless === true,
       ...(obj.spec?.tools === undefined ? {} : { tools: obj.spec.tools }),
+      ...(obj.spec?.auth === undefined ? {} : { auth: obj.spec.auth }),
+      ingressPath: obj.spec?.ingressPath ?? `/${obj.metadata?.name ?? ''}/mcp`,
+      ...(obj.spec?.ingressHost === undefined ? {} : { ingressHost: obj.spec.ingressHost }),
     };
   }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { KubeClient, Logger } from '../runtime/index.js';
 import { ServerDirectory } from './directory.js';
 import { GatewayMetrics } from './metrics.js';
+import { TokenVerifier } from './token-verifier.js';
 import { createProxyHandler } from './proxy.js';
 import { readSessionKeyDir, SESSION_KEY_FILES } from './session-keys.js';
 import type { SessionKeyRing } from './session-seal.js';
@@ -40,6 +41,8 @@ export interface StartGatewayOptions {
   readonly audit?: (line: string) => void;
   /** How often the key files are compared with what is loaded (default 10 s). */
   readonly keyReloadMs?: number;
+  /** Token verification for servers with spec.auth (default: a verifier with its own defaults). */
+  readonly tokens?: TokenVerifier;
 }
 
 async function keyFingerprint(dir: string): Promise<string> {
@@ -92,7 +95,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
   const audit = options.audit ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const proxy = createServer({ requestTimeout: 0 }, createProxyHandler({ directory, keys: () => keys, metrics, audit, auditPayloads: settings.auditPayloads, logger, agent }));
+  const proxy = createServer({ requestTimeout: 0 }, createProxyHandler({
+      directory,
+      keys: () => keys,
+      metrics,
+      audit,
+      auditPayloads: settings.auditPayloads,
+      logger,
+      agent,
+      tokens: options.tokens ?? new TokenVerifier(),
+      ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+    }));
   // Longer than Traefik's idle timeout towards backends (90 s), so Traefik closes idle
   // connections first and never reuses one the gateway has just closed.
   proxy.keepAliveTimeout = 120_000;

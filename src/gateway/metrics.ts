@@ -9,7 +9,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallOutcome } from './response-tap.js';
 
-export type RequestOutcome = CallOutcome['status'] | 'upstream_error' | 'session_not_found';
+export type RequestOutcome = CallOutcome['status'] | 'upstream_error' | 'session_not_found' | 'unauthorized' | 'forbidden' | 'auth_unavailable';
 
 export interface GatewayMetricsOptions {
   /** Also collect process/Node.js metrics (default false). */
@@ -81,7 +81,7 @@ export class GatewayMetrics {
   });
   private readonly errors = new Counter({
     name: 'mcp_gateway_request_errors_total',
-    help: 'Failed requests per server, method and tool, by reason (tool_error, error, upstream_error, session_not_found, http_<code> for 5xx)',
+    help: 'Failed requests per server, method and tool, by reason (tool_error, error, upstream_error, session_not_found, unauthorized, forbidden, auth_unavailable, http_<code> for 5xx)',
     labelNames: ['server', 'method', 'tool', 'reason'] as const,
     registers: [this.registry],
   });

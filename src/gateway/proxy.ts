@@ -13,13 +13,16 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../runtime/index.js';
 import { auditLine } from './audit.js';
-import type { ServerDirectory, Upstream } from './directory.js';
+import type { DirectoryServer, ServerDirectory, Upstream } from './directory.js';
 import { inspectPost, type McpCall } from './mcp-message.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { GatewayMetrics, RequestOutcome } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
 import { SERVER_HEADER } from './routing-header.js';
 import { filterToolsListBody, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
+import { presentedCredential, wwwAuthenticate } from './bearer.js';
+import { metadataDocument, metadataUrl, publicOrigin, resourceOf, WELL_KNOWN_PRM, type ProtectedServer } from './protected-resource.js';
+import type { TokenVerifier } from './token-verifier.js';
 
 export const SESSION_HEADER = 'mcp-session-id';
 const SERVER_HEADER_LC = SERVER_HEADER.toLowerCase();
@@ -46,6 +49,10 @@ export interface ProxyDeps {
   readonly agent: Agent;
   /** Largest request body accepted (default 16 MiB). */
   readonly maxBodyBytes?: number;
+  /** Verifies bearer tokens for servers with spec.auth. */
+  readonly tokens: TokenVerifier;
+  /** The address clients reach the platform at (GATEWAY_PUBLIC_URL), when configured. */
+  readonly publicUrl?: URL;
 }
 
 /** JSON-RPC error bodies, as MCP servers send them (so clients show the same text). */
@@ -59,11 +66,13 @@ function jsonRpcError(res: ServerResponse, status: number, code: number, message
   res.end(body);
 }
 
-function forwardHeaders(headers: IncomingHttpHeaders, session: string | undefined, bodyLength: number | undefined): Record<string, string | string[]> {
+function forwardHeaders(headers: IncomingHttpHeaders, session: string | undefined, bodyLength: number | undefined, keepAuthorization: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const connectionTokens = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((t) => t.trim()));
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name) || name === SERVER_HEADER_LC || name === SESSION_HEADER || name === 'content-length') continue;
+    // The caller's token is for the gateway (RFC 8707 audience); a server sees it only when its spec says so.
+    if (name === 'authorization' && !keepAuthorization) continue;
     out[name] = value;
   }
   if (session !== undefined) out[SESSION_HEADER] = session;
@@ -92,6 +101,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 
 const label = (req: IncomingMessage, call: McpCall | undefined): string => (req.method === 'POST' ? (call?.method ?? 'unknown') : (req.method ?? 'unknown'));
 
+/** One client request on its way through the gateway: what every step (attempts, metrics, audit) needs. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly serverKey: string;
+  readonly started: number;
+  readonly body: Buffer | undefined;
+  readonly call: McpCall | undefined;
+  /** The metrics' method label (the JSON-RPC method, or the HTTP method of a GET or DELETE). */
+  readonly method: string;
+  readonly tool: string | undefined;
+  readonly clientSession: string | undefined;
+  /** Who called (the token's subject), when the server asks for tokens. */
+  readonly caller: string | undefined;
+  /** Pass the Authorization header on (no spec.auth, or spec.auth.forwardToken). */
+  readonly keepAuthorization: boolean;
+  readonly decision: 'allowed' | 'denied' | undefined;
+  readonly rewrite: ((contentType: string | undefined, text: string) => string | undefined) | undefined;
+}
+
 export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBody = deps.maxBodyBytes ?? 16 << 20;
 
@@ -112,6 +141,11 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       jsonRpcError(res, 404, -32601, typeof serverKey === 'string' ? `No MCP server ${serverKey}` : `No MCP server: requests reach the gateway through a server's route (${SERVER_HEADER})`);
       return;
     }
+    // spec.auth: the caller proves who it is before anything is read or forwarded.
+    const authed = await authenticate(req, res, server, serverKey, started);
+    if (authed === 'answered') return;
+    const caller = authed?.caller;
+
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE';
     const body = hasBody ? await readBody(req, maxBody) : undefined;
     if (body === 'too-large') {
@@ -121,12 +155,27 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const call = req.method === 'POST' ? inspectPost(req.headers, body) : undefined;
     const method = label(req, call);
     const tool = call?.method === 'tools/call' ? call.tool : undefined;
-    const done = (status: number, outcome: CallOutcome['status'] | 'upstream_error' | 'session_not_found') =>
-      deps.metrics.request(serverKey, method, tool, status, outcome, (performance.now() - started) / 1000);
+    const clientSession = typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined;
+    const done = (status: number, outcome: RequestOutcome) => deps.metrics.request(serverKey, method, tool, status, outcome, (performance.now() - started) / 1000);
 
     // spec.tools: a call outside the policy never reaches the pod.
     const policy = server.tools;
     const decision = policy === undefined || call?.method !== 'tools/call' ? undefined : toolAllowed(policy, tool) ? 'allowed' : 'denied';
+    const ex: Exchange = {
+      req,
+      res,
+      serverKey,
+      started,
+      body,
+      call,
+      method,
+      tool,
+      clientSession,
+      caller,
+      keepAuthorization: server.auth === undefined || server.auth.forwardToken === true,
+      decision,
+      rewrite: policy !== undefined && call?.method === 'tools/list' ? (contentType: string | undefined, text: string) => filterToolsListBody(contentType, text, policy) : undefined,
+    };
     if (policy !== undefined && call?.kind === 'batch') {
       jsonRpcError(res, 400, -32600, 'Batched requests are not accepted by a server with a tool policy; send one message per request');
       done(400, 'error');
@@ -137,13 +186,11 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
       res.end(answer);
       done(200, 'error');
-      audit(serverKey, call, typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined, 'denied', 200, performance.now() - started, undefined, 'denied');
+      audit(ex, 'denied', 200, { durationMs: performance.now() - started, decision: 'denied' });
       return;
     }
-    const rewrite = policy !== undefined && call?.method === 'tools/list' ? (contentType: string | undefined, text: string) => filterToolsListBody(contentType, text, policy) : undefined;
 
     // Which pod: the session's, or any ready one.
-    const clientSession = typeof req.headers[SESSION_HEADER] === 'string' ? req.headers[SESSION_HEADER] : undefined;
     let upstream: Upstream | undefined;
     let upstreamSession: string | undefined;
     if (clientSession !== undefined) {
@@ -153,7 +200,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         // Tampered, foreign, sealed with a retired key, or its pod is gone: the client must initialize again.
         jsonRpcError(res, 404, -32001, 'Session not found');
         done(404, 'session_not_found');
-        audit(serverKey, call, clientSession, 'session_not_found', 404);
+        audit(ex, 'session_not_found', 404);
         return;
       }
       upstreamSession = route.session;
@@ -167,12 +214,12 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         if (upstream === undefined) {
           jsonRpcError(res, 503, -32603, `No ready pod of ${serverKey}`, { 'retry-after': '1' });
           done(503, 'upstream_error');
-          audit(serverKey, call, clientSession, 'upstream_error', 503);
+          audit(ex, 'upstream_error', 503);
           return;
         }
       }
       const target = upstream as Upstream;
-      const result = await forward(req, res, target, upstreamSession, clientSession, body, call, serverKey, started, method, tool, decision, rewrite);
+      const result = await forward(ex, target, upstreamSession);
       if (result === 'done') return;
       if (result === 'stale-socket' && !staleRetried) {
         // The pod closed an idle keep-alive socket as the request went out on it: nothing was
@@ -186,16 +233,16 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         if (result === 'stale-socket') {
           jsonRpcError(res, 502, -32603, 'The MCP server closed the connection');
           done(502, 'upstream_error');
-          audit(serverKey, call, clientSession, 'upstream_error', 502);
+          audit(ex, 'upstream_error', 502);
         } else if (upstreamSession !== undefined) {
           jsonRpcError(res, 404, -32001, 'Session not found');
           deps.metrics.sessionClosed(serverKey);
           done(404, 'session_not_found');
-          audit(serverKey, call, clientSession, 'session_not_found', 404);
+          audit(ex, 'session_not_found', 404);
         } else {
           jsonRpcError(res, 502, -32603, `No pod of ${serverKey} accepted the connection`);
           done(502, 'upstream_error');
-          audit(serverKey, call, clientSession, 'upstream_error', 502);
+          audit(ex, 'upstream_error', 502);
         }
         return;
       }
@@ -204,29 +251,83 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
   }
 
-  function audit(
-    serverKey: string,
-    call: McpCall | undefined,
-    session: string | undefined,
-    status: string,
-    httpStatus: number,
-    durationMs = 0,
-    result?: unknown,
-    decision?: 'allowed' | 'denied',
-  ): void {
+  /**
+   * The RFC 9728 metadata of a protected server, and its bearer check. Answers the request itself
+   * ('answered': metadata, 400, 401, 403, 503) or lets it through: with the caller when a valid
+   * token came, undefined when the server is open (or takes anonymous calls).
+   */
+  async function authenticate(req: IncomingMessage, res: ServerResponse, server: DirectoryServer, serverKey: string, started: number): Promise<'answered' | { caller: string } | undefined> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const asksMetadata = path.startsWith(WELL_KNOWN_PRM) || path.endsWith(WELL_KNOWN_PRM);
+    if (server.auth === undefined) {
+      if (!asksMetadata) return undefined;
+      req.resume();
+      jsonRpcError(res, 404, -32601, `${serverKey} is not a protected resource (no spec.auth)`);
+      return 'answered';
+    }
+    const protectedServer: ProtectedServer = { ingressPath: server.ingressPath, auth: server.auth, ...(server.ingressHost === undefined ? {} : { ingressHost: server.ingressHost }) };
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    const forwarded = { forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host'), host: header('host') };
+    const origin = publicOrigin(protectedServer, forwarded, deps.publicUrl);
+    const count = (status: number, outcome: RequestOutcome) => deps.metrics.request(serverKey, 'auth', undefined, status, outcome, (performance.now() - started) / 1000);
+    if (origin === undefined) {
+      req.resume();
+      jsonRpcError(res, 400, -32600, 'The request names no usable Host: the protected resource cannot be described');
+      count(400, 'unauthorized');
+      return 'answered';
+    }
+    if (asksMetadata) {
+      req.resume();
+      const document = JSON.stringify(metadataDocument(protectedServer, origin, serverKey));
+      res.writeHead(req.method === 'GET' || req.method === 'HEAD' ? 200 : 405, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(document), 'cache-control': 'max-age=300' });
+      res.end(req.method === 'HEAD' ? undefined : document);
+      return 'answered';
+    }
+    const challenge = { resourceMetadata: metadataUrl(protectedServer, origin), ...(server.auth.scopes === undefined ? {} : { scopes: server.auth.scopes }) };
+    const refuse = (status: number, outcome: RequestOutcome, message: string, extra: Parameters<typeof wwwAuthenticate>[0] | undefined) => {
+      req.resume();
+      jsonRpcError(res, status, -32001, message, extra === undefined ? {} : { 'www-authenticate': wwwAuthenticate(extra) });
+      count(status, outcome);
+      return 'answered' as const;
+    };
+    const credential = presentedCredential(req.rawHeaders, req.url);
+    switch (credential.kind) {
+      case 'malformed':
+        return refuse(400, 'unauthorized', `Bad request: ${credential.reason}`, { ...challenge, error: 'invalid_request', description: credential.reason });
+      case 'none':
+      case 'other-scheme':
+        if (server.auth.required === false) return undefined;
+        return refuse(401, 'unauthorized', 'Unauthorized: this server needs an OAuth bearer token (see the resource_metadata in WWW-Authenticate)', challenge);
+      case 'bearer': {
+        const verdict = await deps.tokens.verify(credential.token, { issuer: server.auth.issuer, audience: resourceOf(protectedServer, origin), ...(server.auth.scopes === undefined ? {} : { scopes: server.auth.scopes }) });
+        if (verdict.ok) return { caller: verdict.caller };
+        if (verdict.error === 'issuer_unavailable') {
+          deps.logger.warn({ server: serverKey, issuer: server.auth.issuer, reason: verdict.description }, 'authorization server unavailable');
+          res.setHeader('retry-after', '5');
+          return refuse(503, 'auth_unavailable', 'The authorization server cannot be reached to check the token; try again shortly', undefined);
+        }
+        if (verdict.error === 'insufficient_scope') return refuse(403, 'forbidden', `Forbidden: ${verdict.description}`, { ...challenge, error: 'insufficient_scope', description: verdict.description });
+        return refuse(401, 'unauthorized', `Unauthorized: ${verdict.description}`, { ...challenge, error: 'invalid_token', description: verdict.description });
+      }
+    }
+  }
+
+  function audit(ex: Pick<Exchange, 'serverKey' | 'call' | 'clientSession' | 'caller'>, status: string, httpStatus: number, extra: { durationMs?: number; result?: unknown; decision?: 'allowed' | 'denied' } = {}): void {
+    const call = ex.call;
     if (call?.method !== 'tools/call') return;
     deps.audit(
       auditLine(
         {
           time: new Date(),
-          server: serverKey,
+          server: ex.serverKey,
           tool: call.tool ?? '',
-          ...(session === undefined ? {} : { session }),
-          ...(decision === undefined ? {} : { decision }),
+          ...(ex.clientSession === undefined ? {} : { session: ex.clientSession }),
+          ...(ex.caller === undefined ? {} : { caller: ex.caller }),
+          ...(extra.decision === undefined ? {} : { decision: extra.decision }),
           status,
           httpStatus,
-          durationMs,
-          ...(deps.auditPayloads ? { arguments: call.arguments, result } : {}),
+          durationMs: extra.durationMs ?? 0,
+          ...(deps.auditPayloads ? { arguments: call.arguments, result: extra.result } : {}),
         },
         { includePayloads: deps.auditPayloads },
       ),
@@ -237,21 +338,8 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
    * One attempt. 'not-sent' when the pod could not be reached (refused, unreachable), 'stale-socket'
    * when a reused keep-alive socket was reset before any answer (the pod had closed it as idle).
    */
-  function forward(
-    req: IncomingMessage,
-    res: ServerResponse,
-    upstream: Upstream,
-    upstreamSession: string | undefined,
-    clientSession: string | undefined,
-    body: Buffer | undefined,
-    call: McpCall | undefined,
-    serverKey: string,
-    started: number,
-    method: string,
-    tool: string | undefined,
-    decision: 'allowed' | 'denied' | undefined,
-    rewrite: ((contentType: string | undefined, text: string) => string | undefined) | undefined,
-  ): Promise<'done' | 'not-sent' | 'stale-socket'> {
+  function forward(ex: Exchange, upstream: Upstream, upstreamSession: string | undefined): Promise<'done' | 'not-sent' | 'stale-socket'> {
+    const { req, res, body, call, serverKey, started, method, tool, decision, rewrite, clientSession, keepAuthorization } = ex;
     return new Promise((resolve) => {
       let settled = false;
       const settle = (v: 'done' | 'not-sent' | 'stale-socket') => {
@@ -265,7 +353,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: forwardHeaders(req.headers, upstreamSession, body?.length),
+        headers: forwardHeaders(req.headers, upstreamSession, body?.length, keepAuthorization),
         agent: deps.agent,
       });
       // The client went away: so does the pod's side (and vice versa below).
@@ -368,7 +456,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           const outcome: CallOutcome['status'] | 'upstream_error' = aborted && tap?.outcome.status === 'unknown' ? 'upstream_error' : (tap?.outcome.status ?? (status >= 500 ? 'upstream_error' : 'ok'));
           const seconds = (performance.now() - started) / 1000;
           deps.metrics.request(serverKey, method, tool, status, outcome, seconds);
-          audit(serverKey, call, clientSession, outcome, status, seconds * 1000, tap?.result, decision);
+          audit(ex, outcome, status, { durationMs: seconds * 1000, result: tap?.result, ...(decision === undefined ? {} : { decision }) });
         };
         up.on('data', (chunk: Buffer) => {
           tap?.push(chunk);

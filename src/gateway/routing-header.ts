@@ -7,3 +7,9 @@ export const SERVER_HEADER = 'X-Mcp-Runtime-Server';
 
 /** The header's value: `namespace/name`, the MCPServer's key. */
 export const serverHeaderValue = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/**
+ * RFC 9728's well-known prefix: a protected server's metadata is routed at this prefix followed
+ * by the server's path (`/.well-known/oauth-protected-resource/weather/mcp`).
+ */
+export const WELL_KNOWN_PRM = '/.well-known/oauth-protected-resource';

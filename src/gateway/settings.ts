@@ -16,6 +16,12 @@ export interface GatewaySettings {
   readonly auditPayloads: boolean;
   readonly drainSeconds: number;
   readonly namespaces: 'all' | readonly string[];
+  /**
+   * The address clients reach the platform at (e.g. https://mcp.example.com): the origin of a
+   * protected server's resource URL when the server names no ingressHost. Unset: the host each
+   * request names (as the edge forwarded it).
+   */
+  readonly publicUrl?: URL;
 }
 
 /** `host:port`, `[v6]:port` or `:port` (all interfaces). */
@@ -47,7 +53,18 @@ export function gatewaySettings(env: Record<string, string | undefined>): Gatewa
   const namespaces = value(GATEWAY_ENV.namespaces)?.split(',').map((n) => n.trim()).filter((n) => n !== '');
   const bad = namespaces?.find((n) => n.length > 63 || !DNS1123_LABEL.test(n));
   if (bad !== undefined) throw new GatewaySettingsError(`${GATEWAY_ENV.namespaces}: "${bad}" is not a namespace name`);
+  const publicText = value(GATEWAY_ENV.publicUrl);
+  let publicUrl: URL | undefined;
+  if (publicText !== undefined) {
+    try {
+      publicUrl = new URL(publicText);
+    } catch {
+      throw new GatewaySettingsError(`${GATEWAY_ENV.publicUrl} "${publicText}" is not a URL; expected e.g. https://mcp.example.com`);
+    }
+    if (publicUrl.protocol !== 'https:' && publicUrl.protocol !== 'http:') throw new GatewaySettingsError(`${GATEWAY_ENV.publicUrl} "${publicText}" must be an http(s) URL`);
+  }
   return {
+    ...(publicUrl === undefined ? {} : { publicUrl }),
     listen: parseListenAddress(GATEWAY_ENV.listen, value(GATEWAY_ENV.listen) ?? `:${GATEWAY_PORT}`),
     adminListen: parseListenAddress(GATEWAY_ENV.adminListen, value(GATEWAY_ENV.adminListen) ?? `:${GATEWAY_ADMIN_PORT}`),
     sessionKeysDir: value(GATEWAY_ENV.sessionKeysDir) ?? GATEWAY_SESSION_KEYS_MOUNT,

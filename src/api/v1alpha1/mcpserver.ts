@@ -218,6 +218,51 @@ const ToolPolicySchema = z.strictObject({
     .describe('Tools clients may neither list nor call (wins over allow). Absent: none.'),
 });
 
+/** An OAuth scope token (RFC 6749 §3.3: visible ASCII except space, `"` and `\\`). */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+export const AUTH_LIMITS = { scopes: 32 } as const;
+
+/** An http(s) URL without fragment or credentials (what RFC 8414/9728 allow as an issuer or resource). */
+const oauthUrl = (what: string) =>
+  z.string().superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an absolute http(s) URL (${what})` });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: `must be an https:// URL (${what}), not ${url.protocol}` });
+    else if (url.hash !== '' || url.search !== '' || url.username !== '' || url.password !== '')
+      ctx.addIssue({ code: 'custom', message: `must not carry a query, a fragment or credentials (${what})` });
+  });
+
+const AuthSchema = z.strictObject({
+  issuer: oauthUrl('the OpenID provider / authorization server')
+    .describe(
+      'The authorization server whose access tokens the gateway accepts (its OpenID or RFC 8414 metadata is discovered from this URL, ' +
+        'its signing keys fetched and refreshed). Use https; http is for a local sandbox only (a render warning says so).',
+    ),
+  audience: oauthUrl('the audience')
+    .optional()
+    .describe(
+      "The `aud` every token must carry (RFC 8707). Default: the server's public URL (scheme, ingressHost or the gateway's public URL, and ingressPath).",
+    ),
+  scopes: z
+    .array(z.string().regex(SCOPE_TOKEN, { error: 'must be one OAuth scope (visible ASCII, no spaces or quotes)' }))
+    .max(AUTH_LIMITS.scopes)
+    .optional()
+    .describe('Scopes every token must carry (all of them); advertised in the protected-resource metadata. Default: none.'),
+  required: z
+    .boolean()
+    .optional()
+    .describe('Refuse requests without a token (401). false: anonymous requests pass, and a token that is presented must still be valid. Default true.'),
+  forwardToken: z
+    .boolean()
+    .optional()
+    .describe("Pass the caller's Authorization header on to the pods. Default false: the server never sees the caller's token."),
+});
+
 /** Bounds that keep a NetworkPolicy small and readable. */
 export const NETWORK_LIMITS = { egress: 64, ports: 16 } as const;
 
@@ -353,6 +398,10 @@ const specObject = z.strictObject({
       'The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer ' +
         'any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.',
     ),
+  auth: AuthSchema.optional().describe(
+    'OAuth 2.1 for clients, enforced by the gateway (MCP authorization): requests need a bearer token from `issuer` for this ' +
+      "server's URL; 401 answers point to the protected-resource metadata (RFC 9728). Needs the gateway. Default: open.",
+  ),
   network: NetworkSchema.optional().describe(
     "Network isolation of the server's pods (a NetworkPolicy). Default: ingress only from the gateway or ingress controller " +
       "and the operator; egress unrestricted.",
@@ -474,6 +523,7 @@ export function requiresAuthorization(status: MCPServerStatus | undefined): bool
 export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ToolPolicy = z.output<typeof ToolPolicySchema>;
 export type NetworkSpec = z.output<typeof NetworkSchema>;
+export type AuthSpec = z.output<typeof AuthSchema>;
 export type EgressRule = z.output<typeof EgressRuleSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];

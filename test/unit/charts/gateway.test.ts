@@ -56,6 +56,24 @@ describe('a server routed through the gateway', () => {
     expect(annotated.warnings.join()).toContain('IngressAnnotationsUnused');
   });
 
+  it('routes a protected server\'s RFC 9728 metadata path to the gateway, unrewritten, and warns where auth cannot hold', () => {
+    const auth = { issuer: 'https://id.example.com' };
+    const route = j(one(renderServer(mcpServer('weather', { auth }), withGateway), 'IngressRoute'));
+    expect((route.spec as { routes: unknown[] }).routes[1]).toEqual({
+      kind: 'Rule',
+      match: 'Host(`mcp.example.com`) && Path(`/.well-known/oauth-protected-resource/weather/mcp`)',
+      middlewares: [{ name: 'weather-gateway' }],
+      services: [{ name: 'mcp-gateway', namespace: 'mcp-gateway', port: 80 }],
+    });
+    expect(resolveServer(mcpServer('weather', { auth }), withGateway).warnings).toEqual([]);
+    // Open servers get no metadata route.
+    expect((j(one(renderServer(mcpServer('weather'), withGateway), 'IngressRoute')).spec as { routes: unknown[] }).routes).toHaveLength(1);
+    const direct = resolveServer(mcpServer('a', { auth: { issuer: 'http://127.0.0.1:9000' } }), defaultOperatorSettings({}));
+    expect(direct.warnings.join()).toContain('AuthNotEnforced');
+    expect(direct.warnings.join()).toContain('AuthOverPlainHttp');
+    expect(direct.warnings.join()).toContain('AuthAudienceFromRequest');
+  });
+
   it('warns that spec.tools is not enforced without the gateway', () => {
     const direct = resolveServer(mcpServer('a', { tools: { deny: ['rm'] } }), defaultOperatorSettings({}));
     expect(direct.warnings.join()).toContain('ToolPolicyNotEnforced');
