@@ -101,6 +101,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
       image: o.gatewayImage,
       replicas: o.gatewayReplicas,
       auditPayloads: o.gatewayAuditPayloads,
+      ...(o.gatewayPublicUrl === undefined ? {} : { publicUrl: o.gatewayPublicUrl }),
     });
     charts.push(gateway);
   }

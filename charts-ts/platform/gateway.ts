@@ -51,6 +51,8 @@ export interface GatewayProps {
   readonly replicas?: number;
   /** Put tools/call arguments and results in the audit log. Default false (they may hold personal data). */
   readonly auditPayloads?: boolean;
+  /** The platform's public origin for protected servers' URLs (GATEWAY_PUBLIC_URL). Default: none (the host each request names). */
+  readonly publicUrl?: string;
   /** Seconds a stopping pod keeps serving (GATEWAY_DRAIN_SECONDS). Default 5. */
   readonly drainSeconds?: number;
   /** Container resources. Default requests 100m / 96Mi, limits 1 CPU / 256Mi. */
@@ -108,6 +110,7 @@ export class Gateway extends Construct {
                   { name: GATEWAY_ENV.sessionKeysDir, value: GATEWAY_SESSION_KEYS_MOUNT },
                   { name: GATEWAY_ENV.auditPayloads, value: String(props.auditPayloads ?? false) },
                   { name: GATEWAY_ENV.drainSeconds, value: String(drainSeconds) },
+                  ...(props.publicUrl === undefined ? [] : [{ name: GATEWAY_ENV.publicUrl, value: props.publicUrl }]),
                   { name: GATEWAY_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 ],
                 ports: [

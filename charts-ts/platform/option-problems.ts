@@ -21,7 +21,21 @@ export const OPTION_FLAGS = {
   registryUrl: '--registry',
   pullSecretName: '--registry-pull-secret',
   passwordSecret: '--registry-password-secret',
+  gatewayPublicUrl: '--gateway-public-url',
 } as const;
+
+/** Why `url` cannot be the platform's public address (an http(s) origin), or undefined. */
+export function publicUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an absolute URL such as https://mcp.example.com';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `must be an http(s) URL, not ${parsed.protocol}`;
+  if (parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '') return 'must be only a scheme and host (and port), such as https://mcp.example.com';
+  return undefined;
+}
 
 export interface OptionProblem {
   readonly flag: string;
@@ -72,6 +86,7 @@ export function platformOptionProblems(options: PlatformOptions): OptionProblem[
   );
   check(OPTION_FLAGS.registryStorageClass, options.registryStorageClass, dnsSubdomainProblem);
   check(OPTION_FLAGS.catalogNamePrefix, options.catalogNamePrefix, namePrefixProblem);
+  check(OPTION_FLAGS.gatewayPublicUrl, options.gatewayPublicUrl, publicUrlProblem);
   if (options.registry !== undefined && options.registry !== 'internal') {
     check(OPTION_FLAGS.registryUrl, options.registry.url, registryProblem);
     check(OPTION_FLAGS.pullSecretName, options.registry.pullSecretName, dnsSubdomainProblem);

@@ -103,6 +103,12 @@ export interface PlatformOptions {
   readonly gatewayReplicas?: number;
   /** Put tools/call arguments and results in the gateway's audit log. Default false. */
   readonly gatewayAuditPayloads?: boolean;
+  /**
+   * The address clients reach the platform at (scheme and host, e.g. https://mcp.example.com):
+   * the origin of protected servers' resource URLs (token audience, RFC 9728 metadata) when a
+   * server names no ingressHost. Default: the host each request names, as the edge forwards it.
+   */
+  readonly gatewayPublicUrl?: string;
 }
 
 /** PlatformOptions with every default applied. */
@@ -127,6 +133,7 @@ export interface ResolvedPlatformOptions {
   readonly gatewayImage: string;
   readonly gatewayReplicas: number;
   readonly gatewayAuditPayloads: boolean;
+  readonly gatewayPublicUrl?: string;
 }
 
 /** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
@@ -163,5 +170,6 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     gatewayImage: options.gatewayImage ?? options.operatorImage ?? DEFAULT_OPERATOR_IMAGE,
     gatewayReplicas: options.gatewayReplicas ?? 2,
     gatewayAuditPayloads: options.gatewayAuditPayloads ?? false,
+    ...(options.gatewayPublicUrl === undefined ? {} : { gatewayPublicUrl: options.gatewayPublicUrl }),
   };
 }

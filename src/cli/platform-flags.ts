@@ -61,6 +61,11 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
       allowNo: true,
       description: "Put tools/call arguments and results in the gateway's audit log (--no-gateway-audit-payloads: never). Default off.",
     }),
+    'gateway-public-url': Flags.string({
+      ...extra,
+      description:
+        "The address clients reach the platform at, e.g. https://mcp.example.com: the origin of OAuth-protected servers' URLs (token audience, RFC 9728 metadata) for servers without ingressHost. Default: the host each request names.",
+    }),
   };
 }
 
@@ -85,6 +90,7 @@ export interface PlatformFlagValues {
   'gateway-image'?: string;
   'gateway-replicas'?: number;
   'gateway-audit-payloads'?: boolean;
+  'gateway-public-url'?: string;
   'default-ingress-host'?: string;
   'ingress-class': string;
 }
@@ -106,6 +112,7 @@ export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptio
     ...(flags['gateway-image'] === undefined ? {} : { gatewayImage: flags['gateway-image'] }),
     ...(flags['gateway-replicas'] === undefined ? {} : { gatewayReplicas: flags['gateway-replicas'] }),
     ...(flags['gateway-audit-payloads'] === undefined ? {} : { gatewayAuditPayloads: flags['gateway-audit-payloads'] }),
+    ...(flags['gateway-public-url'] === undefined ? {} : { gatewayPublicUrl: flags['gateway-public-url'] }),
     ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
     defaultIngressClass: flags['ingress-class'],
   };

@@ -100,6 +100,13 @@ describe('a server routed through the gateway', () => {
 describe('the platform gateway', () => {
   const all = (options = {}) => renderPlatform(options).flatMap((c) => c.objects);
 
+  it('tells the gateway the public URL when given, and refuses one that is not an origin', () => {
+    const env = (options = {}) => j(all(options).find((o) => o.kind === 'Deployment' && o.metadata.name === 'mcp-gateway')).spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env().map((e) => e.name)).not.toContain('GATEWAY_PUBLIC_URL');
+    expect(env({ gatewayPublicUrl: 'https://mcp.example.com' })).toContainEqual({ name: 'GATEWAY_PUBLIC_URL', value: 'https://mcp.example.com' });
+    for (const bad of ['mcp.example.com', 'ftp://x', 'https://x/path', 'https://u:p@x']) expect(() => all({ gatewayPublicUrl: bad })).toThrow(/--gateway-public-url/);
+  });
+
   it('runs N restricted replicas that read only servers and endpoints, and never renders its key', () => {
     const objects = all();
     const deployment = j(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'mcp-gateway'));
