@@ -33,6 +33,8 @@ interface SpecFields {
   port?: number;
   containerPath?: string;
   catalog?: { publish?: boolean; title?: string; description?: string; version?: string };
+  /** spec.auth: the gateway asks for tokens from `issuer` with these scopes. */
+  auth?: { issuer?: string; scopes: string[]; required: boolean };
 }
 
 const TEXT_LIMIT = 100;
@@ -45,7 +47,17 @@ function str(value: unknown): string | undefined {
 function specFields(spec: unknown): SpecFields {
   const s = (spec ?? {}) as Record<string, unknown>;
   const c = (s.catalog ?? {}) as Record<string, unknown>;
+  const a = typeof s.auth === 'object' && s.auth !== null ? (s.auth as Record<string, unknown>) : undefined;
   return {
+    ...(a === undefined
+      ? {}
+      : {
+          auth: {
+            ...(str(a.issuer) === undefined ? {} : { issuer: str(a.issuer) }),
+            scopes: Array.isArray(a.scopes) ? a.scopes.filter((x): x is string => typeof x === 'string') : [],
+            required: a.required !== false,
+          },
+        }),
     image: str(s.image),
     imageTag: str(s.imageTag),
     port: typeof s.port === 'number' && s.port > 0 ? s.port : undefined,
@@ -110,6 +122,7 @@ function liveMeta(obj: MCPServerLike, namespace: string, name: string): LiveMeta
   const status = obj.status;
   const verified = findCondition(status, 'Verified');
   const mcp = status?.mcp;
+  const auth = specFields(obj.spec).auth;
   return {
     namespace,
     name,
@@ -117,7 +130,9 @@ function liveMeta(obj: MCPServerLike, namespace: string, name: string): LiveMeta
     ...(status?.phase !== undefined ? { phase: status.phase } : {}),
     verified: verified?.status === 'True',
     ...(verified !== undefined ? { verifiedReason: verified.reason } : {}),
-    authRequired: requiresAuthorization(status),
+    // spec.auth (the gateway asks for tokens), or the server itself answered 401/403 to the verifier.
+    authRequired: auth?.required === true || requiresAuthorization(status),
+    ...(auth === undefined ? {} : { auth: { ...(auth.issuer === undefined ? {} : { issuer: auth.issuer }), scopes: auth.scopes, required: auth.required } }),
     replicas: status?.replicas ?? 0,
     readyReplicas: status?.readyReplicas ?? 0,
     ...(mcp !== undefined

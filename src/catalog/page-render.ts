@@ -41,7 +41,8 @@ function states(response: ServerResponse): SafeHtml {
       : live.verified
         ? html`<li class="state ok">Verified${reason !== 'Verified' && reason !== 'AuthRequired' ? `: ${reason}` : ''}</li>`
         : html`<li class="state bad">Not verified: ${reason}</li>`;
-  const auth = live.authRequired ? html`<li class="state warn">Auth required</li>` : undefined;
+  const scopes = live.auth !== undefined && live.auth.scopes.length > 0 ? ` (scopes: ${live.auth.scopes.join(' ')})` : '';
+  const auth = live.authRequired ? html`<li class="state warn">Auth required${scopes}</li>` : undefined;
   const replicas = html`<li class="state info">${live.readyReplicas}/${live.replicas} replicas ready</li>`;
   return html`<ul class="states" aria-label="state">${ready}${verified}${auth}${replicas}</ul>`;
 }

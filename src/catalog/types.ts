@@ -50,6 +50,8 @@ export interface LiveMeta {
   /** Reason of the Verified condition (Verified, AuthRequired, NotMCP, Unreachable, ...). */
   verifiedReason?: string;
   authRequired: boolean;
+  /** From spec.auth: the authorization server clients get tokens from, the scopes they need, and whether anonymous calls pass. */
+  auth?: { issuer?: string; scopes: string[]; required: boolean };
   replicas: number;
   readyReplicas: number;
   protocolVersion?: string;

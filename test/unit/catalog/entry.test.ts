@@ -93,6 +93,15 @@ describe('catalogEntry', () => {
     expect(entry.response._meta['io.agent-hellboy.mcp-runtime/live']).toMatchObject({ ready: false, verified: false, authRequired: false, tools: [], toolCount: 0 });
   });
 
+  it('says auth is required, by whom and with which scopes, for a server with spec.auth', () => {
+    const live = (spec: Record<string, unknown>) => catalogEntry(server({ spec, status: { ...liveStatus, conditions: [] } }), settings)!.response._meta['io.agent-hellboy.mcp-runtime/live'];
+    expect(live({ auth: { issuer: 'https://id.example.com', scopes: ['mcp:tools'] } })).toMatchObject({ authRequired: true, auth: { issuer: 'https://id.example.com', scopes: ['mcp:tools'], required: true } });
+    // Anonymous calls pass: not "required", but the issuer is still shown.
+    expect(live({ auth: { issuer: 'https://id.example.com', required: false } })).toMatchObject({ authRequired: false, auth: { scopes: [], required: false } });
+    expect(live({})).not.toHaveProperty('auth');
+    expect(registrySchemaErrors('ServerResponse', catalogEntry(server({ spec: { auth: { issuer: 'https://id.example.com' } } }), settings)!.response)).toEqual([]);
+  });
+
   it('uses spec.catalog title, description and version over what the server reports', () => {
     const entry = catalogEntry(server({ status: liveStatus, spec: { catalog: { title: 'Weather', description: 'Forecasts and alerts', version: '2.0.0-rc.1' } } }), settings)!;
     expect(entry.response.server).toMatchObject({ title: 'Weather', description: 'Forecasts and alerts', version: '2.0.0-rc.1' });
