@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { randomBytes } from 'node:crypto';
+import { NODE_IP } from '../../../src/local-cluster/real-node/network.js';
+import { startOidcProvider } from '../../fixtures/oidc-provider.js';
 import { waitFor } from '../../../src/local-cluster/index.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
 import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
@@ -332,5 +336,41 @@ describeRealNode('the gateway on a real node', () => {
     console.log(`[e2e gateway] gateway rolling update: ${calls} tool calls to weather, ${failures.length} failed`);
     expect(calls).toBeGreaterThan(20);
     expect(failures).toEqual([]);
+  }, 240_000);
+
+  it('OAuth through Traefik: a 401 points to the metadata, and the MCP SDK client gets a token from a real OpenID provider and calls a tool', async () => {
+    // The provider listens on the node's address, which the gateway pods reach (as they reach the API server).
+    const agent = { clientId: 'e2e-agent', clientSecret: randomBytes(24).toString('base64url'), scope: 'mcp:tools' };
+    const provider = await startOidcProvider({ host: NODE_IP, clients: [agent] });
+    try {
+      await servers.create('weather-secure', exampleSpec('weather', 1, { ingressPath: '/weather-secure/mcp', stateless: true, auth: { issuer: provider.issuer, scopes: ['mcp:tools'] } }));
+      await servers.waitFor('weather-secure', 'Ready and routed', (s) => s.phase === 'Ready' && condition(s, 'Routed')?.status === 'True');
+      const url = `${c.base}/weather-secure/mcp`;
+      const metadataUrl = `${c.base}/.well-known/oauth-protected-resource/weather-secure/mcp`;
+      // Traefik may take a moment to load the new route: wait for the gateway's 401.
+      const refused = await waitFor(
+        'the 401 of /weather-secure/mcp',
+        () => c.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) }),
+        { until: (r) => r.status === 401, timeoutMs: 30_000, intervalMs: 250 },
+      );
+      expect(refused.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl}", scope="mcp:tools"`);
+      const metadata = await waitFor('the metadata through Traefik', () => c.fetch(metadataUrl), { until: (r) => r.status === 200, timeoutMs: 30_000, intervalMs: 250 });
+      expect(await metadata.json()).toMatchObject({ resource: url, authorization_servers: [provider.issuer], scopes_supported: ['mcp:tools'] });
+
+      const authProvider = new ClientCredentialsProvider({ ...agent, expectedIssuer: provider.issuer });
+      const client = new Client({ name: 'mcp-runtime-e2e-oauth', version: '0.1.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: c.fetch, authProvider }));
+      const result = await client.callTool({ name: 'get_forecast', arguments: { city: 'Amsterdam' } });
+      expect(result.isError).not.toBe(true);
+      await client.close();
+      // A token for another server's URL is refused here.
+      const foreign = await provider.token({ clientId: agent.clientId, resource: `${c.base}/weather/mcp` });
+      const wrongAudience = await c.fetch(url, { method: 'POST', headers: { authorization: `Bearer ${foreign}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+      expect(wrongAudience.status).toBe(401);
+      expect(wrongAudience.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      console.log(`[e2e gateway] OAuth through Traefik: 401 with resource_metadata, metadata served, SDK client-credentials call answered, foreign-audience token refused`);
+    } finally {
+      await provider.stop();
+    }
   }, 240_000);
 });
