@@ -565,6 +565,13 @@ export interface McpServerSpecTools {
    * @schema McpServerSpecTools#deny
    */
   readonly deny?: string[];
+
+  /**
+   * Per-caller rules, read from the caller's access token (needs spec.auth): the first rule whose claim matches gives that caller its own allow and deny instead of the server-wide ones. Absent: the same tools for everyone.
+   *
+   * @schema McpServerSpecTools#callers
+   */
+  readonly callers?: McpServerSpecToolsCallers[];
 }
 
 /**
@@ -576,6 +583,7 @@ export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): 
   const result = {
     'allow': obj.allow?.map(y => y),
     'deny': obj.deny?.map(y => y),
+    'callers': obj.callers?.map(y => toJson_McpServerSpecToolsCallers(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -851,6 +859,56 @@ export enum McpServerSpecProbeType {
   /** none */
   NONE = "none",
 }
+
+/**
+ * @schema McpServerSpecToolsCallers
+ */
+export interface McpServerSpecToolsCallers {
+  /**
+   * The token claim to test (a string, a space-separated `scope`, or an array such as `groups`).
+   *
+   * @schema McpServerSpecToolsCallers#claim
+   */
+  readonly claim: string;
+
+  /**
+   * The rule matches when the claim holds any of these values.
+   *
+   * @schema McpServerSpecToolsCallers#values
+   */
+  readonly values: string[];
+
+  /**
+   * Tools these callers may list and call (replaces the server-wide allow). Absent: every tool not denied.
+   *
+   * @schema McpServerSpecToolsCallers#allow
+   */
+  readonly allow?: string[];
+
+  /**
+   * Tools these callers may neither list nor call (replaces the server-wide deny). Absent: none.
+   *
+   * @schema McpServerSpecToolsCallers#deny
+   */
+  readonly deny?: string[];
+}
+
+/**
+ * Converts an object of type 'McpServerSpecToolsCallers' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecToolsCallers(obj: McpServerSpecToolsCallers | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'claim': obj.claim,
+    'values': obj.values?.map(y => y),
+    'allow': obj.allow?.map(y => y),
+    'deny': obj.deny?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema McpServerSpecNetworkEgress

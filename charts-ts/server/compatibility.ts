@@ -32,6 +32,7 @@ export const RENDER_WARNING_REASONS = [
   'AuthNotEnforced',
   'AuthOverPlainHttp',
   'AuthAudienceFromRequest',
+  'ToolCallersWithoutAuth',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

@@ -205,6 +205,9 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   if (route.kind !== 'gateway' && spec.tools !== undefined && (spec.tools.allow !== undefined || (spec.tools.deny ?? []).length > 0)) {
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
+  if (spec.auth === undefined && (spec.tools?.callers ?? []).length > 0) {
+    warnings.push(renderWarning('ToolCallersWithoutAuth', 'spec.tools.callers reads the caller from its access token, and this server has no spec.auth: every caller gets the server-wide lists'));
+  }
   if (spec.auth !== undefined) {
     if (route.kind !== 'gateway') {
       warnings.push(renderWarning('AuthNotEnforced', 'spec.auth is enforced by the gateway, and this server is routed straight to its pods: it is open to anyone who reaches its path'));

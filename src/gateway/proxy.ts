@@ -18,7 +18,7 @@ import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics, RequestOutcome } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
 import { SERVER_HEADER } from './routing-header.js';
-import { filterToolsListBody, toolAllowed } from './tool-policy.js';
+import { filterToolsListBody, policyFor, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
 import { presentedCredential, wwwAuthenticate } from './bearer.js';
 import { metadataDocument, metadataUrl, publicOrigin, resourceOf, WELL_KNOWN_PRM, type ProtectedServer } from './protected-resource.js';
@@ -145,6 +145,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const authed = await authenticate(req, res, server, serverKey, started);
     if (authed === 'answered') return;
     const caller = authed?.caller;
+    const claims = authed?.claims;
 
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE';
     const body = hasBody ? await readBody(req, maxBody) : undefined;
@@ -159,7 +160,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     const done = (status: number, outcome: RequestOutcome) => deps.metrics.request(serverKey, method, tool, status, outcome, (performance.now() - started) / 1000);
 
     // spec.tools: a call outside the policy never reaches the pod.
-    const policy = server.tools;
+    const policy = server.tools === undefined ? undefined : policyFor(server.tools, claims);
     const decision = policy === undefined || call?.method !== 'tools/call' ? undefined : toolAllowed(policy, tool) ? 'allowed' : 'denied';
     const ex: Exchange = {
       req,
@@ -256,7 +257,13 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
    * ('answered': metadata, 400, 401, 403, 503) or lets it through: with the caller when a valid
    * token came, undefined when the server is open (or takes anonymous calls).
    */
-  async function authenticate(req: IncomingMessage, res: ServerResponse, server: DirectoryServer, serverKey: string, started: number): Promise<'answered' | { caller: string } | undefined> {
+  async function authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    server: DirectoryServer,
+    serverKey: string,
+    started: number,
+  ): Promise<'answered' | { caller: string; claims: Readonly<Record<string, unknown>> } | undefined> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const asksMetadata = path.startsWith(WELL_KNOWN_PRM) || path.endsWith(WELL_KNOWN_PRM);
     if (server.auth === undefined) {
@@ -300,7 +307,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         return refuse(401, 'unauthorized', 'Unauthorized: this server needs an OAuth bearer token (see the resource_metadata in WWW-Authenticate)', challenge);
       case 'bearer': {
         const verdict = await deps.tokens.verify(credential.token, { issuer: server.auth.issuer, audience: resourceOf(protectedServer, origin), ...(server.auth.scopes === undefined ? {} : { scopes: server.auth.scopes }) });
-        if (verdict.ok) return { caller: verdict.caller };
+        if (verdict.ok) return { caller: verdict.caller, claims: verdict.claims };
         if (verdict.error === 'issuer_unavailable') {
           deps.logger.warn({ server: serverKey, issuer: server.auth.issuer, reason: verdict.description }, 'authorization server unavailable');
           res.setHeader('retry-after', '5');

@@ -7,12 +7,38 @@ import type { ToolPolicy } from '../api/v1alpha1/index.js';
 
 const matches = (pattern: string, name: string): boolean => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name);
 
-/** True when the policy says nothing (every tool allowed): the gateway then leaves answers alone. */
-export function isOpenPolicy(policy: ToolPolicy | undefined): boolean {
-  return policy === undefined || (policy.allow === undefined && (policy.deny ?? []).length === 0);
+/** What one caller may use: the server-wide lists, or those of the first caller rule that matches. */
+export interface EffectiveToolPolicy {
+  readonly allow?: readonly string[];
+  readonly deny?: readonly string[];
 }
 
-export function toolAllowed(policy: ToolPolicy | undefined, name: string | undefined): boolean {
+/** True when the policy says nothing (every tool allowed, for everyone): the gateway then leaves answers alone. */
+export function isOpenPolicy(policy: ToolPolicy | undefined): boolean {
+  return policy === undefined || (policy.allow === undefined && (policy.deny ?? []).length === 0 && (policy.callers ?? []).length === 0);
+}
+
+/** The values a token claim holds: an array's strings, a `scope`'s words, or the string itself. */
+function claimValues(claims: Readonly<Record<string, unknown>>, claim: string): string[] {
+  const value = claims[claim];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value === 'string') return claim === 'scope' || claim === 'scp' ? value.split(' ').filter((v) => v !== '') : [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  return [];
+}
+
+/** The lists that apply to a caller (claims undefined: anonymous, the server-wide lists). */
+export function policyFor(policy: ToolPolicy, claims: Readonly<Record<string, unknown>> | undefined): EffectiveToolPolicy {
+  if (claims !== undefined) {
+    for (const rule of policy.callers ?? []) {
+      const held = claimValues(claims, rule.claim);
+      if (rule.values.some((v) => held.includes(v))) return { ...(rule.allow === undefined ? {} : { allow: rule.allow }), ...(rule.deny === undefined ? {} : { deny: rule.deny }) };
+    }
+  }
+  return { ...(policy.allow === undefined ? {} : { allow: policy.allow }), ...(policy.deny === undefined ? {} : { deny: policy.deny }) };
+}
+
+export function toolAllowed(policy: EffectiveToolPolicy | undefined, name: string | undefined): boolean {
   if (policy === undefined) return true;
   if (name === undefined) return policy.allow === undefined;
   if ((policy.deny ?? []).some((p) => matches(p, name))) return false;
@@ -20,7 +46,7 @@ export function toolAllowed(policy: ToolPolicy | undefined, name: string | undef
 }
 
 /** A JSON-RPC message with its tools/list result filtered (anything else unchanged). */
-export function filterToolsListMessage(message: unknown, policy: ToolPolicy): unknown {
+export function filterToolsListMessage(message: unknown, policy: EffectiveToolPolicy): unknown {
   const m = message as { result?: { tools?: unknown } } | null;
   if (m === null || typeof m !== 'object' || m.result === undefined || !Array.isArray(m.result.tools)) return message;
   const tools = (m.result.tools as { name?: unknown }[]).filter((t) => typeof t?.name === 'string' && toolAllowed(policy, t.name));
@@ -32,7 +58,7 @@ export function filterToolsListMessage(message: unknown, policy: ToolPolicy): un
  * (each event's data is one message; other events pass unchanged). Undefined when the body is
  * not what the content type says: the caller then refuses to pass it on unfiltered.
  */
-export function filterToolsListBody(contentType: string | undefined, body: string, policy: ToolPolicy): string | undefined {
+export function filterToolsListBody(contentType: string | undefined, body: string, policy: EffectiveToolPolicy): string | undefined {
   try {
     if ((contentType ?? '').startsWith('text/event-stream')) {
       return body

@@ -205,6 +205,20 @@ const GatewaySchema = z.strictObject({
 export const TOOL_PATTERN = /^[A-Za-z0-9_./-]{1,128}\*?$|^\*$/;
 const toolPattern = z.string().regex(TOOL_PATTERN, { error: "must be a tool name (letters, digits, '_', '-', '.', '/') or a prefix ending in '*'" });
 
+/** A JWT claim name as a rule may test it (`sub`, `client_id`, `scope`, `groups`, `roles`, a namespaced URI claim...). */
+const CLAIM_NAME = /^[A-Za-z0-9_.:/-]{1,128}$/;
+
+const CallerToolRuleSchema = z.strictObject({
+  claim: z.string().regex(CLAIM_NAME, { error: 'must be a JWT claim name such as sub, client_id, scope or groups' }).describe('The token claim to test (a string, a space-separated `scope`, or an array such as `groups`).'),
+  values: z
+    .array(z.string().min(1).max(256))
+    .min(1)
+    .max(64)
+    .describe('The rule matches when the claim holds any of these values.'),
+  allow: z.array(toolPattern).max(256).optional().describe('Tools these callers may list and call (replaces the server-wide allow). Absent: every tool not denied.'),
+  deny: z.array(toolPattern).max(256).optional().describe('Tools these callers may neither list nor call (replaces the server-wide deny). Absent: none.'),
+});
+
 const ToolPolicySchema = z.strictObject({
   allow: z
     .array(toolPattern)
@@ -216,6 +230,13 @@ const ToolPolicySchema = z.strictObject({
     .max(256)
     .optional()
     .describe('Tools clients may neither list nor call (wins over allow). Absent: none.'),
+  callers: z
+    .array(CallerToolRuleSchema)
+    .max(32)
+    .optional()
+    .describe(
+      "Per-caller rules, read from the caller's access token (needs spec.auth): the first rule whose claim matches gives that caller its own allow and deny instead of the server-wide ones. Absent: the same tools for everyone.",
+    ),
 });
 
 /** An OAuth scope token (RFC 6749 §3.3: visible ASCII except space, `"` and `\\`). */

@@ -141,6 +141,8 @@ beforeAll(async () => {
   await createServer('echo-hidden', { auth: { issuer: provider.issuer } });
   await createServer('echo-forwarded', { auth: { issuer: provider.issuer, forwardToken: true } });
   await createServer('unreachable-issuer', { auth: { issuer: 'http://127.0.0.1:1' } });
+  // get_forecast is denied to everyone but the client "agent".
+  await createServer('per-caller', { auth: { issuer: provider.issuer }, tools: { deny: ['get_forecast'], callers: [{ claim: 'client_id', values: [agent.clientId], allow: ['*'] }] } });
 
   const kc = await asServiceAccount(ns.name, 'gateway', { create: true, rules: GATEWAY_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) });
   const logs = new Writable({
@@ -353,6 +355,30 @@ describe('spec.auth in the gateway', () => {
     expect(r.status).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
     expect((await send('unreachable-issuer', {})).status).toBe(401);
+  });
+
+  it('applies spec.tools.callers per token: the matching client sees and calls the tool, another gets it neither listed nor callable, both audited with caller and decision', async () => {
+    const names = async (t: string) => {
+      const r = await send('per-caller', bearer(t));
+      expect(r.status).toBe(200);
+      return ((JSON.parse(r.body) as { result: { tools: { name: string }[] } }).result.tools ?? []).map((x) => x.name).sort();
+    };
+    const call = (t: string) =>
+      send('per-caller', bearer(t), { body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'get_forecast', arguments: { city: 'Amsterdam' } } }) });
+    const mine = await token('agent', publicUrl('per-caller'));
+    const theirs = await token('unscoped', publicUrl('per-caller'));
+    expect(await names(mine)).toEqual(['convert_temperature', 'get_forecast']);
+    expect(await names(theirs)).toEqual(['convert_temperature']);
+    const allowed = JSON.parse((await call(mine)).body) as { result?: unknown };
+    expect(allowed.result).toBeDefined();
+    const denied = JSON.parse((await call(theirs)).body) as { error?: { code: number; message: string } };
+    expect(denied.error).toMatchObject({ code: -32602 });
+    expect(denied.error?.message).toContain('not allowed');
+    const lines = audit.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.server === `${ns.name}/per-caller`);
+    expect(lines).toEqual([
+      expect.objectContaining({ tool: 'get_forecast', caller: agent.clientId, decision: 'allowed', status: 'ok' }),
+      expect.objectContaining({ tool: 'get_forecast', caller: unscoped.clientId, decision: 'denied', status: 'denied' }),
+    ]);
   });
 
   it('counts refusals per server, and writes no token or secret to any log or audit line', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultSpec } from '../../../src/api/v1alpha1/index.js';
-import { filterToolsListBody, isOpenPolicy, toolAllowed } from '../../../src/gateway/tool-policy.js';
+import { filterToolsListBody, isOpenPolicy, policyFor, toolAllowed } from '../../../src/gateway/tool-policy.js';
 
 const list = (id: number, names: string[]) => ({ jsonrpc: '2.0', id, result: { tools: names.map((name) => ({ name, inputSchema: { type: 'object' } })), nextCursor: 'c' } });
 const names = (message: unknown) => (message as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
@@ -39,5 +39,42 @@ describe('spec.tools', () => {
     expect(names(JSON.parse(/data: (.*)/.exec(filtered)![1]!))).toEqual(['a']);
     expect(JSON.parse(/data: (.*)/.exec(filtered)![1]!).result.nextCursor).toBe('c');
     expect(filterToolsListBody('application/json', '{not json', policy)).toBeUndefined();
+  });
+});
+
+describe('spec.tools.callers', () => {
+  const policy = {
+    deny: ['admin_*'],
+    callers: [
+      { claim: 'groups', values: ['ops'], allow: ['*'] },
+      { claim: 'scope', values: ['read-only'], allow: ['get_*'] },
+      { claim: 'client_id', values: ['bot'], deny: ['*'] },
+    ],
+  };
+
+  it('gives the first matching rule its own lists, everyone else the server-wide ones', () => {
+    expect(policyFor(policy, { groups: ['dev', 'ops'], client_id: 'bot' })).toEqual({ allow: ['*'] });
+    expect(policyFor(policy, { scope: 'mcp:tools read-only' })).toEqual({ allow: ['get_*'] });
+    expect(policyFor(policy, { client_id: 'bot' })).toEqual({ deny: ['*'] });
+    // A scope word must match whole; an unrelated claim or no token gets the server-wide lists.
+    expect(policyFor(policy, { scope: 'read-only-ish' })).toEqual({ deny: ['admin_*'] });
+    expect(policyFor(policy, { groups: 'ops-team' })).toEqual({ deny: ['admin_*'] });
+    expect(policyFor(policy, undefined)).toEqual({ deny: ['admin_*'] });
+  });
+
+  it('decides per caller', () => {
+    expect(toolAllowed(policyFor(policy, { groups: ['ops'] }), 'admin_reset')).toBe(true);
+    expect(toolAllowed(policyFor(policy, {}), 'admin_reset')).toBe(false);
+    expect(toolAllowed(policyFor(policy, { scope: 'read-only' }), 'set_thing')).toBe(false);
+    expect(toolAllowed(policyFor(policy, { client_id: 'bot' }), 'get_thing')).toBe(false);
+  });
+
+  it('counts as a policy even without server-wide lists, and is validated by the API', () => {
+    expect(isOpenPolicy({ callers: [{ claim: 'sub', values: ['a'], deny: ['x'] }] })).toBe(false);
+    const spec = (tools: unknown) => () => defaultSpec({ image: 'a:1', tools });
+    expect(spec({ callers: [{ claim: 'groups', values: ['ops'], allow: ['get_*'] }] })).not.toThrow();
+    expect(spec({ callers: [{ claim: 'has space', values: ['ops'] }] })).toThrow(/claim/);
+    expect(spec({ callers: [{ claim: 'groups', values: [] }] })).toThrow();
+    expect(spec({ callers: [{ claim: 'groups', values: ['ops'], allow: ['bad name'] }] })).toThrow();
   });
 });
