@@ -253,6 +253,13 @@ export interface McpServerSpec {
   readonly stateless?: boolean;
 
   /**
+   * TLS at the edge for this server's route. Default: the platform's (setup --with-tls: HTTPS with the platform certificate; without it, plain HTTP for a sandbox).
+   *
+   * @schema McpServerSpec#tls
+   */
+  readonly tls?: McpServerSpecTls;
+
+  /**
    * OAuth 2.1 for clients, enforced by the gateway (MCP authorization): requests need a bearer token from `issuer` for this server's URL; 401 answers point to the protected-resource metadata (RFC 9728). Needs the gateway. Default: open.
    *
    * @schema McpServerSpec#auth
@@ -303,6 +310,7 @@ export function toJson_McpServerSpec(obj: McpServerSpec | undefined): Record<str
     'gateway': toJson_McpServerSpecGateway(obj.gateway),
     'tools': toJson_McpServerSpecTools(obj.tools),
     'stateless': obj.stateless,
+    'tls': toJson_McpServerSpecTls(obj.tls),
     'auth': toJson_McpServerSpecAuth(obj.auth),
     'network': toJson_McpServerSpecNetwork(obj.network),
     'catalog': toJson_McpServerSpecCatalog(obj.catalog),
@@ -584,6 +592,34 @@ export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): 
     'allow': obj.allow?.map(y => y),
     'deny': obj.deny?.map(y => y),
     'callers': obj.callers?.map(y => toJson_McpServerSpecToolsCallers(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TLS at the edge for this server's route. Default: the platform's (setup --with-tls: HTTPS with the platform certificate; without it, plain HTTP for a sandbox).
+ *
+ * @schema McpServerSpecTls
+ */
+export interface McpServerSpecTls {
+  /**
+   * A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: the platform's default certificate.
+   *
+   * @schema McpServerSpecTls#secretName
+   */
+  readonly secretName?: string;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecTls(obj: McpServerSpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretName': obj.secretName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -23,7 +23,12 @@ export interface TraefikRoute {
 
 export interface TraefikIngressRouteProps {
   readonly metadata: ApiObjectMetadata & { readonly name: string; readonly namespace: string };
-  readonly spec: { readonly entryPoints: readonly string[]; readonly routes: readonly TraefikRoute[] };
+  readonly spec: {
+    readonly entryPoints: readonly string[];
+    readonly routes: readonly TraefikRoute[];
+    /** TLS on the route: `{}` for the default certificate (the TLSStore's), or a Secret in the route's namespace. */
+    readonly tls?: { readonly secretName?: string };
+  };
 }
 
 export class TraefikIngressRoute extends ApiObject {

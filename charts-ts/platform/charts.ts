@@ -56,6 +56,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
     // Server NetworkPolicies let the ingress controller in; with `--ingress none` the user's
     // controller lives wherever they installed it (the operator's MCP_INGRESS_NAMESPACE).
     ...(traefik ? { ingressNamespace: NAMESPACES.traefik } : {}),
+    ingressTls: o.tlsSecretName !== undefined,
   });
   if (o.catalog) {
     new Catalog(operator, 'Catalog', {
@@ -90,6 +91,7 @@ export function addPlatformCharts(app: App, options: PlatformOptions = {}): Char
       image: o.traefikImage,
       serviceType: o.traefikServiceType,
       allowCrossNamespace: o.gateway,
+      ...(o.tlsSecretName === undefined ? {} : { tlsSecretName: o.tlsSecretName }),
     });
     charts.push(ingress);
   }

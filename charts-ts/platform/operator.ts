@@ -47,6 +47,8 @@ export interface OperatorProps {
   readonly gateway?: GatewayService;
   /** MCP_INGRESS_NAMESPACE: the ingress controller's namespace, let into servers not behind the gateway. Default: unset (`traefik`). */
   readonly ingressNamespace?: string;
+  /** MCP_INGRESS_TLS: server routes go to the HTTPS entry point. Default false. */
+  readonly ingressTls?: boolean;
 }
 
 export class Operator extends Construct {
@@ -137,6 +139,7 @@ function operatorEnv(props: OperatorProps): k8s.EnvVar[] {
   if (props.ingressReadiness !== undefined) env.push({ name: OPERATOR_ENV.ingressReadiness, value: props.ingressReadiness });
   if (props.gateway !== undefined) env.push({ name: OPERATOR_ENV.gatewayService, value: formatGatewayService(props.gateway) });
   if (props.ingressNamespace !== undefined) env.push({ name: OPERATOR_ENV.ingressNamespace, value: props.ingressNamespace });
+  if (props.ingressTls === true) env.push({ name: OPERATOR_ENV.ingressTls, value: 'true' });
   const registry = props.registry;
   if (registry !== undefined) {
     env.push({ name: OPERATOR_ENV.registryUrl, value: registry.url });

@@ -22,6 +22,7 @@ export const OPTION_FLAGS = {
   pullSecretName: '--registry-pull-secret',
   passwordSecret: '--registry-password-secret',
   gatewayPublicUrl: '--gateway-public-url',
+  tlsSecretName: '--with-tls',
 } as const;
 
 /** Why `url` cannot be the platform's public address (an http(s) origin), or undefined. */
@@ -87,6 +88,10 @@ export function platformOptionProblems(options: PlatformOptions): OptionProblem[
   check(OPTION_FLAGS.registryStorageClass, options.registryStorageClass, dnsSubdomainProblem);
   check(OPTION_FLAGS.catalogNamePrefix, options.catalogNamePrefix, namePrefixProblem);
   check(OPTION_FLAGS.gatewayPublicUrl, options.gatewayPublicUrl, publicUrlProblem);
+  check(OPTION_FLAGS.tlsSecretName, options.tlsSecretName, dnsSubdomainProblem);
+  if (options.tlsSecretName !== undefined && options.ingress === 'none') {
+    problems.push({ flag: OPTION_FLAGS.tlsSecretName, value: options.tlsSecretName, message: 'configures the Traefik the platform installs; with --ingress none, give your controller the certificate' });
+  }
   if (options.registry !== undefined && options.registry !== 'internal') {
     check(OPTION_FLAGS.registryUrl, options.registry.url, registryProblem);
     check(OPTION_FLAGS.pullSecretName, options.registry.pullSecretName, dnsSubdomainProblem);

@@ -109,6 +109,12 @@ export interface PlatformOptions {
    * server names no ingressHost. Default: the host each request names, as the edge forwards it.
    */
   readonly gatewayPublicUrl?: string;
+  /**
+   * HTTPS at the edge: the kubernetes.io/tls Secret (in namespace `traefik`) Traefik serves by
+   * default; server routes move to its `websecure` entry point and plain HTTP redirects there.
+   * Default: none (plain HTTP, for a local sandbox only).
+   */
+  readonly tlsSecretName?: string;
 }
 
 /** PlatformOptions with every default applied. */
@@ -134,6 +140,7 @@ export interface ResolvedPlatformOptions {
   readonly gatewayReplicas: number;
   readonly gatewayAuditPayloads: boolean;
   readonly gatewayPublicUrl?: string;
+  readonly tlsSecretName?: string;
 }
 
 /** Applies the defaults. Throws InvalidPlatformOptionsError (naming each flag) on a malformed option. */
@@ -171,5 +178,6 @@ export function resolvePlatformOptions(options: PlatformOptions = {}): ResolvedP
     gatewayReplicas: options.gatewayReplicas ?? 2,
     gatewayAuditPayloads: options.gatewayAuditPayloads ?? false,
     ...(options.gatewayPublicUrl === undefined ? {} : { gatewayPublicUrl: options.gatewayPublicUrl }),
+    ...(options.tlsSecretName === undefined ? {} : { tlsSecretName: options.tlsSecretName }),
   };
 }

@@ -13,6 +13,7 @@
  * insecure API and dashboard on :8080, reachable through Service `traefik-dashboard`
  * (ClusterIP: `kubectl -n traefik port-forward svc/traefik-dashboard 8080`).
  */
+import { TraefikTlsStore } from '../lib/traefik-tls-store.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { defaultPullPolicy, parseImageReference } from '../../src/images/reference.js';
@@ -25,6 +26,8 @@ export const TRAEFIK_NAME = 'traefik';
 export const TRAEFIK_CONTROLLER = 'traefik.io/ingress-controller';
 export const TRAEFIK_WEB_PORT = 8000;
 export const TRAEFIK_ADMIN_PORT = 8080;
+/** The HTTPS entry point's container port (Service port 443), present with `tlsSecretName`. */
+export const TRAEFIK_WEBSECURE_PORT = 8443;
 /** How long one request (e.g. an SSE stream) may last on the web entry point. */
 export const STREAM_READ_TIMEOUT = '3600s';
 
@@ -54,13 +57,28 @@ export interface TraefikProps {
   readonly allowCrossNamespace?: boolean;
   /** Make `traefik` the cluster's default IngressClass. Default false. */
   readonly defaultClass?: boolean;
+  /**
+   * HTTPS: a `websecure` entry point whose default certificate is this kubernetes.io/tls Secret
+   * (in `namespace`), and plain HTTP redirected to it. Default: none (plain HTTP only, a sandbox).
+   */
+  readonly tlsSecretName?: string;
 }
 
 /** Traefik's static configuration as CLI arguments, in a fixed order. */
-export function traefikArgs(namespace: string, variant: 'prod' | 'dev', allowCrossNamespace = false): string[] {
+export function traefikArgs(namespace: string, variant: 'prod' | 'dev', allowCrossNamespace = false, tls = false): string[] {
   const args = [
     `--entryPoints.web.address=:${TRAEFIK_WEB_PORT}`,
     `--entryPoints.web.transport.respondingTimeouts.readTimeout=${STREAM_READ_TIMEOUT}`,
+    ...(tls
+      ? [
+          `--entryPoints.websecure.address=:${TRAEFIK_WEBSECURE_PORT}`,
+          `--entryPoints.websecure.transport.respondingTimeouts.readTimeout=${STREAM_READ_TIMEOUT}`,
+          '--entryPoints.websecure.http.tls=true',
+          // Plain HTTP only answers with a redirect: credentials never travel unencrypted.
+          '--entryPoints.web.http.redirections.entryPoint.to=websecure',
+          '--entryPoints.web.http.redirections.entryPoint.scheme=https',
+        ]
+      : []),
     `--entryPoints.traefik.address=:${TRAEFIK_ADMIN_PORT}`,
     '--ping=true',
     '--providers.kubernetesingress=true',
@@ -105,6 +123,7 @@ export class Traefik extends Construct {
     const ports: k8s.ContainerPort[] = [
       { name: 'web', containerPort: TRAEFIK_WEB_PORT, protocol: 'TCP' },
       { name: 'traefik', containerPort: TRAEFIK_ADMIN_PORT, protocol: 'TCP' },
+      ...(props.tlsSecretName === undefined ? [] : [{ name: 'websecure', containerPort: TRAEFIK_WEBSECURE_PORT, protocol: 'TCP' }]),
     ];
     const ping = { httpGet: { path: '/ping', port: k8s.IntOrString.fromString('traefik') }, periodSeconds: 10 };
     new k8s.KubeDeployment(this, 'Deployment', {
@@ -125,7 +144,7 @@ export class Traefik extends Construct {
                 name: TRAEFIK_NAME,
                 image,
                 imagePullPolicy: defaultPullPolicy(parseImageReference(image)),
-                args: traefikArgs(namespace, variant, props.allowCrossNamespace ?? false),
+                args: traefikArgs(namespace, variant, props.allowCrossNamespace ?? false, props.tlsSecretName !== undefined),
                 ports,
                 livenessProbe: ping,
                 readinessProbe: ping,
@@ -148,9 +167,15 @@ export class Traefik extends Construct {
       spec: {
         type: props.serviceType ?? 'LoadBalancer',
         selector,
-        ports: [{ name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' }],
+        ports: [
+          { name: 'web', port: 80, targetPort: k8s.IntOrString.fromString('web'), protocol: 'TCP' },
+          ...(props.tlsSecretName === undefined ? [] : [{ name: 'websecure', port: 443, targetPort: k8s.IntOrString.fromString('websecure'), protocol: 'TCP' }]),
+        ],
       },
     });
+    if (props.tlsSecretName !== undefined) {
+      new TraefikTlsStore(this, 'DefaultCertificate', { metadata: { name: 'default', namespace, labels }, spec: { defaultCertificate: { secretName: props.tlsSecretName } } });
+    }
 
     if (variant === 'dev') {
       new k8s.KubeService(this, 'DashboardService', {

@@ -9,6 +9,10 @@
  * The user's `ingressAnnotations` are merged last and win.
  */
 export const TRAEFIK_ENTRYPOINTS = 'traefik.ingress.kubernetes.io/router.entrypoints';
+export const TRAEFIK_ROUTER_TLS = 'traefik.ingress.kubernetes.io/router.tls';
+/** Traefik's entry points: plain HTTP, and HTTPS once the platform has TLS. */
+export const WEB_ENTRYPOINT = 'web';
+export const WEBSECURE_ENTRYPOINT = 'websecure';
 export const TRAEFIK_MIDDLEWARES = 'traefik.ingress.kubernetes.io/router.middlewares';
 
 /** Seconds an idle SSE stream may stay open behind ingress-nginx. */
@@ -33,10 +37,15 @@ export function ingressAnnotations(
   ingressClass: string,
   user: Readonly<Record<string, string>>,
   middleware?: string,
+  tls = false,
 ): Record<string, string> {
   let defaults: Record<string, string> = {};
   if (ingressClass === 'traefik') {
-    defaults = { [TRAEFIK_ENTRYPOINTS]: 'web', ...(middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: middleware }) };
+    defaults = {
+      [TRAEFIK_ENTRYPOINTS]: tls ? WEBSECURE_ENTRYPOINT : WEB_ENTRYPOINT,
+      ...(tls ? { [TRAEFIK_ROUTER_TLS]: 'true' } : {}),
+      ...(middleware === undefined ? {} : { [TRAEFIK_MIDDLEWARES]: middleware }),
+    };
   } else if (ingressClass === 'nginx') {
     defaults = { ...NGINX_DEFAULTS };
   }

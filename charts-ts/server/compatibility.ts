@@ -33,6 +33,8 @@ export const RENDER_WARNING_REASONS = [
   'AuthOverPlainHttp',
   'AuthAudienceFromRequest',
   'ToolCallersWithoutAuth',
+  // TLS (spec.tls).
+  'TlsNotInstalled',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

@@ -9,6 +9,7 @@
 import { Construct } from 'constructs';
 import { SERVER_HEADER, serverHeaderValue, WELL_KNOWN_PRM } from '../../src/gateway/routing-header.js';
 import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
+import { WEB_ENTRYPOINT, WEBSECURE_ENTRYPOINT } from './annotations.js';
 import { TraefikMiddleware } from '../lib/traefik-middleware.js';
 import type { GatewayRoute, ResolvedServer } from './resolve.js';
 
@@ -48,7 +49,9 @@ export class ServerGatewayRoute extends Construct {
     new TraefikIngressRoute(this, 'Resource', {
       metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
       spec: {
-        entryPoints: ['web'],
+        entryPoints: [s.tls === undefined ? WEB_ENTRYPOINT : WEBSECURE_ENTRYPOINT],
+        // Empty: Traefik's default certificate (the platform's TLSStore); else the server's Secret.
+        ...(s.tls === undefined ? {} : { tls: s.tls.secretName === undefined ? {} : { secretName: s.tls.secretName } }),
         routes: [
           {
             kind: 'Rule',

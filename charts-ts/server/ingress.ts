@@ -22,6 +22,8 @@ export class ServerIngress extends Construct {
       },
       spec: {
         ingressClassName: s.ingressClass,
+        // The server's own certificate; without one, the controller's default (the platform's).
+        ...(s.tls?.secretName === undefined ? {} : { tls: [{ ...(s.ingressHost === undefined ? {} : { hosts: [s.ingressHost] }), secretName: s.tls.secretName }] }),
         rules: [
           {
             // No host = the rule matches any host.

@@ -87,6 +87,11 @@ export interface ResolvedServer {
   /** spec.auth is set: the gateway asks for tokens, and the route also carries the RFC 9728 metadata path. */
   readonly protectedResource: boolean;
   /**
+   * HTTPS at the edge (the platform has TLS): the route is on the `websecure` entry point, with
+   * spec.tls.secretName's certificate or, without one, the platform's. Undefined: plain HTTP.
+   */
+  readonly tls?: { readonly secretName?: string };
+  /**
    * Where clients connect: `http://<host><ingressPath>`. Without a concrete host (hostless or a
    * `*.` wildcard) it is the path alone, e.g. `/weather/mcp`, meaning "on whatever address the
    * ingress controller answers"; use serverUrl(resolved, host) once that address is known.
@@ -144,8 +149,8 @@ export const middlewareName = (server: string): string => `${server}-path-rewrit
 export const defaultIngressPath = (name: string): string => `/${name}/mcp`;
 
 /** `http://<host><path>`; the path alone when the host is unknown or a wildcard. */
-export function serverUrl(server: Pick<ResolvedServer, 'ingressPath'>, host: string | undefined): string {
-  return host === undefined || host === '' || host.startsWith('*') ? server.ingressPath : `http://${host}${server.ingressPath}`;
+export function serverUrl(server: Pick<ResolvedServer, 'ingressPath'>, host: string | undefined, tls = false): string {
+  return host === undefined || host === '' || host.startsWith('*') ? server.ingressPath : `${tls ? 'https' : 'http'}://${host}${server.ingressPath}`;
 }
 
 /**
@@ -205,6 +210,10 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   if (route.kind !== 'gateway' && spec.tools !== undefined && (spec.tools.allow !== undefined || (spec.tools.deny ?? []).length > 0)) {
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
+  const tls = settings.ingressTls ? { ...(spec.tls?.secretName === undefined ? {} : { secretName: spec.tls.secretName }) } : undefined;
+  if (spec.tls !== undefined && !settings.ingressTls) {
+    warnings.push(renderWarning('TlsNotInstalled', 'spec.tls asks for HTTPS, and the platform was set up without TLS (setup --with-tls): the route stays plain HTTP'));
+  }
   if (spec.auth === undefined && (spec.tools?.callers ?? []).length > 0) {
     warnings.push(renderWarning('ToolCallersWithoutAuth', 'spec.tools.callers reads the caller from its access token, and this server has no spec.auth: every caller gets the server-wide lists'));
   }
@@ -243,14 +252,15 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     ingressPath,
     ...(ingressHost === undefined ? {} : { ingressHost }),
     ingressClass,
-    ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef),
+    ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef, tls !== undefined),
     rewrite,
     ...(mwName === undefined ? {} : { middlewareName: mwName }),
     route,
     ...(network === undefined ? {} : { network }),
     stateless: spec.stateless ?? false,
     protectedResource: spec.auth !== undefined,
-    url: serverUrl({ ingressPath }, ingressHost),
+    ...(tls === undefined ? {} : { tls }),
+    url: serverUrl({ ingressPath }, ingressHost, tls !== undefined),
     resources: {
       requests: {
         cpu: effectiveQuantity(spec.resources, 'requests', 'cpu'),

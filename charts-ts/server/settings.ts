@@ -25,6 +25,7 @@ export const OPERATOR_ENV = {
   ingressReadiness: 'INGRESS_READINESS',
   gatewayService: 'MCP_GATEWAY_SERVICE',
   ingressNamespace: 'MCP_INGRESS_NAMESPACE',
+  ingressTls: 'MCP_INGRESS_TLS',
   // Set from the pod's own metadata (the downward API), so it is always the operator's namespace.
   operatorNamespace: 'POD_NAMESPACE',
 } as const;
@@ -77,6 +78,12 @@ export interface OperatorSettings {
   readonly ingressNamespace: string;
   /** Namespace of the operator (POD_NAMESPACE): a server's NetworkPolicy lets its verifier in. Default `mcp-runtime`. */
   readonly operatorNamespace: string;
+  /**
+   * The ingress controller serves HTTPS on its `websecure` entry point (MCP_INGRESS_TLS=true, set
+   * by `setup --with-tls`): server routes go there, with the platform certificate unless a server
+   * names its own. Default false: plain HTTP on `web`, for a sandbox.
+   */
+  readonly ingressTls: boolean;
 }
 
 const value = (env: Record<string, string | undefined>, key: string): string | undefined => {
@@ -115,6 +122,7 @@ export function defaultOperatorSettings(env: Record<string, string | undefined> 
     defaultIngressClass: value(env, OPERATOR_ENV.defaultIngressClass) ?? DEFAULT_INGRESS_CLASS,
     ingressNamespace: value(env, OPERATOR_ENV.ingressNamespace) ?? DEFAULT_INGRESS_NAMESPACE,
     operatorNamespace: value(env, OPERATOR_ENV.operatorNamespace) ?? DEFAULT_OPERATOR_NAMESPACE,
+    ingressTls: /^(true|1|yes|on)$/i.test(value(env, OPERATOR_ENV.ingressTls) ?? ''),
     ...(url === undefined
       ? {}
       : {

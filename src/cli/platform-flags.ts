@@ -61,6 +61,12 @@ export function platformFlags(extra: { exclusive?: string[] } = {}) {
       allowNo: true,
       description: "Put tools/call arguments and results in the gateway's audit log (--no-gateway-audit-payloads: never). Default off.",
     }),
+    'with-tls': Flags.string({
+      ...extra,
+      helpValue: '<secret>',
+      description:
+        "HTTPS at the edge: the kubernetes.io/tls Secret in namespace traefik whose certificate Traefik serves; server routes move to the websecure entry point (443) and plain HTTP redirects there. Default: plain HTTP, for a local sandbox only.",
+    }),
     'gateway-public-url': Flags.string({
       ...extra,
       description:
@@ -91,6 +97,7 @@ export interface PlatformFlagValues {
   'gateway-replicas'?: number;
   'gateway-audit-payloads'?: boolean;
   'gateway-public-url'?: string;
+  'with-tls'?: string;
   'default-ingress-host'?: string;
   'ingress-class': string;
 }
@@ -113,6 +120,7 @@ export function platformOptionsOf(flags: PlatformFlagValues): Omit<PlatformOptio
     ...(flags['gateway-replicas'] === undefined ? {} : { gatewayReplicas: flags['gateway-replicas'] }),
     ...(flags['gateway-audit-payloads'] === undefined ? {} : { gatewayAuditPayloads: flags['gateway-audit-payloads'] }),
     ...(flags['gateway-public-url'] === undefined ? {} : { gatewayPublicUrl: flags['gateway-public-url'] }),
+    ...(flags['with-tls'] === undefined ? {} : { tlsSecretName: flags['with-tls'] }),
     ...(flags['default-ingress-host'] === undefined ? {} : { defaultIngressHost: flags['default-ingress-host'] }),
     defaultIngressClass: flags['ingress-class'],
   };

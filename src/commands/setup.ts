@@ -74,5 +74,8 @@ export default class Setup extends ClusterCommand {
     if (report.deployments.length > 0) this.log(`Ready: ${report.deployments.map((d) => `${d.namespace}/${d.name} ${d.ready}/${d.desired}`).join(', ')}`);
     else if (!dryRun && !flags.wait) this.log('Not waiting for the Deployments (--no-wait); check with `mcp-runtime status`.');
     for (const line of report.endpoints) this.log(line);
+    if (flags.ingress === 'traefik' && flags['with-tls'] === undefined && !dryRun) {
+      this.warn('the edge serves plain HTTP (no --with-tls): tokens and tool data travel unencrypted; fine for a local sandbox only, elsewhere give Traefik a certificate with --with-tls <secret>');
+    }
   }
 }

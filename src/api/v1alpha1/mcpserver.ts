@@ -258,6 +258,12 @@ const oauthUrl = (what: string) =>
       ctx.addIssue({ code: 'custom', message: `must not carry a query, a fragment or credentials (${what})` });
   });
 
+const TlsSchema = z.strictObject({
+  secretName: dnsSubdomain()
+    .optional()
+    .describe("A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: the platform's default certificate."),
+});
+
 const AuthSchema = z.strictObject({
   issuer: oauthUrl('the OpenID provider / authorization server')
     .describe(
@@ -419,6 +425,9 @@ const specObject = z.strictObject({
       'The server keeps no state between requests (no Mcp-Session-Id, or the 2026-07-28 protocol), so any pod can answer ' +
         'any request. Default false: a stateful server with replicas > 1 needs the gateway, and condition SessionSafe says so.',
     ),
+  tls: TlsSchema.optional().describe(
+    "TLS at the edge for this server's route. Default: the platform's (setup --with-tls: HTTPS with the platform certificate; without it, plain HTTP for a sandbox).",
+  ),
   auth: AuthSchema.optional().describe(
     'OAuth 2.1 for clients, enforced by the gateway (MCP authorization): requests need a bearer token from `issuer` for this ' +
       "server's URL; 401 answers point to the protected-resource metadata (RFC 9728). Needs the gateway. Default: open.",
@@ -545,6 +554,7 @@ export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ToolPolicy = z.output<typeof ToolPolicySchema>;
 export type NetworkSpec = z.output<typeof NetworkSchema>;
 export type AuthSpec = z.output<typeof AuthSchema>;
+export type TlsSpec = z.output<typeof TlsSchema>;
 export type EgressRule = z.output<typeof EgressRuleSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];

@@ -4,7 +4,7 @@ import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, defaultOperatorSetting
 
 describe('defaultOperatorSettings', () => {
   it('defaults to class traefik, no host, no registry, the namespaces setup installs into', () => {
-    const defaults = { defaultIngressClass: 'traefik', ingressNamespace: 'traefik', operatorNamespace: 'mcp-runtime' };
+    const defaults = { defaultIngressClass: 'traefik', ingressNamespace: 'traefik', operatorNamespace: 'mcp-runtime', ingressTls: false };
     expect(defaultOperatorSettings({})).toEqual(defaults);
     expect(defaultOperatorSettings()).toEqual({ ...defaults, defaultIngressClass: DEFAULT_INGRESS_CLASS });
   });
