@@ -22,6 +22,8 @@ import { obtainTraefik } from './node-images.js';
 
 export interface HostTraefikAddresses {
   web: string;
+  /** Where the HTTPS entry point listens, when the Deployment has one (setup --with-tls). */
+  websecure?: string;
   admin: string;
   server: string;
   caFile: string;
@@ -37,6 +39,7 @@ export function hostTraefikArgs(deploymentArgs: readonly string[], a: HostTraefi
     const [key = '', value] = arg.replace(/^--/, '').split(/=(.*)/s);
     const k = key.toLowerCase();
     if (k === 'entrypoints.web.address') out.push(`--${key}=${a.web}`);
+    else if (k === 'entrypoints.websecure.address' && a.websecure !== undefined) out.push(`--${key}=${a.websecure}`);
     else if (k === 'entrypoints.traefik.address') out.push(`--${key}=${a.admin}`);
     else if (k === 'providers.kubernetesingress.ingressendpoint.publishedservice') {
       out.push('--providers.kubernetesingress.ingressendpoint.ip=127.0.0.1');
@@ -74,6 +77,8 @@ export interface HostTraefik {
   /** http://127.0.0.1:<port>: where the routes are served. */
   url: string;
   webPort: number;
+  /** Port of the HTTPS entry point on 127.0.0.1, when the Deployment has one. */
+  websecurePort?: number;
   pid: number;
   logFile: string;
   exited: ManagedProcess['exited'];
@@ -96,7 +101,11 @@ export async function startHostTraefik(o: HostTraefikOptions): Promise<HostTraef
   const serviceAccount = spec?.serviceAccountName ?? 'default';
 
   const binary = await obtainTraefik(log);
-  const [webPort, adminPort] = o.webPort === undefined ? ((await freePorts(2)) as [number, number]) : [o.webPort, (await freePorts(1))[0] as number];
+  const hasWebsecure = container.args.some((arg) => arg.toLowerCase().startsWith('--entrypoints.websecure.address='));
+  // One call, so the ports differ from each other.
+  const ports = await freePorts(3);
+  const [webPort, adminPort] = o.webPort === undefined ? [ports[0]!, ports[1]!] : [o.webPort, ports[0]!];
+  const websecurePort = hasWebsecure ? ports[2] : undefined;
   const dir = join(o.dir, 'traefik');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tokenFile = join(dir, 'token');
@@ -109,6 +118,7 @@ export async function startHostTraefik(o: HostTraefikOptions): Promise<HostTraef
 
   const args = hostTraefikArgs(container.args, {
     web: `127.0.0.1:${webPort}`,
+    ...(websecurePort === undefined ? {} : { websecure: `127.0.0.1:${websecurePort}` }),
     admin: `127.0.0.1:${adminPort}`,
     server: o.server,
     caFile: o.caFile,
@@ -131,6 +141,7 @@ export async function startHostTraefik(o: HostTraefikOptions): Promise<HostTraef
   return {
     url: `http://127.0.0.1:${webPort}`,
     webPort,
+    ...(websecurePort === undefined ? {} : { websecurePort }),
     pid: proc.pid,
     logFile,
     exited: proc.exited,

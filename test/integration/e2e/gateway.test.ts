@@ -12,9 +12,11 @@ import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth
 import { randomBytes } from 'node:crypto';
 import { NODE_IP } from '../../../src/local-cluster/real-node/network.js';
 import { startOidcProvider } from '../../fixtures/oidc-provider.js';
+import { createTestCa } from '../../fixtures/test-ca.js';
+import { request as httpsRequest } from 'node:https';
 import { waitFor } from '../../../src/local-cluster/index.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
-import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
+import { INGRESS_HOST, realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
 
 const GATEWAY_NAMESPACE = 'mcp-gateway';
 const unsupported = realNodeUnsupported();
@@ -123,6 +125,36 @@ async function unusualLogLines(): Promise<string[]> {
     }
   }
   return out;
+}
+
+/** A JSON-RPC POST over HTTPS to the route, connecting to 127.0.0.1 with the route's host name for SNI and verification. */
+function httpsPost(url: string, body: string, ca?: string): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        servername: u.hostname,
+        ...(ca === undefined ? {} : { ca }),
+        lookup: (_host, options, callback) => {
+          if ((options as { all?: boolean }).all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+          else callback(null, '127.0.0.1', 4);
+        },
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let sessions: NotesSession[] = [];
@@ -373,4 +405,38 @@ describeRealNode('the gateway on a real node', () => {
       await provider.stop();
     }
   }, 240_000);
+
+  it('TLS: after setup --with-tls every route is HTTPS with the platform certificate: a client trusting the test CA calls a tool, one that does not is refused, plain HTTP redirects', async () => {
+    const ca = await createTestCa();
+    try {
+      const { certPem, keyPem } = await ca.issueServerCert(INGRESS_HOST);
+      const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+      await (await core(c.kc)).createNamespacedSecret({
+        namespace: 'traefik',
+        body: { metadata: { name: 'platform-tls' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(certPem), 'tls.key': b64(keyPem) } },
+      });
+      const plainBase = c.base;
+      const secureBase = await c.enableTls('platform-tls');
+      const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_forecast', arguments: { city: 'Amsterdam' } } });
+      // The restarted operator moves each route to the HTTPS entry point.
+      const answered = await waitFor('weather over HTTPS', () => httpsPost(`${secureBase}/weather/mcp`, call, ca.caPem).catch((error: Error) => ({ status: 0, body: error.message })), {
+        until: (r) => r.status === 200,
+        timeoutMs: 90_000,
+        intervalMs: 500,
+      });
+      expect((JSON.parse(answered.body) as { result?: unknown }).result).toBeDefined();
+      // The system's CA store does not know the test CA: the handshake fails.
+      await expect(httpsPost(`${secureBase}/weather/mcp`, call)).rejects.toMatchObject({ code: expect.stringMatching(/CERT|SIGNED|VERIFY|ISSUER/) });
+      // Plain HTTP only redirects.
+      const redirect = await c.fetch(`${plainBase}/weather/mcp`, { method: 'POST', body: call, redirect: 'manual', headers: { 'content-type': 'application/json' } });
+      expect([301, 302, 307, 308]).toContain(redirect.status);
+      expect(redirect.headers.get('location')).toMatch(/^https:\/\//);
+      // And the status says where clients connect now.
+      const weather = await servers.waitFor('weather', 'an https URL', (st) => st.url?.startsWith('https://') === true);
+      expect(weather.url).toBe(`https://${INGRESS_HOST}/weather/mcp`);
+      console.log(`[e2e gateway] TLS: tools/call over HTTPS with the test CA answered, untrusted client refused, HTTP ${redirect.status} redirect`);
+    } finally {
+      await ca.remove();
+    }
+  }, 300_000);
 });

@@ -60,6 +60,12 @@ export interface RealCluster {
   /** Seconds each image took to build and push, for the test's timing line. */
   imageSeconds: Record<ImageName, number>;
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /**
+   * Runs `setup` again with `--with-tls <secretName>` (a kubernetes.io/tls Secret in namespace
+   * traefik), then restarts Traefik and the operator as such a platform runs them (HTTPS entry
+   * point; MCP_INGRESS_TLS=true). Returns https://<INGRESS_HOST>:<port>. `traefik` is replaced.
+   */
+  enableTls(secretName: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -109,16 +115,20 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       ctr: node.ctr,
       log,
     });
-    await mustCli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST, '--gateway-image', gatewayImage);
+    const setupArgs = ['setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST, '--gateway-image', gatewayImage];
+    await mustCli(...setupArgs);
     const kc = await cp.kubeConfig();
-    traefik = await startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log });
-    operator = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--default-ingress-host', INGRESS_HOST, '--no-leader-elect',
-        '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30',
-        '--gateway-service', GATEWAY_SERVICE],
-      { stdio: ['ignore', 'ignore', 'ignore'] },
-    );
+    const startTraefik = () => startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log });
+    const startOperator = (env: Record<string, string> = {}) =>
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--default-ingress-host', INGRESS_HOST, '--no-leader-elect',
+          '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30',
+          '--gateway-service', GATEWAY_SERVICE],
+        { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...env } },
+      );
+    traefik = await startTraefik();
+    operator = startOperator();
     const registry = await connectPlatformRegistry(kc, node);
     const imageSeconds = {} as Record<ImageName, number>;
     for (const [key, image] of Object.entries(IMAGES) as [ImageName, (typeof IMAGES)[ImageName]][]) {
@@ -136,7 +146,7 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
         '--mode', 'direct', '--insecure-registry', '--kubeconfig', kubeconfig);
       imageSeconds[key] = Math.round((performance.now() - started) / 100) / 10;
     }
-    return {
+    const cluster: RealCluster = {
       cp,
       kc,
       traefik,
@@ -145,8 +155,21 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       imageSeconds,
       image: (name) => `${registry.imageHost}/${IMAGES[name].repository}:${IMAGES[name].tag}`,
       cli,
+      async enableTls(secretName) {
+        await mustCli(...setupArgs, '--with-tls', secretName);
+        await traefik!.stop();
+        traefik = await startTraefik();
+        cluster.traefik = traefik;
+        if (traefik.websecurePort === undefined) throw new Error('Traefik has no HTTPS entry point after setup --with-tls');
+        const exited = new Promise((r) => operator!.once('exit', r));
+        operator!.kill('SIGTERM');
+        await exited;
+        operator = startOperator({ MCP_INGRESS_TLS: 'true' });
+        return `https://${INGRESS_HOST}:${traefik.websecurePort}`;
+      },
       stop,
     };
+    return cluster;
   } catch (error) {
     await stop();
     throw error;

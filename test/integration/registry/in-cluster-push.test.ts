@@ -41,7 +41,10 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
   const podPath = (name: string) => `/api/v1/namespaces/${ns.name}/pods/${name}`;
 
   /** The helper pod once KWOK has "started" it (it then has a pod IP). */
-  async function runningPod(): Promise<V1Pod> {
+  /** The helper pod once it runs; when `push` is given and ends first, fails with its outcome (not a bare timeout). */
+  async function runningPod(push?: Promise<unknown>): Promise<V1Pod> {
+    let ended: string | undefined;
+    void push?.then((outcome) => (ended = outcome instanceof Error ? outcome.message : String(outcome)));
     return waitFor(
       'the helper pod to be created and started by KWOK',
       async () => {
@@ -51,7 +54,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
         return list.items.find((p) => p.status?.podIP !== undefined && p.metadata?.deletionTimestamp === undefined);
       },
       // The archive way exports the image (podman save) before the pod exists: slow on a busy machine.
-      { timeoutMs: 120_000, intervalMs: 50 },
+      { timeoutMs: 120_000, intervalMs: 50, abortIf: () => (ended === undefined ? undefined : `the push ended before its pod ran: ${ended}`) },
     ) as Promise<V1Pod>;
   }
 
@@ -190,7 +193,7 @@ describe('registry push --mode in-cluster (helper pod, real API server)', () => 
         }),
       );
       const failed = push.catch((error: unknown) => error);
-      const seen = await runningPod();
+      const seen = await runningPod(failed);
       const error = await failed;
       const receive = seen.spec!.initContainers?.find((c) => c.name === RECEIVE_CONTAINER);
       expect(receive).toMatchObject({ stdin: true, stdinOnce: true, command: ['sh', '-c', expect.stringContaining('sha256sum')] });

@@ -28,6 +28,15 @@ describe('hostTraefikArgs', () => {
     for (const arg of untouched) expect(args).toContain(arg);
   });
 
+  it('moves the HTTPS entry point of setup --with-tls to its own loopback port, keeping its TLS and redirect settings', () => {
+    const synthesized = traefikArgs('traefik', 'prod', true, true);
+    const args = hostTraefikArgs(synthesized, { ...addresses, websecure: '127.0.0.1:18443' });
+    expect(args).toContain('--entryPoints.websecure.address=127.0.0.1:18443');
+    expect(args).toContain('--entryPoints.websecure.http.tls=true');
+    expect(args).toContain('--entryPoints.web.http.redirections.entryPoint.to=websecure');
+    expect(args.some((a) => a.endsWith('=:8443'))).toBe(false);
+  });
+
   it('follows the dev variant (API and dashboard on) without a second configuration', () => {
     const args = hostTraefikArgs(traefikArgs('traefik', 'dev'), addresses);
     expect(args).toContain('--api.insecure=true');
