@@ -415,8 +415,9 @@ describeRealNode('the gateway on a real node', () => {
         namespace: 'traefik',
         body: { metadata: { name: 'platform-tls' }, type: 'kubernetes.io/tls', data: { 'tls.crt': b64(certPem), 'tls.key': b64(keyPem) } },
       });
-      const plainBase = c.base;
       const secureBase = await c.enableTls('platform-tls');
+      // Traefik was restarted: its plain-HTTP port is a new one.
+      const plainBase = `http://${INGRESS_HOST}:${c.traefik.webPort}`;
       const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_forecast', arguments: { city: 'Amsterdam' } } });
       // The restarted operator moves each route to the HTTPS entry point.
       const answered = await waitFor('weather over HTTPS', () => httpsPost(`${secureBase}/weather/mcp`, call, ca.caPem).catch((error: Error) => ({ status: 0, body: error.message })), {
