@@ -15,7 +15,7 @@ export { appendCriLog, criLogLine, kwokLogCrds, podLogs, type KwokLog } from './
 export { runSandbox, type RunSandboxOptions, type SandboxResult } from './sandbox.js';
 export { BINARY_NAMES, type BinaryName, type BinaryPaths, type ControlPlaneTimings, type LogFn } from './types.js';
 export { waitFor, type WaitOptions } from './wait.js';
-export { fetchResolvingTo } from './loopback-fetch.js';
+export { fetchResolvingTo, lookupResolvingTo } from './loopback-fetch.js';
 export { memoryByComponent, type ComponentMemory } from './footprint.js';
 export { checkHostSupport } from './real-node/host-support.js';
 export { buildExampleImage, prebuiltContainerfile, type ExampleImageOptions } from './real-node/example-image.js';

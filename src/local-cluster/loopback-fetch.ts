@@ -2,6 +2,14 @@ import { request } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 
+/** A DNS lookup for node:net and node:http(s) that answers `address` for every name. */
+export function lookupResolvingTo(address = '127.0.0.1'): LookupFunction {
+  return (_host, options, callback) => {
+    if (options.all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family: 4 }]);
+    else callback(null, address, 4);
+  };
+}
+
 /**
  * A `fetch` that connects every host name to `address` (default 127.0.0.1) while keeping the
  * name in the URL, so the Host header is the name an ingress routes by. Node's own fetch
@@ -10,10 +18,7 @@ import { Readable } from 'node:stream';
  * Streams response bodies, so MCP's SSE responses and GET streams work through it.
  */
 export function fetchResolvingTo(address = '127.0.0.1'): typeof fetch {
-  const lookup: LookupFunction = (_host, options, callback) => {
-    if (options.all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family: 4 }]);
-    else callback(null, address, 4);
-  };
+  const lookup = lookupResolvingTo(address);
   return async (input, init) => {
     const req = new Request(input, init);
     const url = new URL(req.url);

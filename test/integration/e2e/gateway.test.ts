@@ -14,7 +14,7 @@ import { NODE_IP } from '../../../src/local-cluster/real-node/network.js';
 import { startOidcProvider } from '../../fixtures/oidc-provider.js';
 import { createTestCa } from '../../fixtures/test-ca.js';
 import { request as httpsRequest } from 'node:https';
-import { waitFor } from '../../../src/local-cluster/index.js';
+import { lookupResolvingTo, waitFor } from '../../../src/local-cluster/index.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
 import { INGRESS_HOST, realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
 
@@ -139,10 +139,7 @@ function httpsPost(url: string, body: string, ca?: string): Promise<{ status: nu
         method: 'POST',
         servername: u.hostname,
         ...(ca === undefined ? {} : { ca }),
-        lookup: (_host, options, callback) => {
-          if ((options as { all?: boolean }).all === true) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-          else callback(null, '127.0.0.1', 4);
-        },
+        lookup: lookupResolvingTo(),
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
       },
       (res) => {

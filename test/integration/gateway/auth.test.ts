@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest, createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -22,7 +22,7 @@ import { generateSessionKey } from '../../../src/gateway/session-keys.js';
 import { TokenVerifier } from '../../../src/gateway/token-verifier.js';
 import { KubeRest } from '../../../src/kube/rest.js';
 import { createLogger } from '../../../src/runtime/index.js';
-import { asServiceAccount, freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
+import { asServiceAccount, freshNamespace, hostAddress, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin } from '../cli/fixtures/cluster.js';
 import { startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
 import { startOidcProvider, type RunningOidcProvider } from '../../fixtures/oidc-provider.js';
@@ -46,14 +46,6 @@ const audit: string[] = [];
 const logLines: string[] = [];
 const issued: string[] = [];
 
-function hostAddress(): string {
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    if (/^(lo|mcprt|veth|cni|podman)/.test(name)) continue;
-    const v4 = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
-    if (v4 !== undefined) return v4.address;
-  }
-  throw new Error('this host has no non-loopback IPv4 address for the EndpointSlices');
-}
 const HOST_IP = hostAddress();
 
 async function createServer(name: string, spec: Record<string, unknown>): Promise<void> {

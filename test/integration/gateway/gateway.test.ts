@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -19,7 +19,7 @@ import { startGateway, type RunningGateway } from '../../../src/gateway/gateway.
 import { generateSessionKey, parseSessionKeys } from '../../../src/gateway/session-keys.js';
 import { KubeRest } from '../../../src/kube/rest.js';
 import { silentLogger } from '../../../src/runtime/index.js';
-import { asServiceAccount, freshNamespace, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
+import { asServiceAccount, freshNamespace, hostAddress, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin } from '../cli/fixtures/cluster.js';
 import { startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
 import { startModernServer, type ModernServer } from '../../fixtures/modern-mcp-server.js';
@@ -35,18 +35,6 @@ let modern: ModernServer;
 
 const portOf = (url: string) => Number(new URL(url).port);
 
-/**
- * EndpointSlices refuse loopback addresses, so the servers listen on all interfaces and the
- * slices name this host's own address (never a real node's bridges, which come and go).
- */
-function hostAddress(): string {
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    if (/^(lo|mcprt|veth|cni|podman)/.test(name)) continue;
-    const v4 = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
-    if (v4 !== undefined) return v4.address;
-  }
-  throw new Error('this host has no non-loopback IPv4 address for the EndpointSlices');
-}
 const HOST_IP = hostAddress();
 
 async function createServer(name: string, spec: Record<string, unknown> = {}): Promise<void> {

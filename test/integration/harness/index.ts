@@ -17,3 +17,4 @@ export { freshNamespace, type FreshNamespace } from './namespace.js';
 export { refused } from './refused.js';
 export { asServiceAccount, type AsServiceAccountOptions } from './service-account.js';
 export { waitFor, type WaitOptions } from './wait.js';
+export { hostAddress } from './host-address.js';
