@@ -23,6 +23,7 @@ import {
   Deployments,
   Informer,
   Ingresses,
+  NetworkPolicies,
   KubeClient,
   resourcePath,
   Services,
@@ -46,7 +47,8 @@ export interface FloorResult {
   delta: ApiDelta;
 }
 
-const TYPES: Record<string, ResourceType> = { Deployment: Deployments, Service: Services, Ingress: Ingresses, Middleware: TraefikMiddlewares };
+/** Every kind renderServer makes for a bench server (a kind missing here would make the floor cheaper than the operator's work). */
+export const FLOOR_TYPES: Record<string, ResourceType> = { NetworkPolicy: NetworkPolicies, Deployment: Deployments, Service: Services, Ingress: Ingresses, Middleware: TraefikMiddlewares };
 
 interface PreparedApply {
   path: string;
@@ -61,10 +63,10 @@ export function floorObjects(namespace: string, n: number, owner: { apiVersion: 
     const server = asMCPServer(mcpServerManifest(namespace, name) as never);
     if (server === undefined) throw new Error(`bench server ${name} does not match the MCPServer schema`);
     return renderServer(server, settings)
-      .filter((o) => TYPES[o.kind] !== undefined)
+      .filter((o) => FLOOR_TYPES[o.kind] !== undefined)
       .map((o) => {
         const object = { ...o, metadata: { ...o.metadata, ownerReferences: [{ ...owner, controller: true, blockOwnerDeletion: true }] } };
-        const type = TYPES[o.kind] as ResourceType;
+        const type = FLOOR_TYPES[o.kind] as ResourceType;
         const query = `?fieldManager=${encodeURIComponent(FIELD_MANAGER)}&force=true`;
         return { path: resourcePath(type, { namespace, name: o.metadata.name }) + query, body: JSON.stringify(object), object };
       });
