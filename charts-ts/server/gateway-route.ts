@@ -7,7 +7,7 @@
  * the choice of pod.
  */
 import { Construct } from 'constructs';
-import { SERVER_HEADER, serverHeaderValue, WELL_KNOWN_PRM } from '../../src/gateway/routing-header.js';
+import { metadataPath, SERVER_HEADER, serverHeaderValue } from '../../src/gateway/routing-header.js';
 import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
 import { WEB_ENTRYPOINT, WEBSECURE_ENTRYPOINT } from './annotations.js';
 import { TraefikMiddleware } from '../lib/traefik-middleware.js';
@@ -65,7 +65,7 @@ export class ServerGatewayRoute extends Construct {
             ? [
                 {
                   kind: 'Rule' as const,
-                  match: exactRule(`${WELL_KNOWN_PRM}${s.ingressPath.length > 1 ? s.ingressPath.replace(/\/+$/, '') : ''}`, s.ingressHost),
+                  match: exactRule(metadataPath(s.ingressPath), s.ingressHost),
                   middlewares: [{ name: headerMiddlewareName }],
                   services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
                 },

@@ -130,8 +130,7 @@ function liveMeta(obj: MCPServerLike, namespace: string, name: string): LiveMeta
     ...(status?.phase !== undefined ? { phase: status.phase } : {}),
     verified: verified?.status === 'True',
     ...(verified !== undefined ? { verifiedReason: verified.reason } : {}),
-    // spec.auth (the gateway asks for tokens), or the server itself answered 401/403 to the verifier.
-    authRequired: auth?.required === true || requiresAuthorization(status),
+    authRequired: requiresAuthorization(auth === undefined ? undefined : { auth }, status),
     ...(auth === undefined ? {} : { auth: { ...(auth.issuer === undefined ? {} : { issuer: auth.issuer }), scopes: auth.scopes, required: auth.required } }),
     replicas: status?.replicas ?? 0,
     readyReplicas: status?.readyReplicas ?? 0,

@@ -32,5 +32,5 @@ export function publicUrl(server: ServerObject, baseUrl?: string): string {
 }
 
 export function connectTarget(server: ServerObject, baseUrl?: string): ConnectTarget {
-  return { name: server.metadata.name, url: publicUrl(server, baseUrl), authRequired: requiresAuthorization(server.status) };
+  return { name: server.metadata.name, url: publicUrl(server, baseUrl), authRequired: requiresAuthorization(server.spec, server.status) };
 }

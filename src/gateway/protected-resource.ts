@@ -4,9 +4,7 @@
  * route's X-Forwarded-* headers, or configuration), never from a pod's address. Pure.
  */
 import type { AuthSpec } from '../api/v1alpha1/index.js';
-import { WELL_KNOWN_PRM } from './routing-header.js';
-
-export { WELL_KNOWN_PRM };
+import { metadataPath } from './routing-header.js';
 
 /** What the edge says about the address the client used (Traefik sets these, overwriting a client's own). */
 export interface PublicRequest {
@@ -45,7 +43,7 @@ export function resourceOf(server: ProtectedServer, origin: string): string {
 
 /** Where the metadata is: the well-known prefix inserted before the server's path (RFC 9728 §3.1). */
 export function metadataUrl(server: ProtectedServer, origin: string): string {
-  return `${origin}${WELL_KNOWN_PRM}${server.ingressPath}`;
+  return `${origin}${metadataPath(server.ingressPath)}`;
 }
 
 /** The RFC 9728 document. */

@@ -17,11 +17,11 @@ import type { DirectoryServer, ServerDirectory, Upstream } from './directory.js'
 import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics, RequestOutcome } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
-import { SERVER_HEADER } from './routing-header.js';
+import { SERVER_HEADER, WELL_KNOWN_PRM } from './routing-header.js';
 import { filterToolsListBody, policyFor, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
 import { presentedCredential, wwwAuthenticate } from './bearer.js';
-import { metadataDocument, metadataUrl, publicOrigin, resourceOf, WELL_KNOWN_PRM, type ProtectedServer } from './protected-resource.js';
+import { metadataDocument, metadataUrl, publicOrigin, resourceOf, type ProtectedServer } from './protected-resource.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 export const SESSION_HEADER = 'mcp-session-id';

@@ -13,3 +13,6 @@ export const serverHeaderValue = (namespace: string, name: string): string => `$
  * by the server's path (`/.well-known/oauth-protected-resource/weather/mcp`).
  */
 export const WELL_KNOWN_PRM = '/.well-known/oauth-protected-resource';
+
+/** A protected server's metadata path: the prefix, then its public path without a trailing slash. */
+export const metadataPath = (ingressPath: string): string => `${WELL_KNOWN_PRM}${ingressPath.replace(/\/+$/, '')}`;

@@ -546,9 +546,13 @@ export function findCondition(status: MCPServerStatus | undefined, type: Conditi
   return status?.conditions?.find((c) => c.type === type);
 }
 
-/** The operator's verifier reports a protected endpoint (401/403) as Verified=True, reason AuthRequired. */
-export function requiresAuthorization(status: MCPServerStatus | undefined): boolean {
-  return findCondition(status, 'Verified')?.reason === 'AuthRequired';
+/**
+ * Whether clients need credentials: the gateway asks for tokens (spec.auth, unless anonymous calls
+ * pass), or the server itself answered the verifier 401/403 (Verified=True, reason AuthRequired).
+ * The catalog and `server connect` both say it from here.
+ */
+export function requiresAuthorization(spec: { auth?: { required?: boolean } | undefined } | undefined, status: MCPServerStatus | undefined): boolean {
+  return (spec?.auth !== undefined && spec.auth.required !== false) || findCondition(status, 'Verified')?.reason === 'AuthRequired';
 }
 export type CatalogSpec = z.output<typeof CatalogSchema>;
 export type ToolPolicy = z.output<typeof ToolPolicySchema>;

@@ -66,6 +66,9 @@ describe('a server routed through the gateway', () => {
       services: [{ name: 'mcp-gateway', namespace: 'mcp-gateway', port: 80 }],
     });
     expect(resolveServer(mcpServer('weather', { auth }), withGateway).warnings).toEqual([]);
+    // The path the gateway's 401 points to, also for a path with a trailing slash.
+    const slashed = j(one(renderServer(mcpServer('weather', { auth, ingressPath: '/weather/mcp/' }), withGateway), 'IngressRoute'));
+    expect((slashed.spec as { routes: { match: string }[] }).routes[1]!.match).toContain('Path(`/.well-known/oauth-protected-resource/weather/mcp`)');
     // Open servers get no metadata route.
     expect((j(one(renderServer(mcpServer('weather'), withGateway), 'IngressRoute')).spec as { routes: unknown[] }).routes).toHaveLength(1);
     const direct = resolveServer(mcpServer('a', { auth: { issuer: 'http://127.0.0.1:9000' } }), defaultOperatorSettings({}));

@@ -121,4 +121,11 @@ describe('the target from an MCPServer', () => {
     expect(at('Verified').authRequired).toBe(false);
     expect(connectTarget(server({ url: 'http://h/weather/mcp' } as ServerObject['status'])).authRequired).toBe(false);
   });
+
+  it('authorization is required when the gateway asks for tokens (spec.auth), as the catalog says', () => {
+    const withAuth = (auth: Record<string, unknown>) => connectTarget({ ...server({ url: 'http://h/weather/mcp' } as ServerObject['status']), spec: { auth } as ServerObject['spec'] });
+    expect(withAuth({ issuer: 'https://id.example.com' }).authRequired).toBe(true);
+    // Anonymous calls pass: no credentials needed.
+    expect(withAuth({ issuer: 'https://id.example.com', required: false }).authRequired).toBe(false);
+  });
 });

@@ -37,6 +37,10 @@ describe('the metadata', () => {
       resource_name: 'ns/weather',
     });
   });
+  it('drops a trailing slash of the path, as the route that serves the metadata does', () => {
+    expect(metadataUrl({ ...server, ingressPath: '/weather/mcp/' }, 'https://h')).toBe('https://h/.well-known/oauth-protected-resource/weather/mcp');
+  });
+
   it('names an explicit audience as the resource', () => {
     expect(resourceOf({ ...server, auth: { ...server.auth, audience: 'https://api.example.com/weather' } }, 'https://h')).toBe('https://api.example.com/weather');
   });
