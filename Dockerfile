@@ -27,7 +27,8 @@ COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/crds ./crds
 COPY --from=build /src/oclif.manifest.json ./oclif.manifest.json
-# The platform's Deployments run `mcp-runtime <command>` (operator, catalog serve): put the CLI on
+# The platform's Deployments run the operator and the gateway from their entries
+# (node /app/dist/src/{operator,gateway}/main.js) and the catalog as `mcp-runtime catalog serve`: put the CLI on
 # PATH (bin/run.js starts with #!/usr/bin/env node).
 RUN ln -s /app/bin/run.js /usr/local/bin/mcp-runtime
 # Numeric non-root user: Pod Security "restricted" needs runAsNonRoot, which kubelet can only

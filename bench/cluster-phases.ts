@@ -126,6 +126,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
         operatorRequestsPerServerUntilReady: round2(sa(converge.untilReady) / o.n),
         operatorWritesPerServerUntilReady: round2(operatorWrites / o.n),
         ...(converge.operatorRequestsByMethod ? { operatorRequestsByMethod: converge.operatorRequestsByMethod } : {}),
+        lag: converge.lag,
       };
       r.cacheFootprint = cacheFootprint(t);
 

@@ -6,6 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiDelta, apiSnapshot, type ApiDelta } from './api-metrics.js';
 import type { KeepAliveClient } from './http.js';
+import { LagRecorder, type LagSummary } from './lag.js';
 import { methodDelta, operatorRequestsByMethod, type OperatorProcess } from './operator-process.js';
 import { runPool, seconds } from './pool.js';
 import { mcpServerManifest, serverNames, serversPath } from './servers.js';
@@ -25,6 +26,8 @@ export interface ConvergeResult {
   operatorCpuSeconds: number;
   /** The operator's own count of its requests by method until Ready (rest_client_requests_total), if it exports one. */
   operatorRequestsByMethod?: Record<string, number>;
+  /** Per server: its Deployment became ready → the server showed Ready. */
+  lag: LagSummary;
 }
 
 /** What a timed burst phase (the create burst, the update wave) needs. */
@@ -52,6 +55,7 @@ export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
   const progress = (what: string) => (count: number) => o.log(`  ${what}: ${count}/${o.n}`);
   const waitOptions = (what: string) => ({ timeoutMs: o.timeoutMs, signal: o.signal, onProgress: progress(what) });
 
+  const lag = new LagRecorder(o.tracker);
   const t0 = performance.now();
   const childWaits = [...o.tracker.children.entries()].map(([kind, informer]) =>
     o.tracker.waitForCount(`${o.n} ${informer.type.plural}`, informer, o.n, () => true, waitOptions(informer.type.plural)).then((r) => [kind, r.at] as const),
@@ -71,9 +75,10 @@ export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
   const atChildren = await apiSnapshot(o.admin);
   o.log(`  every child exists after ${seconds(tChildren - t0)} s`);
   const ready = await readyWait;
+  const lagSummary = lag.stop();
   const atReady = await apiSnapshot(o.admin);
   const clientAfter = operatorRequestsByMethod(await o.operator.scrape().catch(() => ''));
-  o.log(`  every server Ready after ${seconds(ready.at - t0)} s`);
+  o.log(`  every server Ready after ${seconds(ready.at - t0)} s; operator lag (Deployment ready → server Ready) p50 ${lagSummary.p50Ms} ms, p99 ${lagSummary.p99Ms} ms over ${lagSummary.servers} servers`);
   const byMethod = methodDelta(clientBefore, clientAfter);
 
   return {
@@ -85,5 +90,6 @@ export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
     untilReady: apiDelta(before, atReady),
     operatorCpuSeconds: Math.round(((o.operator.stats()?.cpuSeconds ?? 0) - cpuBefore) * 100) / 100,
     ...(byMethod === undefined ? {} : { operatorRequestsByMethod: byMethod }),
+    lag: lagSummary,
   };
 }

@@ -45,6 +45,8 @@ const NESTED: [path: string[], key: string, unit: string][] = [
   [['converge'], 'operatorRequestsPerServerUntilChildren', 'requests'],
   [['converge'], 'operatorRequestsPerServerUntilReady', 'requests'],
   [['converge'], 'operatorWritesPerServerUntilReady', 'writes'],
+  [['converge', 'lag'], 'p50Ms', 'ms'],
+  [['converge', 'lag'], 'p99Ms', 'ms'],
   [['updateWave'], 'patchBurstSeconds', 's'],
   [['updateWave'], 'observedSeconds', 's'],
   [['updateWave'], 'operatorRequestsPerServer', 'requests'],

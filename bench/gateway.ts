@@ -26,6 +26,7 @@ import { waitFor } from '../src/local-cluster/index.js';
 import { mcpServers, NAMESPACE } from '../test/integration/e2e/mcpservers.js';
 import { startRealCluster, type RealCluster } from '../test/integration/e2e/real-node-cluster.js';
 import { currentLoad, machineInfo } from './machine.js';
+import { percentile } from './percentile.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,12 +65,6 @@ interface PathFigures {
 
 const log = (line: string) => console.log(`   ${line}`);
 const ms = (x: number) => Math.round(x * 1000) / 1000;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 async function connect(url: string, fetchImpl: typeof fetch): Promise<Client> {
   const client = new Client({ name: 'mcp-runtime-bench', version: '0.1.0' });

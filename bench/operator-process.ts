@@ -1,15 +1,17 @@
 /**
- * The operator as a subprocess, exactly as users run it (`mcp-runtime operator …`), under the
- * ServiceAccount kubeconfig the benchmark wrote. Built JS (`node bin/run.js`, needs `dist/`)
+ * The operator as a subprocess, exactly as the platform's Deployment runs it (the container's
+ * entry OPERATOR_ENTRY, settings in the environment the chart writes), under the ServiceAccount
+ * kubeconfig the benchmark wrote. Built JS (`node dist/src/operator/main.js`, needs `dist/`)
  * is preferred for realistic numbers; without `dist/` (or with --operator-from src) it runs the
- * command from the TypeScript sources through tsx (bin/dev.js), which costs start-up
- * time and memory of its own.
+ * same entry from the TypeScript sources through tsx, which costs start-up time and memory of
+ * its own.
  */
 import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startProcess, type ManagedProcess } from '../src/local-cluster/process.js';
 import { PGID_FILE } from '../src/local-cluster/watchdog.js';
 import { freePorts } from '../src/local-cluster/ports.js';
+import { OPERATOR_RUNTIME_ENV } from '../src/operator/config.js';
 import { sleep } from './pool.js';
 import { descendants, procStats, type ProcStats } from './proc-stats.js';
 
@@ -20,7 +22,7 @@ export const OPERATOR_NODE_FLAGS = ['--optimize-for-size'] as const;
 
 export interface OperatorBuildInfo {
   source: OperatorSource;
-  /** e.g. `node bin/run.js operator …` */
+  /** e.g. `KUBECONFIG=… node dist/src/operator/main.js` */
   command: string;
   /** For dist: when it was built and which sources are newer (a stale build measures old code). */
   distBuiltAt?: string;
@@ -65,20 +67,24 @@ function newestMtime(dir: string, filter: (name: string) => boolean, out: { path
   return out;
 }
 
+/** The container's entry (OPERATOR_ENTRY without the image's /app), built and as source. */
+const DIST_ENTRY = 'dist/src/operator/main.js';
+const SRC_ENTRY = 'src/operator/main.ts';
+
 /** Which entry point to run and, for dist, whether it is older than the sources. */
 export function operatorBuildInfo(repoRoot: string, from: 'auto' | OperatorSource): OperatorBuildInfo {
-  const distEntry = join(repoRoot, 'dist', 'src', 'commands', 'operator.js');
+  const distEntry = join(repoRoot, DIST_ENTRY);
   const hasDist = existsSync(distEntry);
   if (from === 'dist' && !hasDist) throw new Error(`--operator-from dist: ${relative(repoRoot, distEntry)} does not exist (run npm run build)`);
   const source: OperatorSource = from === 'src' || !hasDist ? 'src' : 'dist';
-  if (source === 'src') return { source, command: 'node --import tsx bin/dev.js operator' };
+  if (source === 'src') return { source, command: `node --import tsx ${SRC_ENTRY}` };
   const built = newestMtime(join(repoRoot, 'dist'), (n) => n.endsWith('.js'));
   const builtAt = Math.min(...built.map((f) => f.mtime));
   const sources = ['src', 'charts-ts', 'imports']
     .filter((d) => existsSync(join(repoRoot, d)))
     .flatMap((d) => newestMtime(join(repoRoot, d), (n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts')));
   const stale = sources.filter((f) => f.mtime > builtAt).map((f) => relative(repoRoot, f.path)).sort();
-  return { source, command: 'node bin/run.js operator', distBuiltAt: new Date(builtAt).toISOString(), staleSources: stale };
+  return { source, command: `node ${DIST_ENTRY}`, distBuiltAt: new Date(builtAt).toISOString(), staleSources: stale };
 }
 
 export async function startOperatorProcess(options: StartOperatorOptions): Promise<OperatorProcess> {
@@ -90,22 +96,22 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
     ...OPERATOR_NODE_FLAGS,
     ...(options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]),
   ];
-  const entry = info.source === 'src' ? ['bin/dev.js', 'operator'] : ['bin/run.js', 'operator'];
-  const args = [
-    ...nodeArgs,
-    ...entry,
-    `--kubeconfig=${options.kubeconfigPath}`,
-    '--ingress-readiness=permissive',
-    '--no-leader-elect',
+  const e = OPERATOR_RUNTIME_ENV;
+  // What the platform chart's env would say for this run (see operatorEnv in charts-ts/platform/operator.ts).
+  const settings: Record<string, string> = {
+    KUBECONFIG: options.kubeconfigPath,
+    [e.ingressReadiness]: 'permissive',
+    [e.leaderElect]: 'false',
     // KWOK pods serve nothing: verification would only dial addresses that do not exist.
-    '--no-verify',
-    `--metrics-bind-address=127.0.0.1:${metricsPort}`,
-    `--health-probe-bind-address=127.0.0.1:${healthPort}`,
-    `--concurrency=${options.concurrency}`,
-    `--namespaces=${options.namespace}`,
-  ];
-  info.command = `node ${args.join(' ')}`;
-  const env = { ...process.env };
+    [e.verify]: 'false',
+    [e.metricsAddress]: `127.0.0.1:${metricsPort}`,
+    [e.healthAddress]: `127.0.0.1:${healthPort}`,
+    [e.concurrency]: String(options.concurrency),
+    [e.namespaces]: options.namespace,
+  };
+  const args = [...nodeArgs, info.source === 'src' ? SRC_ENTRY : DIST_ENTRY];
+  info.command = `${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ')} node ${args.join(' ')}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
   // NODE_OPTIONS inherited from a tsx wrapper would load tsx into the built operator too.
   if (env.NODE_OPTIONS?.includes('tsx') === true) delete env.NODE_OPTIONS;
   const child = startProcess('operator', process.execPath, args, { logFile: options.logFile, env, cwd: options.repoRoot });

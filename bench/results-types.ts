@@ -3,8 +3,10 @@ import type { ApiDelta } from './api-metrics.js';
 import type { CliTiming } from './cli-timing.js';
 import type { MachineInfo } from './machine.js';
 import type { OperatorBuildInfo, OperatorMemory } from './operator-process.js';
+import type { LagSummary } from './lag.js';
 import type { GitState } from './provenance.js';
 import type { TimedRuns } from './synth.js';
+import type { UserFacingFigures } from './user-facing.js';
 
 export interface TargetCheck {
   name: string;
@@ -81,6 +83,8 @@ export interface BenchResults {
     operatorWritesPerServerUntilReady: number;
     /** From the operator's own rest_client_requests_total, when this build exports it. */
     operatorRequestsByMethod?: Record<string, number>;
+    /** Operator lag: a server's Deployment became ready → the server showed Ready (absent in older files). */
+    lag?: LagSummary;
   };
   /** Writes in the idle window to what only the operator writes (0 = the operator was silent). */
   idleOperatorWrites?: number | null;
@@ -109,4 +113,6 @@ export interface BenchResults {
   synth?: TimedRuns & { files: number; objects: number };
   generate?: { servers: number; inProcess: TimedRuns; cli?: CliTiming; measuredBy: 'cli' | 'in-process' };
   help?: CliTiming & { hasManifest: boolean; manifestBuiltAt?: string };
+  /** Deploy → first call and the route's latency, from the last real-node gateway run (see userFacing.source). */
+  userFacing?: UserFacingFigures;
 }

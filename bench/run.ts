@@ -25,6 +25,7 @@ import { checkTargets, summary, withDerived, writeResults } from './report.js';
 import { previousCommittedRun, readResultsFile, ResultsFileError, type LoadedResults } from './results-file.js';
 import { RESULTS_SCHEMA_VERSION, type BenchResults } from './results-types.js';
 import { elapsedSeconds, log, message, type Run } from './run-context.js';
+import { userFacingFigures } from './user-facing.js';
 
 /** e.g. 2026-11-23T2318Z: several runs a day keep their own copies. */
 const datedName = (d: Date): string => `${d.toISOString().slice(0, 16).replace(':', '')}Z`;
@@ -150,6 +151,8 @@ async function main(): Promise<number> {
   }
   if (abort.signal.aborted && !r.errors.some((e) => e.includes(message(abort.signal.reason)))) r.errors.push(message(abort.signal.reason));
 
+  const userFacing = userFacingFigures(repoRoot);
+  if (userFacing !== undefined) r.userFacing = userFacing;
   r.durationSeconds = elapsedSeconds();
   r.loadAverageAtEnd = currentLoad();
   r.endedAt = new Date().toISOString();

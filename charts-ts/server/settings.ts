@@ -14,6 +14,13 @@ export const DEFAULT_OPERATOR_NAMESPACE = 'mcp-runtime';
 /** The namespace `setup` installs Traefik in, the ingress controller of servers not behind the gateway. */
 export const DEFAULT_INGRESS_NAMESPACE = 'traefik';
 
+/**
+ * The operator container's entry in the platform image. Not `mcp-runtime operator`: the CLI
+ * framework alone costs about 12 MB of RSS in a process that runs for months, and in a cluster
+ * every setting comes from the environment anyway (the command's flags only override it).
+ */
+export const OPERATOR_ENTRY = '/app/dist/src/operator/main.js';
+
 /** Environment variables of the operator Deployment (the platform chart sets exactly these). */
 export const OPERATOR_ENV = {
   defaultIngressHost: 'MCP_DEFAULT_INGRESS_HOST',

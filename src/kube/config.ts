@@ -35,11 +35,16 @@ export function kubeconfigSource(
   return undefined;
 }
 
+/** Why no cluster is configured; names $KUBECONFIG's files when it is set but none exists. */
+export function noClusterError(env: NodeJS.ProcessEnv = process.env): KubeConfigError {
+  const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
+  const kubeconfigEnv = listed.length === 0 ? 'no $KUBECONFIG' : `$KUBECONFIG names no file that exists (${listed.join(delimiter)})`;
+  return new KubeConfigError(`no Kubernetes cluster is configured (no --kubeconfig, ${kubeconfigEnv}, no ~/.kube/config); ${SANDBOX_HINT}`);
+}
+
 export async function loadKubeConfig(target: KubeTarget): Promise<KubeConfig> {
   const source = kubeconfigSource(target);
-  if (source === undefined) {
-    throw new KubeConfigError(`no Kubernetes cluster is configured (no --kubeconfig, no $KUBECONFIG, no ~/.kube/config); ${SANDBOX_HINT}`);
-  }
+  if (source === undefined) throw noClusterError();
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {

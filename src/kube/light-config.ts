@@ -19,8 +19,7 @@ import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { KubeConnection } from '../runtime/kube-http.js';
-import { kubeconfigSource, loadKubeConfig, SANDBOX_HINT, type KubeTarget } from './config.js';
-import { KubeConfigError } from './errors.js';
+import { kubeconfigSource, loadKubeConfig, noClusterError, type KubeTarget } from './config.js';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** How long a file's content is reused before it is read again. */
@@ -207,9 +206,7 @@ export function inClusterConfig(env: NodeJS.ProcessEnv = process.env, dir = SERV
  */
 export async function loadKubeConnection(target: KubeTarget): Promise<KubeConnection> {
   const source = kubeconfigSource(target);
-  if (source === undefined) {
-    throw new KubeConfigError(`no Kubernetes cluster is configured (no --kubeconfig, no $KUBECONFIG, no ~/.kube/config); ${SANDBOX_HINT}`);
-  }
+  if (source === undefined) throw noClusterError();
   if (source.kind === 'in-cluster') {
     if (target.context !== undefined && target.context !== '') return loadKubeConfig(target);
     return inClusterConfig();

@@ -1,4 +1,8 @@
-/** Runs `mcp-runtime operator` as a separate process, so tests can SIGKILL it like a crash. */
+/**
+ * Runs the operator as a separate process, so tests can SIGKILL it like a crash: as the CLI
+ * command `mcp-runtime operator` (spawnOperator) or as the platform's container runs it, from
+ * the environment alone (spawnOperatorEntry).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -20,23 +24,33 @@ export async function writeKubeconfig(kc: KubeConfig): Promise<string> {
   return file;
 }
 
+function started(argv: readonly string[], env: NodeJS.ProcessEnv, label: string): OperatorProcess {
+  const logFile = join(tmpdir(), `mcp-operator-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  return { child, logFile, exited };
+}
+
+/** The container's entry (OPERATOR_ENTRY) from the TypeScript sources, with exactly `env` on top of PATH/HOME. */
+export function spawnOperatorEntry(env: Record<string, string>, label = 'entry'): OperatorProcess {
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+  return started(['--import', 'tsx', 'src/operator/main.ts'], { ...base, ...env }, label);
+}
+
 export function spawnOperator(
   kubeconfig: string,
   namespace: string,
   args: readonly string[] = [],
   env: Record<string, string> = {},
 ): OperatorProcess {
-  const logFile = join(tmpdir(), `mcp-operator-${namespace}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
-  const child = spawn(
-    process.execPath,
+  return started(
     ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--namespaces', namespace, '--ingress-readiness', 'permissive', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--no-verify', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEADER_ELECTION_NAMESPACE: namespace, ...env } },
+    { ...process.env, LEADER_ELECTION_NAMESPACE: namespace, ...env },
+    namespace,
   );
-  const log = createWriteStream(logFile);
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
-  return { child, logFile, exited };
 }
 
 export async function kill(operator: OperatorProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<string> {

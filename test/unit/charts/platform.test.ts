@@ -145,11 +145,11 @@ describe('operator RBAC', () => {
 });
 
 describe('operator Deployment', () => {
-  it('runs 2 replicas of `mcp-runtime operator` with health and metrics ports and probes', () => {
+  it('runs 2 replicas of the operator entry (settings from the environment, no CLI framework) with health and metrics ports and probes', () => {
     const d = j(platform().find('Deployment', 'mcp-runtime-operator'));
     expect(d.spec.replicas).toBe(2);
     const c = d.spec.template.spec.containers[0];
-    expect(c.command).toEqual(['mcp-runtime', 'operator']);
+    expect(c.command).toEqual(['node', '/app/dist/src/operator/main.js']);
     expect(c.ports).toEqual([
       { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
       { name: 'health', containerPort: 8081, protocol: 'TCP' },
