@@ -6,6 +6,7 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
   createLogger,
+  deploymentReadiness,
   Deployments,
   generationChanged,
   Ingresses,
@@ -19,8 +20,10 @@ import {
   TraefikMiddlewares,
   type KubeClient,
   type KubeConnection,
+  type DeploymentLike,
   type Logger,
   type ResourceType,
+  type SourceEvent,
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
@@ -49,6 +52,19 @@ function parseAddress(address: string): { host?: string; port: number } {
   const at = address.lastIndexOf(':');
   const host = address.slice(0, at).replace(/^\[|\]$/g, '');
   return { ...(host === '' ? {} : { host }), port: Number(address.slice(at + 1)) };
+}
+
+/** A Deployment became ready or stopped being ready: the server's phase changes with it. */
+function readinessFlipped(event: SourceEvent<KubernetesObject>): boolean {
+  if (event.type !== 'update' || event.old === undefined) return false;
+  return deploymentReadiness(event.obj as DeploymentLike).ready !== deploymentReadiness(event.old as DeploymentLike).ready;
+}
+
+/** The ingress controller published (or withdrew) an Ingress's address: Routed changes with it. */
+function addressPublished(event: SourceEvent<KubernetesObject>): boolean {
+  if (event.type !== 'update' || event.old === undefined) return false;
+  const published = (o: KubernetesObject) => ((o as { status?: { loadBalancer?: { ingress?: unknown[] } } }).status?.loadBalancer?.ingress ?? []).length > 0;
+  return published(event.obj) !== published(event.old);
 }
 
 /** True when the API server serves `type` (Traefik's Middleware CRD may not be installed). */
@@ -108,7 +124,9 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
     for: servers,
     // Status writes bump no generation: they must not trigger another reconcile.
     forPredicate: (event) => event.type !== 'update' || generationChanged(event) || event.obj.metadata?.deletionTimestamp !== event.old?.metadata?.deletionTimestamp,
-    owns: [...children.values()].map((c) => c.informer),
+    owns: [...children.values()].map((c) =>
+      c.type.kind === Deployments.kind ? { informer: c.informer, urgent: readinessFlipped } : c.type.kind === Ingresses.kind ? { informer: c.informer, urgent: addressPublished } : c.informer,
+    ),
     watches: [
       {
         // When a server's route changes or it goes away, servers waiting for that route retry.

@@ -78,6 +78,11 @@ export interface WatchSource<S extends KubernetesObject> {
 export interface OwnsSource<S extends KubernetesObject> {
   informer: Informer<S>;
   predicate?(event: SourceEvent<S>): boolean;
+  /**
+   * Events that change what users see of the owner (e.g. a Deployment becoming ready): its key
+   * goes ahead of ordinary work, so a burst of creations does not delay a server's Ready.
+   */
+  urgent?(event: SourceEvent<S>): boolean;
 }
 
 export interface ControllerOptions<T extends KubernetesObject> {
@@ -205,12 +210,15 @@ export class Controller<T extends KubernetesObject> {
     const primary = this.options.for;
     this.unsubscribe.push(primary.addHandlers(this.handlers(primary, (obj) => [keyOf(obj)], this.options.forPredicate)));
     for (const source of this.options.owns ?? []) {
-      const owned = 'informer' in source ? { informer: source.informer, predicate: source.predicate?.bind(source) } : { informer: source, predicate: undefined };
+      const owned =
+        'informer' in source
+          ? { informer: source.informer, predicate: source.predicate?.bind(source), urgent: source.urgent?.bind(source) }
+          : { informer: source, predicate: undefined, urgent: undefined };
       const map = (obj: KubernetesObject): string[] => {
         const key = controllerOwnerKey(obj, primary.type);
         return key === undefined ? [] : [key];
       };
-      this.unsubscribe.push(owned.informer.addHandlers(this.handlers(owned.informer, map, owned.predicate)));
+      this.unsubscribe.push(owned.informer.addHandlers(this.handlers(owned.informer, map, owned.predicate, owned.urgent)));
     }
     for (const source of this.options.watches ?? []) {
       this.unsubscribe.push(
@@ -223,14 +231,16 @@ export class Controller<T extends KubernetesObject> {
     informer: Informer<S>,
     map: KeyMapper<S>,
     predicate: Predicate<S> | undefined,
+    urgentEvent?: Predicate<S>,
   ): EventHandlers<S> {
     const enqueue = (event: SourceEvent<S>): void => {
       if (predicate !== undefined && !predicate(event)) return;
       const keys = new Set(map(event.obj));
       // An update can move an object between owners; both need a look.
       if (event.old !== undefined) for (const key of map(event.old)) keys.add(key);
-      for (const key of keys) this.queue.add(key);
-      if (keys.size > 0) this.logger.trace({ informer: informer.name, event: event.type, keys: [...keys] }, 'enqueued');
+      const urgent = urgentEvent?.(event) === true;
+      for (const key of keys) this.queue.add(key, { urgent });
+      if (keys.size > 0) this.logger.trace({ informer: informer.name, event: event.type, keys: [...keys], ...(urgent ? { urgent } : {}) }, 'enqueued');
     };
     return {
       add: (obj) => enqueue({ type: 'add', obj }),

@@ -5,6 +5,9 @@
  * - exclusivity: a key being processed is never handed to a second worker; if it is added
  *   while processing, it is marked dirty and queued again when `done` is called, so the latest
  *   state is always reconciled once more, but never concurrently with itself;
+ * - two lanes: `add(key, { urgent: true })` puts a key ahead of the ordinary ones (a waiting key
+ *   moves up). For events that change what a user sees, e.g. a Deployment becoming ready,
+ *   which would otherwise wait behind a burst of creations (the user-visible operator lag);
  * - delays: `addAfter` (requeue-after) and `addRateLimited` (per-key exponential backoff)
  *   park keys until due; a key parked twice keeps the earlier time;
  * - shutdown: 'stop' hands out nothing more, 'drain' finishes what is queued; both resolve
@@ -42,14 +45,53 @@ interface Parked<K> {
   at: number;
 }
 
+/** A place in a lane; stale when the key has since moved (its token changed) or been taken. */
+interface Entry<K> {
+  key: K;
+  token: number;
+}
+
+/** A FIFO; `head` avoids O(n) shift(). */
+class Lane<K> {
+  private entries: Entry<K>[] = [];
+  private head = 0;
+
+  push(entry: Entry<K>): void {
+    this.entries.push(entry);
+  }
+
+  /** The first entry `valid` accepts; the ones before it are dropped. */
+  shift(valid: (entry: Entry<K>) => boolean): Entry<K> | undefined {
+    while (this.head < this.entries.length) {
+      const entry = this.entries[this.head] as Entry<K>;
+      this.head += 1;
+      if (this.head > 1024 && this.head * 2 > this.entries.length) {
+        this.entries = this.entries.slice(this.head);
+        this.head = 0;
+      }
+      if (valid(entry)) return entry;
+    }
+    return undefined;
+  }
+}
+
+export interface AddOptions {
+  /** Ahead of ordinary keys (default false). */
+  urgent?: boolean;
+}
+
 export class WorkQueue<K = string> {
   private readonly clock: Clock;
   private readonly rateLimiter: RateLimiter<K>;
   private readonly metrics: QueueMetrics | undefined;
 
-  // FIFO of ready keys; `head` avoids O(n) shift().
-  private ready: K[] = [];
-  private head = 0;
+  /** Ready keys: where each waits (its lane entry's token), and the two lanes. */
+  private readonly queued = new Map<K, { token: number; urgent: boolean }>();
+  private readonly urgentLane = new Lane<K>();
+  private readonly ordinaryLane = new Lane<K>();
+  private nextToken = 0;
+  /** Keys added urgently while a worker held them: done() queues them urgently. */
+  private readonly urgentWhenDone = new Set<K>();
   /** Keys that need processing (queued, or re-added while processing). */
   private readonly dirty = new Set<K>();
   /** Keys handed to a worker and not yet done. */
@@ -75,7 +117,7 @@ export class WorkQueue<K = string> {
 
   /** Number of keys ready to be handed out (not counting in-flight or delayed ones). */
   get length(): number {
-    return this.ready.length - this.head;
+    return this.queued.size;
   }
 
   /** Number of keys currently handed to workers. */
@@ -93,15 +135,24 @@ export class WorkQueue<K = string> {
   }
 
   /** Marks `key` for processing. Ignored during shutdown. */
-  add(key: K): void {
+  add(key: K, options: AddOptions = {}): void {
     if (this.mode !== undefined) return;
-    if (this.dirty.has(key)) return;
+    const urgent = options.urgent === true;
+    if (this.dirty.has(key)) {
+      if (!urgent) return;
+      if (this.processing.has(key)) this.urgentWhenDone.add(key);
+      else if (this.queued.get(key)?.urgent === false) this.enqueue(key, true);
+      return;
+    }
     this.dirty.add(key);
     this.addedAt.set(key, this.clock.now());
     this.metrics?.added();
-    // Re-queued by done(); a key never waits in `ready` while a worker holds it.
-    if (this.processing.has(key)) return;
-    this.push(key);
+    // Re-queued by done(); a key never waits in a lane while a worker holds it.
+    if (this.processing.has(key)) {
+      if (urgent) this.urgentWhenDone.add(key);
+      return;
+    }
+    this.push(key, urgent);
   }
 
   /** Adds `key` after `ms` (at once when ms <= 0). If already parked, the earlier time wins. */
@@ -152,8 +203,9 @@ export class WorkQueue<K = string> {
     const started = this.startedAt.get(key);
     this.startedAt.delete(key);
     if (started !== undefined) this.metrics?.workDuration((this.clock.now() - started) / 1000);
+    const urgent = this.urgentWhenDone.delete(key);
     if (this.dirty.has(key) && this.mode !== 'stop') {
-      this.push(key);
+      this.push(key, urgent);
     } else {
       this.settle();
     }
@@ -188,19 +240,24 @@ export class WorkQueue<K = string> {
     return this.length === 0 && this.processing.size === 0;
   }
 
-  private push(key: K): void {
-    this.ready.push(key);
+  private push(key: K, urgent: boolean): void {
+    this.enqueue(key, urgent);
     this.metrics?.depth(this.length);
     this.settle();
   }
 
+  /** Puts `key` at the end of a lane; an older place in the other lane becomes stale. */
+  private enqueue(key: K, urgent: boolean): void {
+    const token = ++this.nextToken;
+    this.queued.set(key, { token, urgent });
+    (urgent ? this.urgentLane : this.ordinaryLane).push({ key, token });
+  }
+
   private take(): K {
-    const key = this.ready[this.head] as K;
-    this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.head);
-      this.head = 0;
-    }
+    const current = (entry: Entry<K>) => this.queued.get(entry.key)?.token === entry.token;
+    const entry = (this.urgentLane.shift(current) ?? this.ordinaryLane.shift(current)) as Entry<K>;
+    const key = entry.key;
+    this.queued.delete(key);
     this.metrics?.depth(this.length);
     this.dirty.delete(key);
     this.processing.add(key);

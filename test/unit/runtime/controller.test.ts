@@ -125,6 +125,35 @@ describe('Controller: sources', () => {
     await t.controller.stop();
   });
 
+  it("an owned source's urgent events put the owner ahead of waiting work", async () => {
+    const r = recorder();
+    let release: () => void = () => {};
+    r.answer(async (key) => {
+      if (key === 'ns/busy') await new Promise<void>((resolve) => (release = resolve));
+    });
+    const clock = new FakeClock();
+    const ownedLw = new FakeListWatcher();
+    const owned = new Informer<Obj>({ type: ConfigMaps, listWatcher: ownedLw, clock, watchTimeoutSeconds: () => 300 });
+    const flipped = (e: { type: string; obj: Obj; old?: Obj }) => e.type === 'update' && e.obj.data?.ready !== e.old?.data?.ready;
+    const t = setup(r.reconcile, { clock, concurrency: 1, owns: [{ informer: owned, urgent: flipped }] });
+    ownedLw.objects = [ownedBy('cm-c', '1', 'c')];
+    owned.start();
+    await t.start();
+    r.calls.length = 0;
+    const p = t.primaryLw.current();
+    p.emit({ type: 'ADDED', object: widget('busy', '2') });
+    await flush();
+    for (const [name, rv] of [['a', '3'], ['b', '4']] as const) p.emit({ type: 'ADDED', object: widget(name, rv) });
+    // An ordinary owned update queues c at the back; the flip moves it to the front.
+    ownedLw.current().emit({ type: 'MODIFIED', object: { ...ownedBy('cm-c', '5', 'c'), data: { note: 'x' } } });
+    ownedLw.current().emit({ type: 'MODIFIED', object: { ...ownedBy('cm-c', '6', 'c'), data: { note: 'x', ready: 'yes' } } });
+    await flush();
+    release();
+    await flush();
+    expect(r.calls).toEqual(['ns/busy', 'ns/c', 'ns/a', 'ns/b']);
+    await t.controller.stop();
+  });
+
   it('an update that changes the owner enqueues both owners', async () => {
     const r = recorder();
     const t = setup(r.reconcile);

@@ -116,6 +116,80 @@ describe('WorkQueue: a key in flight is never handed out twice', () => {
   });
 });
 
+describe('WorkQueue: urgent keys', () => {
+  const drain = async (queue: WorkQueue<string>): Promise<string[]> => {
+    const out: string[] = [];
+    while (queue.length > 0) {
+      const key = (await queue.get())!;
+      out.push(key);
+      queue.done(key);
+    }
+    return out;
+  };
+
+  it('hands urgent keys out before ordinary ones, each lane in FIFO order', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    queue.add('b');
+    queue.add('u1', { urgent: true });
+    queue.add('c');
+    queue.add('u2', { urgent: true });
+    expect(queue.length).toBe(5);
+    expect(await drain(queue)).toEqual(['u1', 'u2', 'a', 'b', 'c']);
+  });
+
+  it('moves a waiting ordinary key up once, without handing it out twice', async () => {
+    const { queue } = newQueue();
+    for (const key of ['a', 'b', 'c']) queue.add(key);
+    queue.add('c', { urgent: true });
+    queue.add('c', { urgent: true });
+    queue.add('c');
+    expect(queue.length).toBe(3);
+    expect(await drain(queue)).toEqual(['c', 'a', 'b']);
+    expect(queue.length).toBe(0);
+  });
+
+  it('an ordinary add does not move an urgent key back', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    queue.add('u', { urgent: true });
+    queue.add('u');
+    expect(await drain(queue)).toEqual(['u', 'a']);
+  });
+
+  it('a key added urgently while in flight is queued urgently when done', async () => {
+    const { queue } = newQueue();
+    queue.add('x');
+    expect(await queue.get()).toBe('x');
+    queue.add('a');
+    queue.add('b');
+    queue.add('x', { urgent: true });
+    queue.done('x');
+    expect(await drain(queue)).toEqual(['x', 'a', 'b']);
+  });
+
+  it('a key added ordinarily while in flight is queued at the back when done', async () => {
+    const { queue } = newQueue();
+    queue.add('x');
+    await queue.get();
+    queue.add('x');
+    queue.add('a');
+    queue.done('x');
+    expect(await drain(queue)).toEqual(['a', 'x']);
+  });
+
+  it('keeps every key once through many moves (stale places are skipped)', async () => {
+    const { queue } = newQueue();
+    const keys = Array.from({ length: 3000 }, (_, i) => `k${i}`);
+    for (const key of keys) queue.add(key);
+    for (const key of keys.filter((_, i) => i % 3 === 0)) queue.add(key, { urgent: true });
+    const out = await drain(queue);
+    expect(out).toHaveLength(keys.length);
+    expect(new Set(out).size).toBe(keys.length);
+    expect(out.slice(0, 1000)).toEqual(keys.filter((_, i) => i % 3 === 0));
+  });
+});
+
 describe('WorkQueue: delays', () => {
   it('addAfter parks a key until it is due', async () => {
     const { queue, clock } = newQueue();
