@@ -7,7 +7,7 @@
  * the choice of pod. With spec.tls.issuer, a cert-manager Certificate for the host fills the route's Secret.
  */
 import { Construct } from 'constructs';
-import { metadataPath, SERVER_HEADER, serverHeaderValue } from '../../src/gateway/routing-header.js';
+import { metadataPath, SERVER_HEADER, serverHeaderValue, WELL_KNOWN_PRM } from '../../src/gateway/routing-header.js';
 import { CertManagerCertificate } from '../lib/cert-manager-certificate.js';
 import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
 import { WEB_ENTRYPOINT, WEBSECURE_ENTRYPOINT } from './annotations.js';
@@ -76,6 +76,14 @@ export class ServerGatewayRoute extends Construct {
                   kind: 'Rule' as const,
                   match: exactRule(metadataPath(s.ingressPath), s.ingressHost),
                   middlewares: [{ name: headerMiddlewareName }],
+                  services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
+                },
+                // RFC 9728's root fallback on the server's host. Every protected server on the host
+                // has this same rule to the same gateway, so no server header: whichever route Traefik
+                // picks, the gateway answers for the host (isRootMetadataPath, rootMetadata).
+                {
+                  kind: 'Rule' as const,
+                  match: exactRule(WELL_KNOWN_PRM, s.ingressHost),
                   services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
                 },
               ]
