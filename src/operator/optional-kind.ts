@@ -66,7 +66,9 @@ export class OptionalChildKind {
       await this.checking;
     }
     if (children.has(type.kind)) return undefined;
-    if (this.informer !== undefined) return `${resourceName(type)} is served, and the operator is still filling its cache of them; it applies the ${type.kind} once that is done`;
+    if (this.informer !== undefined) {
+      return `${resourceName(type)} is served, and the operator is still listing them before it applies the ${type.kind} (if this lasts, its ClusterRole may lack list and watch on them: run \`mcp-runtime setup\`)`;
+    }
     return this.lastError === undefined ? this.options.missing : `${this.options.missing} (discovery failed: ${this.lastError})`;
   }
 
