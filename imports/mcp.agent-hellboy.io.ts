@@ -605,11 +605,18 @@ export function toJson_McpServerSpecTools(obj: McpServerSpecTools | undefined): 
  */
 export interface McpServerSpecTls {
   /**
-   * A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: the platform's default certificate.
+   * A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: <name>-tls when an issuer is set (cert-manager writes it), else the platform's default certificate.
    *
    * @schema McpServerSpecTls#secretName
    */
   readonly secretName?: string;
+
+  /**
+   * A cert-manager issuer that obtains and renews the certificate for ingressHost into secretName (needs cert-manager in the cluster and spec.ingressHost). Default: none.
+   *
+   * @schema McpServerSpecTls#issuer
+   */
+  readonly issuer?: McpServerSpecTlsIssuer;
 }
 
 /**
@@ -620,6 +627,7 @@ export function toJson_McpServerSpecTls(obj: McpServerSpecTls | undefined): Reco
   if (obj === undefined) { return undefined; }
   const result = {
     'secretName': obj.secretName,
+    'issuer': toJson_McpServerSpecTlsIssuer(obj.issuer),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -947,6 +955,42 @@ export function toJson_McpServerSpecToolsCallers(obj: McpServerSpecToolsCallers 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * A cert-manager issuer that obtains and renews the certificate for ingressHost into secretName (needs cert-manager in the cluster and spec.ingressHost). Default: none.
+ *
+ * @schema McpServerSpecTlsIssuer
+ */
+export interface McpServerSpecTlsIssuer {
+  /**
+   * Name of the cert-manager issuer.
+   *
+   * @schema McpServerSpecTlsIssuer#name
+   */
+  readonly name: string;
+
+  /**
+   * ClusterIssuer (default; cluster-wide) or Issuer (in the server's namespace).
+   *
+   * @schema McpServerSpecTlsIssuer#kind
+   */
+  readonly kind?: McpServerSpecTlsIssuerKind;
+}
+
+/**
+ * Converts an object of type 'McpServerSpecTlsIssuer' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_McpServerSpecTlsIssuer(obj: McpServerSpecTlsIssuer | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'kind': obj.kind,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema McpServerSpecNetworkEgress
  */
 export interface McpServerSpecNetworkEgress {
@@ -987,6 +1031,18 @@ export function toJson_McpServerSpecNetworkEgress(obj: McpServerSpecNetworkEgres
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ClusterIssuer (default; cluster-wide) or Issuer (in the server's namespace).
+ *
+ * @schema McpServerSpecTlsIssuerKind
+ */
+export enum McpServerSpecTlsIssuerKind {
+  /** ClusterIssuer */
+  CLUSTER_ISSUER = "ClusterIssuer",
+  /** Issuer */
+  ISSUER = "Issuer",
+}
 
 /**
  * @schema McpServerSpecNetworkEgressPorts

@@ -37,6 +37,10 @@ export function operatorRules(pullSecretName: string = DEFAULT_PULL_SECRET_NAME)
     { apiGroups: [''], resources: ['services'], verbs: [...CHILD_VERBS] },
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: [...CHILD_VERBS] },
     { apiGroups: ['traefik.io'], resources: ['middlewares', 'ingressroutes'], verbs: [...CHILD_VERBS] },
+    // cert-manager's Certificate of a gateway route (spec.tls.issuer): cached by an informer
+    // (list, watch), applied (create, patch) and pruned (delete); never read one by one. Harmless
+    // where cert-manager is not installed (a rule may name a resource no API server serves).
+    { apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['list', 'watch', 'create', 'patch', 'delete'] },
     // Read-only: the verifier finds each server's ready pods (and their IPs) to check them over MCP.
     { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['secrets'], resourceNames: [pullSecretName], verbs: ['get', 'create', 'patch', 'delete'] },

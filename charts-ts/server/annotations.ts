@@ -15,6 +15,12 @@ export const WEB_ENTRYPOINT = 'web';
 export const WEBSECURE_ENTRYPOINT = 'websecure';
 export const TRAEFIK_MIDDLEWARES = 'traefik.ingress.kubernetes.io/router.middlewares';
 
+/** cert-manager's ingress-shim: an Ingress with one of these (and a `tls` list) gets a Certificate for its hosts. */
+export const CERT_MANAGER_ISSUER_ANNOTATIONS = {
+  ClusterIssuer: 'cert-manager.io/cluster-issuer',
+  Issuer: 'cert-manager.io/issuer',
+} as const;
+
 /** Seconds an idle SSE stream may stay open behind ingress-nginx. */
 export const NGINX_STREAM_TIMEOUT_SECONDS = '3600';
 
@@ -32,13 +38,16 @@ export const middlewareReference = (namespace: string, name: string): string => 
 
 /**
  * @param middleware the `middlewareReference` of the server's path-rewrite Middleware, if any
+ * @param issuer spec.tls.issuer: ingress-shim's annotation, whatever the ingress class
  */
 export function ingressAnnotations(
   ingressClass: string,
   user: Readonly<Record<string, string>>,
   middleware?: string,
   tls = false,
+  issuer?: { readonly name: string; readonly kind: keyof typeof CERT_MANAGER_ISSUER_ANNOTATIONS },
 ): Record<string, string> {
+  const certManager = issuer === undefined ? {} : { [CERT_MANAGER_ISSUER_ANNOTATIONS[issuer.kind]]: issuer.name };
   let defaults: Record<string, string> = {};
   if (ingressClass === 'traefik') {
     defaults = {
@@ -49,5 +58,5 @@ export function ingressAnnotations(
   } else if (ingressClass === 'nginx') {
     defaults = { ...NGINX_DEFAULTS };
   }
-  return { ...defaults, ...user };
+  return { ...defaults, ...certManager, ...user };
 }

@@ -35,6 +35,8 @@ export const RENDER_WARNING_REASONS = [
   'ToolCallersWithoutAuth',
   // TLS (spec.tls).
   'TlsNotInstalled',
+  // Found by the operator, not the renderer: spec.tls.issuer on a cluster without cert-manager's CRD.
+  'CertManagerNotInstalled',
 ] as const;
 export type RenderWarningReason = (typeof RENDER_WARNING_REASONS)[number];
 

@@ -4,10 +4,11 @@
  * names the server to the gateway (SERVER_HEADER, `namespace/name`; Traefik replaces any value a
  * client sent). The path-rewrite Middleware, when the paths differ, runs first, so the gateway
  * forwards the path the container serves. Traefik still owns the public route; the gateway owns
- * the choice of pod.
+ * the choice of pod. With spec.tls.issuer, a cert-manager Certificate for the host fills the route's Secret.
  */
 import { Construct } from 'constructs';
-import { metadataPath, SERVER_HEADER, serverHeaderValue } from '../../src/gateway/routing-header.js';
+import { metadataPath, SERVER_HEADER, serverHeaderValue, WELL_KNOWN_PRM } from '../../src/gateway/routing-header.js';
+import { CertManagerCertificate } from '../lib/cert-manager-certificate.js';
 import { TraefikIngressRoute } from '../lib/traefik-ingress-route.js';
 import { WEB_ENTRYPOINT, WEBSECURE_ENTRYPOINT } from './annotations.js';
 import { TraefikMiddleware } from '../lib/traefik-middleware.js';
@@ -46,6 +47,14 @@ export class ServerGatewayRoute extends Construct {
       metadata: { name: headerMiddlewareName, namespace: s.namespace, labels: { ...s.labels } },
       spec: { headers: { customRequestHeaders: { [SERVER_HEADER]: serverHeaderValue(s.namespace, s.name) } } },
     });
+    // cert-manager's ingress-shim watches Ingresses only: an IngressRoute gets its Certificate here.
+    const issuer = s.tls?.issuer;
+    if (issuer !== undefined && s.tls?.secretName !== undefined && s.ingressHost !== undefined) {
+      new CertManagerCertificate(this, 'Certificate', {
+        metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
+        spec: { secretName: s.tls.secretName, dnsNames: [s.ingressHost], issuerRef: { name: issuer.name, kind: issuer.kind, group: 'cert-manager.io' } },
+      });
+    }
     new TraefikIngressRoute(this, 'Resource', {
       metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
       spec: {
@@ -67,6 +76,14 @@ export class ServerGatewayRoute extends Construct {
                   kind: 'Rule' as const,
                   match: exactRule(metadataPath(s.ingressPath), s.ingressHost),
                   middlewares: [{ name: headerMiddlewareName }],
+                  services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
+                },
+                // RFC 9728's root fallback on the server's host. Every protected server on the host
+                // has this same rule to the same gateway, so no server header: whichever route Traefik
+                // picks, the gateway answers for the host (isRootMetadataPath, rootMetadata).
+                {
+                  kind: 'Rule' as const,
+                  match: exactRule(WELL_KNOWN_PRM, s.ingressHost),
                   services: [{ name: gateway.name, namespace: gateway.namespace, port: gateway.port }],
                 },
               ]

@@ -2,7 +2,7 @@
  * One MCPServer's objects, as a construct: pull Secret (when provisioned credentials apply),
  * NetworkPolicy (unless spec.network.isolate is false; first, so pods never start unisolated),
  * Deployment, Service, path-rewrite Middleware (Traefik, when the paths differ), and either an
- * Ingress or, through the platform gateway, the gateway's header Middleware and an IngressRoute —
+ * Ingress or, through the platform gateway, the gateway's header Middleware, a cert-manager Certificate (spec.tls.issuer) and an IngressRoute —
  * in that order, which is also a safe apply order.
  */
 import { Construct } from 'constructs';

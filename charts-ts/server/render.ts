@@ -33,12 +33,13 @@ export const SERVER_OBJECT_KINDS = [
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
   { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' },
 ] as const;
 
 export interface RenderResult {
   readonly resolved: ResolvedServer;
-  /** Secret?, NetworkPolicy?, Deployment, Service, Middleware?, then Ingress or (gateway) Middleware + IngressRoute; no ownerReferences (the operator adds them). */
+  /** Secret?, NetworkPolicy?, Deployment, Service, Middleware?, then Ingress or (gateway) Middleware + Certificate? + IngressRoute; no ownerReferences (the operator adds them). */
   readonly objects: RenderedObject[];
 }
 

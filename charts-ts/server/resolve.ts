@@ -90,7 +90,7 @@ export interface ResolvedServer {
    * HTTPS at the edge (the platform has TLS): the route is on the `websecure` entry point, with
    * spec.tls.secretName's certificate or, without one, the platform's. Undefined: plain HTTP.
    */
-  readonly tls?: { readonly secretName?: string };
+  readonly tls?: ResolvedTls;
   /**
    * Where clients connect: `http://<host><ingressPath>`. Without a concrete host (hostless or a
    * `*.` wildcard) it is the path alone, e.g. `/weather/mcp`, meaning "on whatever address the
@@ -109,6 +109,20 @@ export interface ResolvedServer {
    */
   readonly warnings: readonly string[];
 }
+
+/** HTTPS at the edge for one server (see ResolvedServer.tls). */
+export interface ResolvedTls {
+  /** The Secret with the certificate; undefined: the platform's default certificate. */
+  readonly secretName?: string;
+  /**
+   * spec.tls.issuer: cert-manager writes `secretName` (always set then). An Ingress asks for it with
+   * ingress-shim's annotation; a gateway IngressRoute (which ingress-shim does not watch) gets a Certificate.
+   */
+  readonly issuer?: { readonly name: string; readonly kind: 'ClusterIssuer' | 'Issuer' };
+}
+
+/** The Secret cert-manager writes for a server whose spec.tls.issuer names no secretName. */
+export const defaultTlsSecretName = (server: string): string => `${server}-tls`;
 
 export interface GatewayRoute {
   readonly kind: 'gateway';
@@ -210,7 +224,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
   if (route.kind !== 'gateway' && spec.tools !== undefined && (spec.tools.allow !== undefined || (spec.tools.deny ?? []).length > 0)) {
     warnings.push(renderWarning('ToolPolicyNotEnforced', 'spec.tools is enforced by the gateway, and this server is routed straight to its pods: every tool stays reachable'));
   }
-  const tls = settings.ingressTls ? { ...(spec.tls?.secretName === undefined ? {} : { secretName: spec.tls.secretName }) } : undefined;
+  const tls = settings.ingressTls ? resolveTls(spec.tls, name) : undefined;
   if (spec.tls !== undefined && !settings.ingressTls) {
     warnings.push(renderWarning('TlsNotInstalled', 'spec.tls asks for HTTPS, and the platform was set up without TLS (setup --with-tls): the route stays plain HTTP'));
   }
@@ -252,7 +266,7 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     ingressPath,
     ...(ingressHost === undefined ? {} : { ingressHost }),
     ingressClass,
-    ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef, tls !== undefined),
+    ingressAnnotations: ingressAnnotations(ingressClass, userAnnotations, mwRef, tls !== undefined, tls?.issuer),
     rewrite,
     ...(mwName === undefined ? {} : { middlewareName: mwName }),
     route,
@@ -278,6 +292,13 @@ export function resolveServer(server: MCPServer, settings: OperatorSettings): Re
     probe,
     warnings,
   };
+}
+
+function resolveTls(spec: MCPServerSpec['tls'], name: string): ResolvedTls {
+  const issuer = spec?.issuer;
+  // The CRD fills kind in; a spec that skipped defaultSpec() gets the same default here.
+  if (issuer !== undefined) return { secretName: spec?.secretName ?? defaultTlsSecretName(name), issuer: { name: issuer.name, kind: issuer.kind ?? 'ClusterIssuer' } };
+  return spec?.secretName === undefined ? {} : { secretName: spec.secretName };
 }
 
 function resolveProbe(given: Partial<MCPServerSpec['probe']> | undefined, warnings: string[]): ResolvedProbe {

@@ -50,7 +50,7 @@ interface Slice extends KubernetesObject {
   ports?: { name?: string; port?: number; protocol?: string }[];
 }
 interface ServerObject extends KubernetesObject {
-  spec?: { stateless?: boolean; tools?: ToolPolicy; auth?: AuthSpec; ingressPath?: string; ingressHost?: string };
+  spec?: { stateless?: boolean; tools?: ToolPolicy; auth?: AuthSpec; ingressPath?: string; ingressHost?: string; gateway?: { enabled?: boolean } };
 }
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -73,6 +73,7 @@ const projectServer = (s: ServerObject): ServerObject => ({
     ...(s.spec?.auth === undefined ? {} : { auth: s.spec.auth }),
     ...(nonEmpty(s.spec?.ingressPath) === undefined ? {} : { ingressPath: s.spec!.ingressPath }),
     ...(nonEmpty(s.spec?.ingressHost) === undefined ? {} : { ingressHost: s.spec!.ingressHost }),
+    ...(s.spec?.gateway?.enabled === false ? { gateway: { enabled: false } } : {}),
   },
 });
 
@@ -130,6 +131,21 @@ export class ServerDirectory {
       ingressPath: obj.spec?.ingressPath ?? `/${obj.metadata?.name ?? ''}/mcp`,
       ...(obj.spec?.ingressHost === undefined ? {} : { ingressHost: obj.spec.ingressHost }),
     };
+  }
+
+  /**
+   * Every server with spec.auth whose route comes through the gateway (not opted out), keyed:
+   * who may answer at the bare well-known path. A scan, for a path clients rarely ask.
+   */
+  protectedServers(): (DirectoryServer & { readonly key: string; readonly auth: AuthSpec })[] {
+    const out: (DirectoryServer & { readonly key: string; readonly auth: AuthSpec })[] = [];
+    for (const key of this.servers.store.keys()) {
+      const obj = this.servers.store.get(key);
+      const server = this.server(key);
+      if (obj?.spec?.gateway?.enabled === false || server?.auth === undefined) continue;
+      out.push({ ...server, key, auth: server.auth });
+    }
+    return out;
   }
 
   /** Every pod the server's Service lists (a Service is named like its server). */

@@ -17,11 +17,11 @@ import type { DirectoryServer, ServerDirectory, Upstream } from './directory.js'
 import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics, RequestOutcome } from './metrics.js';
 import { ResponseTap, type CallOutcome } from './response-tap.js';
-import { SERVER_HEADER, WELL_KNOWN_PRM } from './routing-header.js';
+import { isRootMetadataPath, SERVER_HEADER, WELL_KNOWN_PRM } from './routing-header.js';
 import { filterToolsListBody, policyFor, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
 import { presentedCredential, wwwAuthenticate } from './bearer.js';
-import { metadataDocument, metadataUrl, publicOrigin, resourceOf, type ProtectedServer } from './protected-resource.js';
+import { metadataDocument, metadataUrl, publicOrigin, resourceOf, rootMetadata, type ProtectedServer, type PublicRequest } from './protected-resource.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 export const SESSION_HEADER = 'mcp-session-id';
@@ -36,7 +36,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
 
 export interface ProxyDeps {
-  readonly directory: Pick<ServerDirectory, 'server' | 'pick' | 'byPod'>;
+  readonly directory: Pick<ServerDirectory, 'server' | 'pick' | 'byPod' | 'protectedServers'>;
   /** The current key ring (re-read when the Secret changes). */
   readonly keys: () => SessionKeyRing;
   readonly metrics: GatewayMetrics;
@@ -133,6 +133,12 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    // The bare well-known path comes from every protected server's route on its host, naming no
+    // server (and a client's header is not trusted here): the host decides.
+    if (isRootMetadataPath((req.url ?? '/').split('?')[0] ?? '/')) {
+      answerRootMetadata(req, res);
+      return;
+    }
     const serverKey = req.headers[SERVER_HEADER_LC];
     const server = typeof serverKey === 'string' ? deps.directory.server(serverKey) : undefined;
     if (typeof serverKey !== 'string' || server === undefined) {
@@ -252,6 +258,21 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     }
   }
 
+  function forwardedOf(req: IncomingMessage): PublicRequest {
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    return { forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host'), host: header('host') };
+  }
+
+  /** RFC 9728's root fallback: the metadata of the one protected server routed on the request's host. */
+  function answerRootMetadata(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    const answer = rootMetadata(deps.directory.protectedServers(), forwardedOf(req), deps.publicUrl);
+    const text = JSON.stringify(answer.body);
+    const status = req.method === 'GET' || req.method === 'HEAD' ? answer.status : 405;
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(answer.status === 200 ? { 'cache-control': 'max-age=300' } : {}) });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  }
+
   /**
    * The RFC 9728 metadata of a protected server, and its bearer check. Answers the request itself
    * ('answered': metadata, 400, 401, 403, 503) or lets it through: with the caller when a valid
@@ -273,8 +294,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       return 'answered';
     }
     const protectedServer: ProtectedServer = { ingressPath: server.ingressPath, auth: server.auth, ...(server.ingressHost === undefined ? {} : { ingressHost: server.ingressHost }) };
-    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-    const forwarded = { forwardedProto: header('x-forwarded-proto'), forwardedHost: header('x-forwarded-host'), host: header('host') };
+    const forwarded = forwardedOf(req);
     const origin = publicOrigin(protectedServer, forwarded, deps.publicUrl);
     const count = (status: number, outcome: RequestOutcome) => deps.metrics.request(serverKey, 'auth', undefined, status, outcome, (performance.now() - started) / 1000);
     if (origin === undefined) {

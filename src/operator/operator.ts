@@ -5,6 +5,8 @@
  */
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import {
+  CertManagerCertificates,
+  controllerOwnerKey,
   createLogger,
   deploymentReadiness,
   Deployments,
@@ -26,6 +28,7 @@ import {
   type SourceEvent,
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
+import { OptionalChildKind } from './optional-kind.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
 import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
@@ -109,14 +112,39 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
   if (await served(manager.client, TraefikIngressRoutes)) childTypes.push(TraefikIngressRoutes);
   else if (config.settings.gateway !== undefined) logger.warn('traefik.io/v1alpha1 IngressRoute is not served: servers cannot be routed through the gateway (install Traefik with `mcp-runtime setup`)');
 
-  const children = new Map<string, ChildKind>();
-  for (const type of childTypes) {
-    // Children are cached as the fields the operator applied (what the drift check compares)
-    // plus metadata and status, not with the API server's defaults: about half the bytes.
+  // cert-manager may be installed before or after the operator starts, or never: its
+  // Certificates are a child kind once served (see optional-kind.ts), and no other server waits on it.
+  const certificatesServed = await served(manager.client, CertManagerCertificates);
+  if (certificatesServed) childTypes.push(CertManagerCertificates);
+
+  // Children are cached as the fields the operator applied (what the drift check compares)
+  // plus metadata and status, not with the API server's defaults: about half the bytes.
+  const childInformer = (type: ResourceType) => {
     const projection = { name: `owned-by:${FIELD_MANAGER}`, transform: ownedFieldsProjection<KubernetesObject>({ fieldManager: FIELD_MANAGER, keepSpec: KEPT_SPEC[type.kind] ?? [] }) };
-    const informer = manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR, projection });
-    children.set(type.kind, { type, informer });
-  }
+    return manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR, projection });
+  };
+  const children = new Map<string, ChildKind>();
+  for (const type of childTypes) children.set(type.kind, { type, informer: childInformer(type) });
+  const certificates = new OptionalChildKind({
+    type: CertManagerCertificates,
+    children,
+    served: () => served(manager.client, CertManagerCertificates),
+    watch: () => {
+      const informer = childInformer(CertManagerCertificates);
+      // What `owns` does for the other kinds: an event on a Certificate enqueues its server.
+      const enqueueOwner = (obj: KubernetesObject) => {
+        const key = controllerOwnerKey(obj, MCPServers);
+        if (key !== undefined) controller.queue.add(key);
+      };
+      informer.addHandlers({ add: enqueueOwner, update: (_old, obj) => enqueueOwner(obj), delete: enqueueOwner });
+      return informer;
+    },
+    onReady: () => {
+      for (const key of servers.store.keys()) controller.queue.add(key);
+    },
+    missing: 'cert-manager is not installed: the Certificate CRD (certificates.cert-manager.io) is missing',
+    logger,
+  });
   const recorder = manager.eventRecorder(REPORTING_CONTROLLER);
   const verification = config.verify ? new VerificationResults() : undefined;
   const controller = manager.addController<MCPServerObject>({
@@ -142,7 +170,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         },
       },
     ],
-    reconcile: mcpServerReconciler({ client: manager.client, servers, children, config, recorder, ...(verification === undefined ? {} : { verification }) }),
+    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ...(verification === undefined ? {} : { verification }) }),
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncSeconds * 1000,
   });

@@ -7,7 +7,7 @@
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
 import { API_VERSION, KIND, findCondition } from '../api/v1alpha1/index.js';
 import { renderServerWithResolution, InvalidImageReferenceError, type RenderedObject } from '../../charts-ts/server/index.js';
-import { parseRenderWarning } from '../../charts-ts/server/compatibility.js';
+import { parseRenderWarning, renderWarning } from '../../charts-ts/server/compatibility.js';
 import {
   applyObject,
   deleteObject,
@@ -30,6 +30,7 @@ import { routeOwner } from './conflicts.js';
 import { jsonEqual } from '../kube/equal.js';
 import { differences, driftOf, recordedDigest, withAppliedDigest } from './drift.js';
 import { FieldsNotKept } from './fields-not-kept.js';
+import { OPTIONAL_KIND_RECHECK_MS, type OptionalChildKind } from './optional-kind.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
@@ -44,8 +45,13 @@ export interface ChildKind {
 export interface ReconcilerDeps {
   readonly client: KubeClient;
   readonly servers: Informer<MCPServerObject>;
-  /** Cached owned children by kind (`Deployment`, `Service`, `Ingress`, `Middleware`). */
+  /** Cached owned children by kind (`Deployment`, `Service`, `Ingress`, `Middleware`, ...); an optional kind joins once served. */
   readonly children: ReadonlyMap<string, ChildKind>;
+  /**
+   * cert-manager's Certificates, which servers with spec.tls.issuer need (an IngressRoute's
+   * Certificate, or an Ingress's ingress-shim annotation). Undefined: never checked (unit tests).
+   */
+  readonly certificates?: Pick<OptionalChildKind, 'problem'>;
   readonly config: OperatorConfig;
   readonly recorder: EventRecorder;
   /** The verifier's findings; undefined when the operator does not verify servers. */
@@ -128,6 +134,13 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       throw new TerminalError(error.message, { cause: error });
     }
     const { resolved } = rendered;
+    // A server asking cert-manager for its certificate on a cluster without it: said on its
+    // status (Configured) instead of an apply error, and looked at again until cert-manager comes.
+    const certManagerProblem = resolved.tls?.issuer === undefined ? undefined : await deps.certificates?.problem();
+    const warnings =
+      certManagerProblem === undefined
+        ? resolved.warnings
+        : [...resolved.warnings, renderWarning('CertManagerNotInstalled', `${certManagerProblem}: spec.tls.issuer gets no certificate, and clients get the platform's default one until cert-manager is installed`)];
 
 
     // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
@@ -145,7 +158,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       .filter((o) => deps.children.has(o.kind))
       .map((o) => withAppliedDigest({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
     const skipped = wantedObjects.filter((o) => o.kind !== 'Secret' && !deps.children.has(o.kind));
-    for (const o of skipped) {
+    for (const o of skipped.filter((k) => k.kind !== 'Certificate' || certManagerProblem === undefined)) {
       void deps.recorder.record(obj, 'Warning', 'KindNotServed', 'Apply', `${o.kind} is not served by this cluster (is Traefik's CRD installed? run \`mcp-runtime setup\`); ${describe(o)} was not created`);
     }
 
@@ -246,7 +259,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       conflictWith: owner?.key,
       applyError,
       fieldsNotKept: notKept.length === 0 ? undefined : notKept.join('; '),
-      warnings: resolved.warnings,
+      warnings,
       probe: { type: resolved.probe.type, path: resolved.probe.path, port: resolved.port },
       // Until the verifier's first finding (e.g. after a restart), the stored one stands.
       ...(deps.verification === undefined ? {} : { verification: deps.verification.get(key) ?? fromStatus(obj.status) }),
@@ -257,7 +270,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     // between), so a warned server does not write an Event on every resync.
     const configured = (st: typeof obj.status) => findCondition(st, 'Configured');
     if (configured(status)?.message !== configured(obj.status)?.message) {
-      for (const warning of resolved.warnings) {
+      for (const warning of warnings) {
         const { reason, message } = parseRenderWarning(warning);
         void deps.recorder.record(obj, 'Warning', reason, 'Render', message);
       }
@@ -273,6 +286,8 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     // Apply errors are errors: the controller counts them and retries with backoff.
     if (applyError !== undefined) throw new Error(applyError);
     // Fields the API server does not keep: look again when the backoff ends, not before.
-    if (retryNotKeptAt !== undefined) return { requeueAfter: Math.max(retryNotKeptAt - nowMs, 1_000) };
+    // cert-manager missing: look again after discovery may have changed its answer.
+    const retryAt = Math.min(retryNotKeptAt ?? Infinity, certManagerProblem === undefined ? Infinity : nowMs + OPTIONAL_KIND_RECHECK_MS);
+    if (retryAt !== Infinity) return { requeueAfter: Math.max(retryAt - nowMs, 1_000) };
   };
 }

@@ -76,6 +76,7 @@ export {
   TraefikMiddlewares,
   EndpointSlices,
   TraefikIngressRoutes,
+  CertManagerCertificates,
   type PathOptions,
   type ResourceType,
 } from './resources.js';

@@ -73,6 +73,14 @@ export const TraefikIngressRoutes: ResourceType = {
   namespaced: true,
 };
 
+/** cert-manager's Certificate (cert-manager.io/v1): only served where cert-manager is installed. */
+export const CertManagerCertificates: ResourceType = {
+  apiVersion: 'cert-manager.io/v1',
+  kind: 'Certificate',
+  plural: 'certificates',
+  namespaced: true,
+};
+
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   ConfigMaps,
   Secrets,

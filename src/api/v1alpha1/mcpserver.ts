@@ -258,10 +258,27 @@ const oauthUrl = (what: string) =>
       ctx.addIssue({ code: 'custom', message: `must not carry a query, a fragment or credentials (${what})` });
   });
 
+/** cert-manager's issuer kinds (issuerRef.kind); external issuers of other groups are not offered. */
+export const TLS_ISSUER_KINDS = ['ClusterIssuer', 'Issuer'] as const;
+
+const TlsIssuerSchema = z.strictObject({
+  name: dnsSubdomain().describe('Name of the cert-manager issuer.'),
+  kind: z
+    .enum(TLS_ISSUER_KINDS)
+    .default('ClusterIssuer')
+    .describe("ClusterIssuer (default; cluster-wide) or Issuer (in the server's namespace)."),
+});
+
 const TlsSchema = z.strictObject({
   secretName: dnsSubdomain()
     .optional()
-    .describe("A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: the platform's default certificate."),
+    .describe(
+      "A kubernetes.io/tls Secret in the server's namespace with the certificate for its ingressHost. Default: <name>-tls when an issuer is set " +
+        "(cert-manager writes it), else the platform's default certificate.",
+    ),
+  issuer: TlsIssuerSchema.optional().describe(
+    'A cert-manager issuer that obtains and renews the certificate for ingressHost into secretName (needs cert-manager in the cluster and spec.ingressHost). Default: none.',
+  ),
 });
 
 const AuthSchema = z.strictObject({
@@ -439,10 +456,12 @@ const specObject = z.strictObject({
   catalog: CatalogSchema.optional().describe('How the server appears in the catalog (the MCP Registry API). Default: published, with defaults for every field.'),
 });
 
-/** The fields the cross-field rules read; the metadata file has them too (image optional there). */
+/** The fields the cross-field rules read; the metadata file has them too (image optional there, no tls). */
 interface RuleFields {
   image?: string;
   imageTag?: string;
+  ingressHost?: string;
+  tls?: { issuer?: unknown };
 }
 
 /** True when `image` names a tag or a digest, so `imageTag` is not used (the original's rule). */
@@ -466,6 +485,13 @@ export const SPEC_CROSS_FIELD_RULES: readonly CrossFieldRule<RuleFields>[] = [
     path: ['imageTag'],
     holds: (s: RuleFields) =>
       s.imageTag === undefined || s.imageTag === '' || s.image === undefined || imageCarriesTagOrDigest(s.image) || IMAGE_TAG.test(s.imageTag),
+  },
+  {
+    // A certificate names its host; the operator's default host is not part of the spec a reviewer sees.
+    cel: "!has(self.tls) || !has(self.tls.issuer) || (has(self.ingressHost) && self.ingressHost != '')",
+    message: 'tls.issuer needs spec.ingressHost: the certificate is issued for that host name',
+    path: ['tls', 'issuer'],
+    holds: (s: RuleFields) => s.tls?.issuer === undefined || (s.ingressHost !== undefined && s.ingressHost !== ''),
   },
 ];
 
@@ -559,6 +585,7 @@ export type ToolPolicy = z.output<typeof ToolPolicySchema>;
 export type NetworkSpec = z.output<typeof NetworkSchema>;
 export type AuthSpec = z.output<typeof AuthSchema>;
 export type TlsSpec = z.output<typeof TlsSchema>;
+export type TlsIssuer = z.output<typeof TlsIssuerSchema>;
 export type EgressRule = z.output<typeof EgressRuleSchema>;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 export type Phase = (typeof PHASES)[number];

@@ -98,6 +98,20 @@ function send(server: string, headers: Record<string, string | string[]>, option
   });
 }
 
+/** A GET of the bare well-known path as a server's root-fallback rule passes it: the client's Host, no server header. */
+function getRoot(host: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const url = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method: 'GET', path: '/.well-known/oauth-protected-resource', headers: { host, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function token(clientId: string, resource: string, from: RunningOidcProvider = provider, scope?: string): Promise<string> {
   const client = [agent, shortLived, unscoped].find((c) => c.clientId === clientId)!;
   const t = await from.token({ clientId, clientSecret: client.clientSecret, resource, ...(scope === undefined ? {} : { scope }) });
@@ -134,6 +148,10 @@ beforeAll(async () => {
   await createServer('echo-forwarded', { auth: { issuer: provider.issuer, forwardToken: true } });
   await createServer('unreachable-issuer', { auth: { issuer: 'http://127.0.0.1:1' } });
   // get_forecast is denied to everyone but the client "agent".
+  // RFC 9728's root fallback: one protected server alone on its host, two sharing another.
+  await createServer('solo', { ingressHost: 'solo.example.test', auth: { issuer: provider.issuer, scopes: [SCOPE] } });
+  await createServer('shared-a', { ingressHost: 'shared.example.test', auth: { issuer: provider.issuer } });
+  await createServer('shared-b', { ingressHost: 'shared.example.test', auth: { issuer: provider.issuer } });
   await createServer('per-caller', { auth: { issuer: provider.issuer }, tools: { deny: ['get_forecast'], callers: [{ claim: 'client_id', values: [agent.clientId], allow: ['*'] }] } });
 
   const kc = await asServiceAccount(ns.name, 'gateway', { create: true, rules: GATEWAY_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) });
@@ -179,6 +197,39 @@ describe('spec.auth in the gateway', () => {
     // Open servers have none; metadata is read, not posted.
     expect((await send('open', {}, { method: 'GET', path: '/.well-known/oauth-protected-resource/open/mcp' })).status).toBe(404);
     expect((await send('secure', {}, { method: 'POST', path: '/.well-known/oauth-protected-resource/secure/mcp' })).status).toBe(405);
+  });
+
+  it("answers the bare well-known path for the one protected server on the request's host, with the same document", async () => {
+    const root = await waitFor('the gateway knows solo', () => getRoot('solo.example.test'), { until: (r) => r.status === 200, timeoutMs: 30_000 });
+    expect(JSON.parse(root.body)).toEqual({
+      resource: 'http://solo.example.test/solo/mcp',
+      authorization_servers: [provider.issuer],
+      scopes_supported: [SCOPE],
+      bearer_methods_supported: ['header'],
+      resource_name: `${ns.name}/solo`,
+    });
+    // The same document as at its path-inserted URL (what its route sends with the server header).
+    const inserted = await send('solo', { host: 'solo.example.test' }, { method: 'GET', path: '/.well-known/oauth-protected-resource/solo/mcp' });
+    expect(JSON.parse(inserted.body)).toEqual(JSON.parse(root.body));
+    // Behind TLS the edge's scheme makes the URLs; a server header a client sends is not trusted here.
+    const forged = await getRoot('solo.example.test', { 'x-forwarded-proto': 'https', 'x-mcp-runtime-server': `${ns.name}/shared-a` });
+    expect(JSON.parse(forged.body).resource).toBe('https://solo.example.test/solo/mcp');
+  });
+
+  it('answers 404 with each path-inserted metadata URL when several protected servers share the host, and 404 for a host with none', async () => {
+    const shared = await waitFor('the gateway knows both shared servers', () => getRoot('shared.example.test'), { until: (r) => r.body.includes('shared-b'), timeoutMs: 30_000 });
+    expect(shared.status).toBe(404);
+    expect(JSON.parse(shared.body)).toEqual({
+      error: 'several_protected_resources',
+      error_description: expect.stringContaining('2 protected MCP servers are routed on shared.example.test'),
+      resource_metadata: ['http://shared.example.test/.well-known/oauth-protected-resource/shared-a/mcp', 'http://shared.example.test/.well-known/oauth-protected-resource/shared-b/mcp'],
+    });
+    // The servers without a host are routed on any other host: several of them here, none on the hosts above.
+    const anyHost = JSON.parse((await getRoot('other.example.test')).body) as { resource_metadata: string[] };
+    expect(anyHost.resource_metadata).toContain('http://other.example.test/.well-known/oauth-protected-resource/secure/mcp');
+    expect(anyHost.resource_metadata.join()).not.toMatch(/solo|shared/);
+    // Not a metadata document for anything else, and read-only.
+    expect((await getRoot('bad host')).status).toBe(404);
   });
 
   it('the MCP SDK client follows resource_metadata to the issuer, gets a token by client credentials and calls a tool', async () => {

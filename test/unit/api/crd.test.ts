@@ -45,7 +45,7 @@ describe('the generated CRD schema is structural', () => {
 
   it('carries the cross-field rules as CEL', () => {
     const rules = (specSchema['x-kubernetes-validations'] as { rule: string }[]).map((r) => r.rule);
-    expect(rules).toEqual([expect.stringContaining("self.imageTag.matches(")]);
+    expect(rules).toEqual([expect.stringContaining("self.imageTag.matches("), "!has(self.tls) || !has(self.tls.issuer) || (has(self.ingressHost) && self.ingressHost != '')"]);
     const probe = (specSchema.properties as Record<string, Node>).probe!;
     expect(probe['x-kubernetes-validations']).toEqual([expect.objectContaining({ rule: "!has(self.type) || self.type != 'http' || has(self.path)" })]);
   });

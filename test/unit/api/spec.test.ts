@@ -32,6 +32,23 @@ describe('MCPServer spec validation', () => {
     expect(issue?.message ?? result.error!.message).toMatch(message);
   });
 
+  it('takes a cert-manager issuer for spec.tls (kind ClusterIssuer by default), only with an ingressHost', () => {
+    const tls = (t: unknown, host: string | null = 'mcp.example.com') => MCPServerSpecSchema.safeParse({ image: 'x', ...(host === null ? {} : { ingressHost: host }), tls: t });
+    expect(defaultSpec({ image: 'x', ingressHost: 'mcp.example.com', tls: { issuer: { name: 'letsencrypt' } } }).tls).toEqual({ issuer: { name: 'letsencrypt', kind: 'ClusterIssuer' } });
+    expect(tls({ issuer: { name: 'team-ca', kind: 'Issuer' }, secretName: 'weather-cert' }).success).toBe(true);
+    for (const bad of [{ issuer: { name: 'x', kind: 'ACMEIssuer' } }, { issuer: { name: 'Not_A_Name' } }, { issuer: {} }, { issuer: { name: 'x', group: 'example.com' } }]) {
+      expect(tls(bad).success).toBe(false);
+    }
+    // Without a host there is no name to certify: the error names the field.
+    for (const host of [null, '']) {
+      const result = tls({ issuer: { name: 'letsencrypt' } }, host);
+      expect(result.success).toBe(false);
+      expect(result.error!.issues).toContainEqual(expect.objectContaining({ path: ['tls', 'issuer'], message: expect.stringMatching(/needs spec.ingressHost/) }));
+    }
+    // A named Secret alone needs no host (the platform's routes may be hostless).
+    expect(tls({ secretName: 'c' }, null).success).toBe(true);
+  });
+
   it('bounds a per-server verification interval (30 s to a day) and adds no default for it', () => {
     expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { intervalSeconds: 60, enabled: false } }).success).toBe(true);
     expect(MCPServerSpecSchema.safeParse({ image: 'x', verification: { intervalSeconds: 10 } }).success).toBe(false);

@@ -80,6 +80,23 @@ describe('catalog page rendering', () => {
     expect(page).toContain('href="vscode:mcp/install?');
   });
 
+  it('says "Auth required" with the scopes for a server with spec.auth, and nothing of the kind for an open one or one that takes anonymous calls', () => {
+    const withAuth = (name: string, auth: Record<string, unknown>): MCPServerLike => {
+      const s = server(name);
+      return { ...s, spec: { ...(s.spec as Record<string, unknown>), auth } } as MCPServerLike;
+    };
+    const page = (s: MCPServerLike) => renderCatalogPage({ servers: responses(view(s)), query: '' });
+    expect(page(withAuth('billing', { issuer: 'https://id.example.com', scopes: ['mcp:tools', 'billing:read'] }))).toContain('<li class="state warn">Auth required (scopes: mcp:tools billing:read)</li>');
+    // No scopes: the words alone, no empty parentheses.
+    const noScopes = page(withAuth('billing', { issuer: 'https://id.example.com' }));
+    expect(noScopes).toContain('<li class="state warn">Auth required</li>');
+    expect(noScopes).not.toContain('scopes:');
+    // Scopes are user text: escaped like the rest.
+    expect(page(withAuth('billing', { issuer: 'https://id.example.com', scopes: ['<b>'] }))).toContain('Auth required (scopes: &lt;b&gt;)');
+    expect(page(withAuth('billing', { issuer: 'https://id.example.com', scopes: ['mcp:tools'], required: false }))).not.toContain('Auth required');
+    expect(page(server('billing'))).not.toContain('Auth required');
+  });
+
   it('admits exactly its own inline style and script by hash, and nothing external', () => {
     const page = renderCatalogPage({ servers: [], query: '' });
     expect(page).toContain('No servers are published yet.');

@@ -69,7 +69,15 @@ describe('a server routed through the gateway', () => {
     // The path the gateway's 401 points to, also for a path with a trailing slash.
     const slashed = j(one(renderServer(mcpServer('weather', { auth, ingressPath: '/weather/mcp/' }), withGateway), 'IngressRoute'));
     expect((slashed.spec as { routes: { match: string }[] }).routes[1]!.match).toContain('Path(`/.well-known/oauth-protected-resource/weather/mcp`)');
-    // Open servers get no metadata route.
+    // RFC 9728's root fallback on the host, naming no server: the gateway answers for the host.
+    expect((route.spec as { routes: unknown[] }).routes[2]).toEqual({
+      kind: 'Rule',
+      match: 'Host(`mcp.example.com`) && Path(`/.well-known/oauth-protected-resource`)',
+      services: [{ name: 'mcp-gateway', namespace: 'mcp-gateway', port: 80 }],
+    });
+    const hostless = j(one(renderServer(mcpServer('weather', { auth }), { ...withGateway, defaultIngressHost: undefined }), 'IngressRoute'));
+    expect((hostless.spec as { routes: { match: string }[] }).routes[2]!.match).toBe('Path(`/.well-known/oauth-protected-resource`)');
+    // Open servers get no metadata routes.
     expect((j(one(renderServer(mcpServer('weather'), withGateway), 'IngressRoute')).spec as { routes: unknown[] }).routes).toHaveLength(1);
     const direct = resolveServer(mcpServer('a', { auth: { issuer: 'http://127.0.0.1:9000' } }), defaultOperatorSettings({}));
     expect(direct.warnings.join()).toContain('AuthNotEnforced');

@@ -118,6 +118,8 @@ describe('operator RBAC', () => {
     }
     expect(verbs('', 'events')).toEqual(['create', 'patch']);
     expect(verbs('events.k8s.io', 'events')).toEqual(['create', 'patch']);
+    // cert-manager Certificates are cached, applied and pruned, never read one by one.
+    expect(verbs('cert-manager.io', 'certificates')).toEqual(['list', 'watch', 'create', 'patch', 'delete']);
   });
 
   it('touches only its own pull Secret, by name, and can neither list nor watch Secrets', () => {

@@ -22,7 +22,7 @@ describe('renderServer: objects, names and order', () => {
 
   it('returns only kinds listed in SERVER_OBJECT_KINDS, in that order (an Ingress, or through the gateway an IngressRoute)', () => {
     const objects = renderServer(mcpServer('a', { image: 'reg.example.com/w:1' }), withCredentials);
-    expect(objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }))).toEqual(SERVER_OBJECT_KINDS.filter((k) => k.kind !== 'IngressRoute'));
+    expect(objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }))).toEqual(SERVER_OBJECT_KINDS.filter((k) => k.kind !== 'IngressRoute' && k.kind !== 'Certificate'));
     const gateway = { namespace: 'mcp-gateway', name: 'mcp-gateway', port: 80 };
     const routed = renderServer(mcpServer('a', { image: 'reg.example.com/w:1' }), { ...withCredentials, gateway });
     const kindOrder = (kind: string) => SERVER_OBJECT_KINDS.findIndex((k) => k.kind === kind);

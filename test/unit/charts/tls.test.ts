@@ -34,6 +34,54 @@ describe('a server on a platform with TLS', () => {
   });
 });
 
+describe('a certificate from a cert-manager issuer (spec.tls.issuer)', () => {
+  const host = { ingressHost: 'weather.example.com' };
+  const issued = (extra = {}) => mcpServer('weather', { ...host, tls: { issuer: { name: 'letsencrypt' }, ...extra } });
+
+  it('asks ingress-shim for it on a plain Ingress: the issuer annotation and a tls entry for the host', () => {
+    const ingress = j(one(renderServer(issued(), tls), 'Ingress'));
+    expect(ingress.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'traefik.ingress.kubernetes.io/router.tls': 'true' });
+    expect(ingress.metadata.annotations['cert-manager.io/issuer']).toBeUndefined();
+    expect(ingress.spec.tls).toEqual([{ hosts: ['weather.example.com'], secretName: 'weather-tls' }]);
+    // A namespaced Issuer and a Secret the user names.
+    const own = j(one(renderServer(mcpServer('weather', { ...host, tls: { issuer: { name: 'team-ca', kind: 'Issuer' }, secretName: 'weather-cert' } }), tls), 'Ingress'));
+    expect(own.metadata.annotations['cert-manager.io/issuer']).toBe('team-ca');
+    expect(own.metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(own.spec.tls).toEqual([{ hosts: ['weather.example.com'], secretName: 'weather-cert' }]);
+    // No Certificate object: ingress-shim makes it from the Ingress.
+    expect(renderServer(issued(), tls).some((o) => o.kind === 'Certificate')).toBe(false);
+  });
+
+  it('renders a Certificate behind the gateway (ingress-shim does not watch IngressRoutes), and the route serves its Secret', () => {
+    const objects = renderServer(issued(), { ...tls, gateway });
+    expect(j(one(objects, 'Certificate'))).toEqual({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'weather', namespace: 'mcp-servers', labels: expect.objectContaining({ 'app.kubernetes.io/managed-by': 'mcp-runtime' }) },
+      spec: { secretName: 'weather-tls', dnsNames: ['weather.example.com'], issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+    });
+    expect(j(one(objects, 'IngressRoute')).spec).toMatchObject({ entryPoints: ['websecure'], tls: { secretName: 'weather-tls' } });
+    expect(objects.map((o) => o.kind).indexOf('Certificate')).toBeLessThan(objects.map((o) => o.kind).indexOf('IngressRoute'));
+    const own = renderServer(mcpServer('weather', { ...host, tls: { issuer: { name: 'team-ca', kind: 'Issuer' }, secretName: 'weather-cert' } }), { ...tls, gateway });
+    expect(j(one(own, 'Certificate')).spec).toEqual({ secretName: 'weather-cert', dnsNames: ['weather.example.com'], issuerRef: { name: 'team-ca', kind: 'Issuer', group: 'cert-manager.io' } });
+    expect(j(one(own, 'IngressRoute')).spec.tls).toEqual({ secretName: 'weather-cert' });
+  });
+
+  it('renders neither without the issuer, nor without platform TLS (where TlsNotInstalled says why)', () => {
+    expect(renderServer(mcpServer('weather', { ...host, tls: { secretName: 'c' } }), { ...tls, gateway }).some((o) => o.kind === 'Certificate')).toBe(false);
+    expect(JSON.stringify(renderServer(mcpServer('weather', host), tls))).not.toContain('cert-manager.io');
+    const plain = defaultOperatorSettings({});
+    expect(JSON.stringify(renderServer(issued(), { ...plain, gateway }))).not.toContain('cert-manager.io');
+    expect(JSON.stringify(renderServer(issued(), plain))).not.toContain('cert-manager.io');
+    expect(resolveServer(issued(), plain).warnings.join()).toContain('TlsNotInstalled');
+  });
+
+  it("lets the user's own ingressAnnotations win over the issuer annotation", () => {
+    const ingress = j(one(renderServer(mcpServer('weather', { ...host, tls: { issuer: { name: 'letsencrypt' } }, ingressAnnotations: { 'cert-manager.io/cluster-issuer': 'other' } }), tls), 'Ingress'));
+    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('other');
+  });
+});
+
 describe('setup --with-tls', () => {
   const objects = (options = {}) => renderPlatform(options).flatMap((c) => c.objects);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { metadataDocument, metadataUrl, publicOrigin, resourceOf } from '../../../src/gateway/protected-resource.js';
+import { metadataDocument, metadataUrl, publicOrigin, resourceOf, rootMetadata } from '../../../src/gateway/protected-resource.js';
+import { routeHostMatches } from '../../../src/gateway/routing-header.js';
 
 const server = { ingressPath: '/weather/mcp', auth: { issuer: 'https://id.example.com' } };
 
@@ -43,5 +44,43 @@ describe('the metadata', () => {
 
   it('names an explicit audience as the resource', () => {
     expect(resourceOf({ ...server, auth: { ...server.auth, audience: 'https://api.example.com/weather' } }, 'https://h')).toBe('https://api.example.com/weather');
+  });
+});
+
+describe('the root fallback (bare well-known path) on a host', () => {
+  const on = (key: string, ingressHost?: string) => ({ key, ingressPath: `/${key.split('/')[1]}/mcp`, auth: { issuer: 'https://id.example.com' }, ...(ingressHost === undefined ? {} : { ingressHost }) });
+  const servers = [on('ns/solo', 'solo.example.com'), on('ns/a', 'shared.example.com'), on('ns/b', 'shared.example.com'), on('ns/anywhere')];
+
+  it("answers the one server routed on the host with its own document (as at its path-inserted URL)", () => {
+    const answer = rootMetadata(servers, { forwardedProto: 'https', host: 'SOLO.example.com:443' }, undefined);
+    expect(answer).toEqual({ status: 200, body: metadataDocument(servers[0]!, 'https://solo.example.com', 'ns/solo') });
+  });
+
+  it('answers 404 listing the path-inserted metadata URLs when several share the host', () => {
+    expect(rootMetadata(servers, { forwardedProto: 'https', forwardedHost: 'shared.example.com' }, undefined)).toEqual({
+      status: 404,
+      body: expect.objectContaining({
+        error: 'several_protected_resources',
+        resource_metadata: ['https://shared.example.com/.well-known/oauth-protected-resource/a/mcp', 'https://shared.example.com/.well-known/oauth-protected-resource/b/mcp'],
+      }),
+    });
+  });
+
+  it('falls back to the servers routed on any host only when none names the host, and answers 404 without any', () => {
+    const answer = rootMetadata(servers, { host: 'other.example.com' }, undefined);
+    expect(answer.status).toBe(200);
+    expect(answer.body.resource).toBe('http://other.example.com/anywhere/mcp');
+    expect(rootMetadata(servers.slice(0, 3), { host: 'other.example.com' }, undefined)).toMatchObject({ status: 404, body: { error: 'no_protected_resource' } });
+    expect(rootMetadata([], { host: 'solo.example.com' }, undefined).status).toBe(404);
+    expect(rootMetadata(servers, { host: 'a b' }, undefined).status).toBe(404);
+  });
+
+  it("matches hosts as the route's rule does: letter case, port, one label for a wildcard, any host without one", () => {
+    expect(routeHostMatches('mcp.example.com', 'MCP.example.com:8443')).toBe(true);
+    expect(routeHostMatches('mcp.example.com', 'other.example.com')).toBe(false);
+    expect(routeHostMatches('*.example.com', 'a.example.com')).toBe(true);
+    expect(routeHostMatches('*.example.com', 'a.b.example.com')).toBe(false);
+    expect(routeHostMatches('*.example.com', 'example.com')).toBe(false);
+    expect(routeHostMatches(undefined, 'anything.example')).toBe(true);
   });
 });
