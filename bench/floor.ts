@@ -1,10 +1,13 @@
 /**
- * The floor: the same server-side applies the operator makes for N servers (the exact objects
- * renderServer produces, ownerReferences included) sent by a tight client loop with the
- * operator's concurrency and identity (its ServiceAccount), into a fresh namespace, in the
- * operator's shape: `concurrency` servers at a time, a server's objects applied together. Nothing
- * else: no MCPServer, no reads, no status, no events. convergeSeconds / floorSeconds says how
- * close the operator comes to what the API server can take.
+ * The floor: the work the job needs, from a tight client loop with the operator's concurrency and
+ * identity (its ServiceAccount), into a fresh namespace: for each of N servers the same
+ * server-side applies the operator makes (the exact objects renderServer produces, owned by the
+ * server's MCPServer) and one status write (the status the operator computes for a server whose
+ * children were just created). In the operator's shape: `concurrency` servers at a time, a
+ * server's objects applied together, then its status. The MCPServers themselves are created
+ * before the clock starts (the operator does not create them either). Nothing else: no reads, no
+ * events. convergeSeconds / floorSeconds says how close the operator comes to what the API
+ * server can take.
  *
  * Two clients:
  * - `keepalive` (the floor): one keep-alive HTTPS agent, bodies serialized up front;
@@ -15,25 +18,27 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { defaultOperatorSettings, renderServer, type RenderedObject } from '../charts-ts/server/index.js';
 import { asMCPServer } from '../src/operator/routes.js';
-import { FIELD_MANAGER } from '../src/operator/types.js';
+import { computeStatus } from '../src/operator/status.js';
+import { FIELD_MANAGER, MCPServers } from '../src/operator/types.js';
 import {
   APPLY_PATCH,
   applyObject,
-  ConfigMaps,
   Deployments,
   Informer,
   Ingresses,
   NetworkPolicies,
   KubeClient,
+  MERGE_PATCH,
+  patchStatus,
   resourcePath,
   Services,
   TraefikMiddlewares,
   type ResourceType,
 } from '../src/runtime/index.js';
 import { apiDelta, apiSnapshot, type ApiDelta } from './api-metrics.js';
-import { keepAliveClient } from './http.js';
+import { keepAliveClient, type KeepAliveClient } from './http.js';
 import { runPool, seconds } from './pool.js';
-import { mcpServerManifest, serverNames } from './servers.js';
+import { mcpServerManifest, serverNames, serversPath } from './servers.js';
 
 export type FloorClient = 'keepalive' | 'kubeclient';
 
@@ -41,6 +46,8 @@ export interface FloorResult {
   client: FloorClient;
   namespace: string;
   applies: number;
+  /** One per server (absent in files from before the floor wrote status). */
+  statusWrites?: number;
   floorSeconds: number;
   /** Until the floor's Deployments were all available (the control plane catching up), or null if not awaited. */
   settledSeconds: number | null;
@@ -56,20 +63,53 @@ interface PreparedApply {
   object: RenderedObject;
 }
 
-/** renderServer's objects for the N bench servers, owned by `owner` (what the operator would apply). */
-export function floorObjects(namespace: string, n: number, owner: { apiVersion: string; kind: string; name: string; uid: string }): PreparedApply[][] {
+/** What the floor sends for one server: its children's applies, then its status. */
+export interface FloorServer {
+  name: string;
+  applies: PreparedApply[];
+  /** mcpservers/<name>/status and the merge-patch body. */
+  statusPath: string;
+  status: Record<string, unknown>;
+}
+
+export interface FloorOwner {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
+/** renderServer's objects for the N bench servers, each owned by `ownerOf(name)`, and the status the operator would write. */
+export function floorServers(namespace: string, n: number, ownerOf: (name: string) => FloorOwner): FloorServer[] {
   const settings = defaultOperatorSettings(process.env);
+  const query = `?fieldManager=${encodeURIComponent(FIELD_MANAGER)}&force=true`;
   return serverNames(n).map((name) => {
     const server = asMCPServer(mcpServerManifest(namespace, name) as never);
     if (server === undefined) throw new Error(`bench server ${name} does not match the MCPServer schema`);
-    return renderServer(server, settings)
+    const owner = ownerOf(name);
+    const applies = renderServer(server, settings)
       .filter((o) => FLOOR_TYPES[o.kind] !== undefined)
       .map((o) => {
         const object = { ...o, metadata: { ...o.metadata, ownerReferences: [{ ...owner, controller: true, blockOwnerDeletion: true }] } };
         const type = FLOOR_TYPES[o.kind] as ResourceType;
-        const query = `?fieldManager=${encodeURIComponent(FIELD_MANAGER)}&force=true`;
         return { path: resourcePath(type, { namespace, name: o.metadata.name }) + query, body: JSON.stringify(object), object };
       });
+    const deployment = applies.find((a) => a.object.kind === 'Deployment')?.object as { spec?: { replicas?: number } } | undefined;
+    // What the operator writes first: children just created, no pod ready yet.
+    const status = computeStatus({
+      name,
+      namespace,
+      generation: 1,
+      desiredReplicas: deployment?.spec?.replicas ?? 1,
+      url: `http://${settings.defaultIngressHost ?? 'mcp.local'}/${name}/mcp`,
+      image: String(server.spec.image),
+      ...(deployment === undefined ? {} : { deployment: { metadata: { generation: 1 }, spec: { replicas: deployment.spec?.replicas ?? 1 }, status: {} } }),
+      service: { spec: { clusterIP: '10.96.0.10' } },
+      ingress: {},
+      ingressReadiness: 'permissive',
+      now: () => new Date(),
+    });
+    return { name, applies, statusPath: resourcePath(MCPServers, { namespace, name, subresource: 'status' }), status: status as unknown as Record<string, unknown> };
   });
 }
 
@@ -77,14 +117,38 @@ export function floorObjects(namespace: string, n: number, owner: { apiVersion: 
  * A tight apply loop over one keep-alive connection pool with the kubeconfig's credentials,
  * with a socket for every request that can be in flight (the operator's agent has no limit).
  */
-async function keepAliveApplier(kc: KubeConfig, maxInFlight: number): Promise<{ apply: (p: PreparedApply) => Promise<void>; close: () => void }> {
+async function keepAliveWriter(kc: KubeConfig, maxInFlight: number): Promise<FloorWriter> {
   const client = await keepAliveClient(kc, maxInFlight);
   return {
     apply: async (p) => {
       await client.request('PATCH', p.path, p.body, APPLY_PATCH);
     },
+    writeStatus: async (s) => {
+      await client.request('PATCH', `${s.statusPath}?fieldManager=${encodeURIComponent(FIELD_MANAGER)}`, { status: s.status }, MERGE_PATCH);
+    },
     close: () => client.close(),
   };
+}
+
+interface FloorWriter {
+  apply: (p: PreparedApply) => Promise<void>;
+  writeStatus: (s: FloorServer) => Promise<void>;
+  close: () => void;
+}
+
+/** The N MCPServers the floor's children belong to (created before the clock starts); their uids by name. */
+async function createOwners(admin: KubeConfig, namespace: string, n: number, signal: AbortSignal): Promise<Map<string, string>> {
+  const client: KeepAliveClient = await keepAliveClient(admin, 16);
+  const uids = new Map<string, string>();
+  try {
+    await runPool(serverNames(n), 16, async (name) => {
+      const created = await client.request<{ metadata: { uid: string } }>('POST', serversPath(namespace), mcpServerManifest(namespace, name));
+      uids.set(name, created.metadata.uid);
+    }, signal);
+  } finally {
+    client.close();
+  }
+  return uids;
 }
 
 export interface FloorOptions {
@@ -103,23 +167,27 @@ export interface FloorOptions {
 
 export async function runFloor(o: FloorOptions): Promise<FloorResult> {
   const adminClient = new KubeClient(o.admin);
-  // A placeholder owner in the same namespace: ownerReferences cost the same as the operator's,
-  // and the garbage collector sees a live owner (an owner in another namespace would be "absent").
-  const owner = await adminClient.request<{ metadata: { uid: string; name: string } }>('POST', resourcePath(ConfigMaps, { namespace: o.namespace }), {
-    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'floor-owner', namespace: o.namespace } },
-  });
-  const prepared = floorObjects(o.namespace, o.n, { apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata.name, uid: owner.metadata.uid });
-  const applies = prepared.reduce((sum, objs) => sum + objs.length, 0);
+  // The servers' own MCPServers as owners, in the same namespace, as the operator's children
+  // have: ownerReferences cost the same, the garbage collector sees live owners, and the status
+  // writes have an object to go to. No operator watches this namespace.
+  const uids = await createOwners(o.admin, o.namespace, o.n, o.signal);
+  const servers = floorServers(o.namespace, o.n, (name) => ({ apiVersion: MCPServers.apiVersion, kind: MCPServers.kind, name, uid: uids.get(name) ?? '' }));
+  const applies = servers.reduce((sum, s) => sum + s.applies.length, 0);
 
-  let apply: (p: PreparedApply) => Promise<void>;
-  let close = (): void => {};
+  let writer: FloorWriter;
   if (o.client === 'keepalive') {
-    const objectsPerServer = Math.max(...prepared.map((objs) => objs.length));
-    ({ apply, close } = await keepAliveApplier(o.operatorKc, o.concurrency * objectsPerServer));
+    const objectsPerServer = Math.max(...servers.map((s) => s.applies.length));
+    writer = await keepAliveWriter(o.operatorKc, o.concurrency * objectsPerServer);
   } else {
     const client = new KubeClient(o.operatorKc);
-    apply = async (p) => {
-      await applyObject(client, p.object as never, FIELD_MANAGER, { force: true });
+    writer = {
+      apply: async (p) => {
+        await applyObject(client, p.object as never, FIELD_MANAGER, { force: true });
+      },
+      writeStatus: async (s) => {
+        await patchStatus(client, MCPServers, { namespace: o.namespace, name: s.name }, s.status, { fieldManager: FIELD_MANAGER });
+      },
+      close: () => {},
     };
   }
 
@@ -128,15 +196,16 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
   try {
     // `concurrency` servers at a time, each server's objects together: the operator's shape
     // (its reconciler applies a server's children concurrently).
-    await runPool(prepared, o.concurrency, async (objs) => {
-      await Promise.all(objs.map((p) => apply(p)));
+    await runPool(servers, o.concurrency, async (server) => {
+      await Promise.all(server.applies.map((p) => writer.apply(p)));
+      await writer.writeStatus(server);
     }, o.signal);
   } finally {
-    close();
+    writer.close();
   }
   const floorMs = performance.now() - t0;
   const after = await apiSnapshot(o.admin);
-  o.log(`  floor (${o.client}): ${applies} applies in ${seconds(floorMs)} s`);
+  o.log(`  floor (${o.client}): ${applies} applies and ${servers.length} status writes in ${seconds(floorMs)} s`);
 
   let settledSeconds: number | null = null;
   if (o.settleTimeoutMs !== undefined) {
@@ -148,7 +217,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       });
     if (settledSeconds !== null) o.log(`  floor (${o.client}): Deployments available after ${settledSeconds} s`);
   }
-  return { client: o.client, namespace: o.namespace, applies, floorSeconds: seconds(floorMs), settledSeconds, delta: apiDelta(before, after) };
+  return { client: o.client, namespace: o.namespace, applies, statusWrites: servers.length, floorSeconds: seconds(floorMs), settledSeconds, delta: apiDelta(before, after) };
 }
 
 async function waitDeploymentsAvailable(client: KubeClient, namespace: string, n: number, timeoutMs: number, signal: AbortSignal): Promise<number> {

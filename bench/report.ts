@@ -12,8 +12,9 @@ import type { BenchResults, TargetCheck } from './results-types.js';
 /** Figures computed from others of the same run (also applied when re-rendering an old result). */
 export function withDerived(r: BenchResults): BenchResults {
   const operatorRequests = r.converge?.untilChildren.requestsByFlowSchema['service-accounts'];
-  const floorApplies = r.floor?.find((f) => f.client === 'keepalive')?.applies ?? r.floor?.[0]?.applies;
-  if (operatorRequests !== undefined && floorApplies) r.requestRatio = Math.round((operatorRequests / floorApplies) * 100) / 100;
+  const floor = r.floor?.find((f) => f.client === 'keepalive') ?? r.floor?.[0];
+  const floorRequests = floor === undefined ? undefined : floor.applies + (floor.statusWrites ?? 0);
+  if (operatorRequests !== undefined && floorRequests) r.requestRatio = Math.round((operatorRequests / floorRequests) * 100) / 100;
   return r;
 }
 
@@ -103,9 +104,9 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
     ['n', r.n, 'MCPServers created in one burst'],
     ['convergeSeconds', fmt(r.convergeSeconds), 'first POST → every Deployment, Service, Ingress and Middleware exists'],
     ['readySeconds', fmt(r.readySeconds), 'first POST → every server status.phase Ready (pods Ready via KWOK)'],
-    ['floorSeconds', fmt(r.floorSeconds), 'same server-side applies from a tight keep-alive client loop, same concurrency and identity (mean of the runs before and after the operator phases)'],
+    ['floorSeconds', fmt(r.floorSeconds), 'the same server-side applies and one status write per server from a tight keep-alive client loop, same concurrency and identity (mean of the runs before and after the operator phases)'],
     ['ratio', fmt(r.ratio), 'convergeSeconds / floorSeconds'],
-    ['requestRatio', fmt(r.requestRatio ?? null), 'operator requests (all verbs) until every child existed / floor applies: the work ratio, independent of machine load'],
+    ['requestRatio', fmt(r.requestRatio ?? null), 'operator requests (all verbs) until every child existed / floor requests (applies and status writes): the work ratio, independent of machine load'],
     ['idleWrites', fmt(r.idleWrites, 0), `writes in a ${r.idleWindowSeconds} s window once the control plane went quiet after Ready${r.idle ? ` (${r.idle.settleSeconds} s later)` : ''}; heartbeats excluded`],
     ['idleOperatorWrites', fmt(r.idleOperatorWrites ?? null, 0), `the operator's own writes in that window (${r.idle?.idleOperatorWritesSource ?? 'API server counters by resource'})`],
     ['updateWaveSeconds', fmt(r.updateWaveSeconds), 'env var changed on all N → every server observed and Ready again'],
@@ -129,7 +130,7 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
   }
   if (r.floor) {
     for (const f of r.floor) {
-      rows.push([`floor (${f.client}, ${f.when} the operator phases)`, fmt(f.floorSeconds), `${f.applies} applies${f.settledSeconds === null ? '' : `; its Deployments all available after ${fmt(f.settledSeconds)} s`}`]);
+      rows.push([`floor (${f.client}, ${f.when} the operator phases)`, fmt(f.floorSeconds), `${f.applies} applies${f.statusWrites === undefined ? '' : ` + ${f.statusWrites} status writes`}${f.settledSeconds === null ? '' : `; its Deployments all available after ${fmt(f.settledSeconds)} s`}`]);
     }
   }
   if (r.floorKubeClientSeconds !== undefined) rows.push(['ratio vs KubeClient floor', fmt(r.convergeSeconds !== null && r.floorKubeClientSeconds ? r.convergeSeconds / r.floorKubeClientSeconds : null), 'convergeSeconds / floor with the operator\'s own client']);
@@ -219,7 +220,7 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
       '- The operator runs as a subprocess started as the platform\'s Deployment starts it (`node dist/src/operator/main.js`, settings in the environment: INGRESS_READINESS=permissive, LEADER_ELECT=false, VERIFY_SERVERS=false, WATCH_NAMESPACES), under its own ServiceAccount bound to the chart\'s ClusterRole (OPERATOR_RULES), watching only the benchmark namespace (Pod Security `restricted`).',
       '- Operator lag: per server, the moment the benchmark\'s watch saw its Deployment\'s rollout complete (the operator\'s own readiness rule) to the moment it saw the server\'s status.phase Ready; the watch delay is common to both and cancels out.',
       '- Progress is observed with list+watch informers (no polling); times are from the first POST to the event that completed the condition.',
-      '- Floor: renderServer\'s objects for the same N servers (NetworkPolicy, Deployment, Service, Middleware, Ingress) with a controller ownerReference to a placeholder ConfigMap, server-side applied (force, field manager mcp-runtime-operator) into a fresh restricted namespace with the operator\'s token, `concurrency` servers at a time, the objects of a server applied together as the operator\'s reconciler does, over keep-alive connections. Timed once before the operator phases (then the benchmark waits for the control plane to create those Deployments\' pods) and once after them; floorSeconds is the mean, which evens out load that drifts during a long run. The KubeClient variant repeats it through the operator\'s own client (`applyObject`).',
+      '- Floor (the work the job needs): renderServer\'s objects for the same N servers (NetworkPolicy, Deployment, Service, Middleware, Ingress) with a controller ownerReference to that server\'s MCPServer (created before the clock starts), server-side applied (force, field manager mcp-runtime-operator) into a fresh restricted namespace with the operator\'s token, then one status write per server (merge patch of the status the operator computes for just-created children); `concurrency` servers at a time, the objects of a server applied together as the operator\'s reconciler does, over keep-alive connections. Timed once before the operator phases (then the benchmark waits for the control plane to create those Deployments\' pods) and once after them; floorSeconds is the mean, which evens out load that drifts during a long run. The KubeClient variant repeats it through the operator\'s own client (`applyObject`).',
       '- The machine is shared: other work running at the same time slows the API server and moves every figure; compare the load averages.',
       '- Idle: after every server is Ready the benchmark waits until 5 s pass without a write (kube-controller-manager trails with its rate-limited core/v1 Events), at most `--idle-settle-max-seconds`; then counts writes for `--idle-seconds`. KWOK\'s node heartbeats (`nodes/status`, `leases`) are excluded; every other write counts, whoever made it. The settling period\'s writes are listed too.',
       '- RSS is VmHWM and CPU is utime+stime of the operator\'s node process (/proc), not of helper processes.',

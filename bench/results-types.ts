@@ -102,7 +102,7 @@ export interface BenchResults {
   cacheFootprint?: Record<string, { objects: number; meanJsonBytes: number; meanManagedFieldsBytes: number }>;
   updateWave?: { patchBurstSeconds: number; observedSeconds: number; delta: ApiDelta; operatorRequestsPerServer: number; operatorRequestsByMethod?: Record<string, number> };
   /** Floor runs: keep-alive before the operator phases and after them (floorSeconds is their mean), then the KubeClient variant. */
-  floor?: { client: string; when: 'before' | 'after'; namespace: string; applies: number; floorSeconds: number; settledSeconds: number | null; delta: ApiDelta }[];
+  floor?: { client: string; when: 'before' | 'after'; namespace: string; applies: number; statusWrites?: number; floorSeconds: number; settledSeconds: number | null; delta: ApiDelta }[];
   floorKubeClientSeconds?: number | null;
   /**
    * Load-independent companion of `ratio`: the operator's requests (all verbs, until every child
