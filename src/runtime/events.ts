@@ -8,6 +8,13 @@
  * write per `minPatchIntervalMs` per series; counts in between are flushed by a timer. The
  * API is never flooded and history is not lost.
  *
+ * Events are best-effort and must not compete with the work they describe: all writes share one
+ * budget (a token bucket, default 25 at once and 5 per second, like the event recorders of
+ * kube-controller-manager keep Events below real work). Beyond it, series wait in one FIFO with
+ * one timer; when more than `maxWaiting` wait, the newest are dropped until a later occurrence
+ * of the same event (a burst of 1,000 new servers costs 25 Events at once and the rest spread
+ * over minutes, not 1,000 writes racing the servers' own applies).
+ *
  * Recording never throws and never blocks a reconcile on the API: failures are logged. Notes
  * are free text seen by anyone who can read Events: never put Secret values in them.
  */
@@ -33,6 +40,12 @@ export interface EventRecorderOptions {
   minPatchIntervalMs?: number;
   /** Series remembered (least recently used dropped; default 4096). */
   cacheSize?: number;
+  /** Writes (creates and series updates) at once, across all series (default 25). */
+  writeBurst?: number;
+  /** Writes per second once the burst is spent (default 5). */
+  writesPerSecond?: number;
+  /** Series waiting for the budget before new ones are dropped (default 1024). */
+  maxWaiting?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -55,6 +68,8 @@ interface Series {
    */
   body: string;
   inFlight: Promise<void> | undefined;
+  /** Waiting for the write budget (in `waiting`). */
+  queued: boolean;
 }
 
 /** Max bytes of events.k8s.io/v1 `note`. */
@@ -71,11 +86,24 @@ export class EventRecorder {
   private readonly logger: Logger;
   private readonly series = new Map<string, Series>();
   private stopped = false;
+  /** The write budget: tokens left as of `refilledAt`. */
+  private tokens: number;
+  private refilledAt: number;
+  private readonly waiting: Series[] = [];
+  private waitingTimer: TimerHandle | undefined;
+  private droppedWrites = 0;
 
   constructor(options: EventRecorderOptions) {
     this.options = options;
     this.clock = options.clock ?? realClock;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'events' });
+    this.tokens = options.writeBurst ?? 25;
+    this.refilledAt = this.clock.now();
+  }
+
+  /** Writes dropped because too many series waited for the budget (they are written on a later occurrence). */
+  get dropped(): number {
+    return this.droppedWrites;
   }
 
   /**
@@ -121,7 +149,7 @@ export class EventRecorder {
         resourceVersion: meta.resourceVersion,
       },
     };
-    const entry: Series = { name, namespace, count: 1, written: 0, lastObserved: now, lastAttempt: -Infinity, timer: undefined, body: JSON.stringify(body), inFlight: undefined };
+    const entry: Series = { name, namespace, count: 1, written: 0, lastObserved: now, lastAttempt: -Infinity, timer: undefined, body: JSON.stringify(body), inFlight: undefined, queued: false };
     this.series.set(key, entry);
     this.trim();
     return this.kick(entry);
@@ -137,6 +165,9 @@ export class EventRecorder {
   /** Writes pending series counts and stops recording. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.waitingTimer !== undefined) this.clock.clearTimeout(this.waitingTimer);
+    this.waitingTimer = undefined;
+    for (const entry of this.waiting.splice(0)) entry.queued = false;
     const pending: Promise<void>[] = [];
     for (const entry of this.series.values()) {
       if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
@@ -157,7 +188,7 @@ export class EventRecorder {
    * schedules the next one.
    */
   private kick(entry: Series): Promise<void> {
-    if (entry.inFlight !== undefined || entry.timer !== undefined || this.stopped) return Promise.resolve();
+    if (entry.inFlight !== undefined || entry.timer !== undefined || entry.queued || this.stopped) return Promise.resolve();
     const wait = entry.lastAttempt + (this.options.minPatchIntervalMs ?? 15_000) - this.clock.now();
     if (wait > 0) {
       entry.timer = this.clock.setTimeout(() => {
@@ -166,12 +197,52 @@ export class EventRecorder {
       }, wait);
       return Promise.resolve();
     }
+    if (!this.takeToken()) {
+      if (this.waiting.length >= (this.options.maxWaiting ?? 1024)) {
+        this.droppedWrites += 1;
+        this.logger.debug({ event: entry.name }, 'event write dropped: too many waiting for the write budget');
+        return Promise.resolve();
+      }
+      entry.queued = true;
+      this.waiting.push(entry);
+      this.armWaiting();
+      return Promise.resolve();
+    }
+    return this.start(entry);
+  }
+
+  private start(entry: Series): Promise<void> {
     entry.inFlight = this.write(entry).then((ok) => {
       entry.inFlight = undefined;
       // After a failure wait for the next occurrence instead of retrying forever (e.g. RBAC).
       if (ok && entry.count > entry.written) void this.kick(entry);
     });
     return entry.inFlight;
+  }
+
+  private takeToken(): boolean {
+    const now = this.clock.now();
+    const burst = this.options.writeBurst ?? 25;
+    this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * (this.options.writesPerSecond ?? 5));
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** One timer for every waiting series: it fires when the next token is due. */
+  private armWaiting(): void {
+    if (this.waitingTimer !== undefined || this.waiting.length === 0 || this.stopped) return;
+    const dueMs = Math.max(1, Math.ceil(((1 - this.tokens) / (this.options.writesPerSecond ?? 5)) * 1000));
+    this.waitingTimer = this.clock.setTimeout(() => {
+      this.waitingTimer = undefined;
+      while (this.waiting.length > 0 && this.takeToken()) {
+        const entry = this.waiting.shift() as Series;
+        entry.queued = false;
+        void this.start(entry);
+      }
+      this.armWaiting();
+    }, dueMs);
   }
 
   /** Creates the Event (first occurrence, or after it expired) or patches its series. */
@@ -202,6 +273,10 @@ export class EventRecorder {
 
   private forget(key: string, entry: Series): void {
     if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    if (entry.queued) {
+      entry.queued = false;
+      this.waiting.splice(this.waiting.indexOf(entry), 1);
+    }
     this.series.delete(key);
   }
 

@@ -167,4 +167,37 @@ describe('EventRecorder', () => {
     await events.record(server, 'Normal', 'R', 'A', '1'); // new Event again
     expect(calls.map((c) => c.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
   });
+
+  it('shares one write budget across objects: a burst, then a steady rate, oldest first', async () => {
+    const clock = new FakeClock();
+    const { calls, client } = fakeClient();
+    const r = recorder(client, clock, { writeBurst: 3, writesPerSecond: 2 });
+    const objects = Array.from({ length: 7 }, (_, i) => ({ ...server, metadata: { ...server.metadata, name: `s${i}`, uid: `uid-s${i}` } }));
+    for (const o of objects) void r.record(o, 'Normal', 'Created', 'Apply', 'Created Deployment');
+    await flush();
+    const names = () => calls.map((c) => ((c.body.regarding as { name: string }).name));
+    expect(names()).toEqual(['s0', 's1', 's2']);
+    await clock.advance(499);
+    expect(calls).toHaveLength(3);
+    await clock.advance(1);
+    expect(names()).toEqual(['s0', 's1', 's2', 's3']);
+    await clock.advance(1500);
+    expect(names()).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 's6']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('drops writes beyond maxWaiting, and writes them on a later occurrence', async () => {
+    const clock = new FakeClock();
+    const { calls, client } = fakeClient();
+    const r = recorder(client, clock, { writeBurst: 1, writesPerSecond: 1, maxWaiting: 2 });
+    const objects = Array.from({ length: 5 }, (_, i) => ({ ...server, metadata: { ...server.metadata, name: `s${i}`, uid: `uid-s${i}` } }));
+    for (const o of objects) void r.record(o, 'Normal', 'Created', 'Apply', 'x');
+    expect(r.dropped).toBe(2);
+    await clock.advance(10_000);
+    expect(calls.map((c) => (c.body.regarding as { name: string }).name)).toEqual(['s0', 's1', 's2']);
+    void r.record(objects[4]!, 'Normal', 'Created', 'Apply', 'x');
+    await flush();
+    expect(calls.map((c) => (c.body.regarding as { name: string }).name)).toEqual(['s0', 's1', 's2', 's4']);
+    expect((calls[3]!.body.series as { count: number }).count).toBe(2);
+  });
 });
