@@ -34,8 +34,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --concurrency <c>           operator --concurrency and the floor's concurrency (default 4, the operator's default)
   --create-concurrency <c>    concurrent POSTs/PATCHes of the burst and the update wave (default 16)
   --nodes <count>             simulated nodes (default: enough for every pod of the run)
-  --operator-from <auto|dist|src>  built JS (bin/run.js) or the TypeScript sources via tsx
-                              (bin/dev.js); auto = dist if built
+  --operator-from <auto|dist|src>  the operator container's entry built (dist/src/operator/main.js) or from
+                              the TypeScript sources via tsx (src/operator/main.ts); auto = dist if built
   --cpu-prof                  write a V8 CPU profile of the operator into bench/results/tmp/<run>/ (the profiler
                               skews RSS and CPU, so such runs write there too, never latest.*)
   --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed before and after the

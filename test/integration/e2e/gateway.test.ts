@@ -384,7 +384,11 @@ describeRealNode('the gateway on a real node', () => {
       );
       expect(refused.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl}", scope="mcp:tools"`);
       const metadata = await waitFor('the metadata through Traefik', () => c.fetch(metadataUrl), { until: (r) => r.status === 200, timeoutMs: 30_000, intervalMs: 250 });
-      expect(await metadata.json()).toMatchObject({ resource: url, authorization_servers: [provider.issuer], scopes_supported: ['mcp:tools'] });
+      const document = await metadata.json();
+      expect(document).toMatchObject({ resource: url, authorization_servers: [provider.issuer], scopes_supported: ['mcp:tools'] });
+      // RFC 9728's root fallback, for clients that got no resource_metadata: the only protected server on this host answers it.
+      const root = await waitFor('the root metadata through Traefik', () => c.fetch(`${c.base}/.well-known/oauth-protected-resource`), { until: (r) => r.status === 200, timeoutMs: 30_000, intervalMs: 250 });
+      expect(await root.json()).toEqual(document);
 
       const authProvider = new ClientCredentialsProvider({ ...agent, expectedIssuer: provider.issuer });
       const client = new Client({ name: 'mcp-runtime-e2e-oauth', version: '0.1.0' });
@@ -397,7 +401,7 @@ describeRealNode('the gateway on a real node', () => {
       const wrongAudience = await c.fetch(url, { method: 'POST', headers: { authorization: `Bearer ${foreign}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
       expect(wrongAudience.status).toBe(401);
       expect(wrongAudience.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      console.log(`[e2e gateway] OAuth through Traefik: 401 with resource_metadata, metadata served, SDK client-credentials call answered, foreign-audience token refused`);
+      console.log(`[e2e gateway] OAuth through Traefik: 401 with resource_metadata, metadata served (path-inserted and root), SDK client-credentials call answered, foreign-audience token refused`);
     } finally {
       await provider.stop();
     }
