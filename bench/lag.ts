@@ -9,30 +9,53 @@ import { deploymentReadiness } from '../src/runtime/index.js';
 import { percentile } from './percentile.js';
 import type { ClusterTracker, Obj } from './tracker.js';
 
-export interface LagSummary {
+export interface LagFigures {
   /** Servers with both moments seen. */
   servers: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Servers shown Ready before the benchmark saw their Deployment ready (a watch ordering effect; counted as 0 ms). */
-  readyFirst: number;
 }
 
-/** Lags of the servers that have both moments (pure; unit-tested). */
-export function summarizeLag(deploymentReadyAt: ReadonlyMap<string, number>, serverReadyAt: ReadonlyMap<string, number>): LagSummary {
-  const lags: number[] = [];
+export interface LagSummary extends LagFigures {
+  /** Servers shown Ready before the benchmark saw their Deployment ready (a watch ordering effect; counted as 0 ms). */
+  readyFirst: number;
+  /**
+   * The same split by when the Deployment became ready: while the operator was still creating
+   * other servers' children (the API server saturated by the burst), and after.
+   */
+  whileConverging?: LagFigures;
+  afterConverged?: LagFigures;
+}
+
+function figures(lags: number[]): LagFigures {
+  lags.sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { servers: lags.length, p50Ms: round(percentile(lags, 50)), p99Ms: round(percentile(lags, 99)), maxMs: round(lags.at(-1) ?? Number.NaN) };
+}
+
+/**
+ * Lags of the servers that have both moments (pure; unit-tested); with `convergedAt`, also split
+ * by whether the Deployment became ready before or after that moment.
+ */
+export function summarizeLag(deploymentReadyAt: ReadonlyMap<string, number>, serverReadyAt: ReadonlyMap<string, number>, convergedAt?: number): LagSummary {
+  const all: number[] = [];
+  const during: number[] = [];
+  const after: number[] = [];
   let readyFirst = 0;
   for (const [name, ready] of serverReadyAt) {
     const available = deploymentReadyAt.get(name);
     if (available === undefined) continue;
     const lag = ready - available;
     if (lag < 0) readyFirst++;
-    lags.push(Math.max(0, lag));
+    all.push(Math.max(0, lag));
+    if (convergedAt !== undefined) (available < convergedAt ? during : after).push(Math.max(0, lag));
   }
-  lags.sort((a, b) => a - b);
-  const round = (v: number) => Math.round(v * 10) / 10;
-  return { servers: lags.length, p50Ms: round(percentile(lags, 50)), p99Ms: round(percentile(lags, 99)), maxMs: round(lags.at(-1) ?? Number.NaN), readyFirst };
+  return {
+    ...figures(all),
+    readyFirst,
+    ...(convergedAt === undefined ? {} : { whileConverging: figures(during), afterConverged: figures(after) }),
+  };
 }
 
 /**
@@ -57,8 +80,9 @@ export class LagRecorder {
     this.offs.push(tracker.servers.addHandlers({ add: onServer, update: (_old, s) => onServer(s) }));
   }
 
-  stop(): LagSummary {
+  /** `convergedAt`: when every child existed (performance.now()), to split the figures there. */
+  stop(convergedAt?: number): LagSummary {
     for (const off of this.offs.splice(0)) off();
-    return summarizeLag(this.deploymentReadyAt, this.serverReadyAt);
+    return summarizeLag(this.deploymentReadyAt, this.serverReadyAt, convergedAt);
   }
 }

@@ -121,6 +121,11 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
     rows.push(['operator requests / server (until children)', fmt(r.converge.operatorRequestsPerServerUntilChildren), 'all verbs, flow schema service-accounts']);
     rows.push(['operator requests / server (until Ready)', fmt(r.converge.operatorRequestsPerServerUntilReady), 'all verbs']);
     if (r.converge.lag) rows.push(['operator lag p50 / p99 / max', `${fmt(r.converge.lag.p50Ms, 0)} / ${fmt(r.converge.lag.p99Ms, 0)} / ${fmt(r.converge.lag.maxMs, 0)}`, `ms from a server's Deployment becoming ready (rollout complete) to the server showing Ready, both as the benchmark's watches saw them; ${r.converge.lag.servers} servers${r.converge.lag.readyFirst > 0 ? `, ${r.converge.lag.readyFirst} seen Ready first (counted as 0)` : ''}`]);
+    const split = (name: string, f: { servers: number; p50Ms: number; p99Ms: number; maxMs: number } | undefined, meaning: string) => {
+      if (f !== undefined) rows.push([name, `${fmt(f.p50Ms, 0)} / ${fmt(f.p99Ms, 0)} / ${fmt(f.maxMs, 0)}`, `ms, ${f.servers} servers ${meaning}`]);
+    };
+    split('… Deployment ready while children were still being created', r.converge.lag?.whileConverging, 'whose Deployment became ready before every child of every server existed (API server saturated by the burst)');
+    split('… Deployment ready after that', r.converge.lag?.afterConverged, 'whose Deployment became ready after every child existed');
     rows.push(['operator apply+status writes / server (until Ready)', fmt(r.converge.operatorWritesPerServerUntilReady), 'APPLY of children + PATCH mcpservers/status (events not included: the scheduler writes events.k8s.io too)']);
   }
   if (r.updateWave) {

@@ -97,7 +97,10 @@ export interface ControllerOptions<T extends KubernetesObject> {
   /** Anything else, with a custom key mapper. */
   watches?: readonly WatchSource<KubernetesObject>[];
   reconcile: Reconciler;
-  /** Concurrent reconciles (default 2); one key is never reconciled twice at once. */
+  /**
+   * Concurrent reconciles (default 2); one key is never reconciled twice at once. When an `owns`
+   * source marks events `urgent`, one more worker takes only urgent keys.
+   */
   concurrency?: number;
   /** Enqueue every primary key this often (default 10 min; 0 turns it off). */
   resyncPeriodMs?: number;
@@ -181,9 +184,9 @@ export class Controller<T extends KubernetesObject> {
     if (this.stopSignal.signal.aborted) return;
     this.logger.info({ concurrency: this.concurrency }, 'caches synced; starting workers');
     this.scheduleResync();
-    this.workers = runWorkers(this.queue, this.concurrency, (key) => this.handle(key), (error, key) =>
-      this.logger.error({ err: error, key }, 'worker failed'),
-    );
+    // A worker kept free for urgent keys when some source marks events urgent.
+    const urgentWorker = (this.options.owns ?? []).some((o) => 'informer' in o && o.urgent !== undefined);
+    this.workers = runWorkers(this.queue, this.concurrency, (key) => this.handle(key), (error, key) => this.logger.error({ err: error, key }, 'worker failed'), { urgentWorker });
     await this.workers;
   }
 

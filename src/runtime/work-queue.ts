@@ -6,8 +6,9 @@
  *   while processing, it is marked dirty and queued again when `done` is called, so the latest
  *   state is always reconciled once more, but never concurrently with itself;
  * - two lanes: `add(key, { urgent: true })` puts a key ahead of the ordinary ones (a waiting key
- *   moves up). For events that change what a user sees, e.g. a Deployment becoming ready,
- *   which would otherwise wait behind a burst of creations (the user-visible operator lag);
+ *   moves up), and `getUrgent()` serves only those, for a worker kept free for them. For events
+ *   that change what a user sees, e.g. a Deployment becoming ready, which would otherwise wait
+ *   behind a burst of creations (the user-visible operator lag);
  * - delays: `addAfter` (requeue-after) and `addRateLimited` (per-key exponential backoff)
  *   park keys until due; a key parked twice keeps the earlier time;
  * - shutdown: 'stop' hands out nothing more, 'drain' finishes what is queued; both resolve
@@ -90,6 +91,9 @@ export class WorkQueue<K = string> {
   private readonly urgentLane = new Lane<K>();
   private readonly ordinaryLane = new Lane<K>();
   private nextToken = 0;
+  /** Queued keys in the urgent lane. */
+  private urgentCount = 0;
+  private urgentGetters: ((key: K | undefined) => void)[] = [];
   /** Keys added urgently while a worker held them: done() queues them urgently. */
   private readonly urgentWhenDone = new Set<K>();
   /** Keys that need processing (queued, or re-added while processing). */
@@ -141,7 +145,10 @@ export class WorkQueue<K = string> {
     if (this.dirty.has(key)) {
       if (!urgent) return;
       if (this.processing.has(key)) this.urgentWhenDone.add(key);
-      else if (this.queued.get(key)?.urgent === false) this.enqueue(key, true);
+      else if (this.queued.get(key)?.urgent === false) {
+        this.enqueue(key, true);
+        this.settle();
+      }
       return;
     }
     this.dirty.add(key);
@@ -197,6 +204,13 @@ export class WorkQueue<K = string> {
     return new Promise((resolve) => this.getters.push(resolve));
   }
 
+  /** Like get(), but only urgent keys (for a worker kept free for them). */
+  getUrgent(): Promise<K | undefined> {
+    if (this.urgentCount > 0 && this.mode !== 'stop') return Promise.resolve(this.take(true));
+    if (this.finished()) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.urgentGetters.push(resolve));
+  }
+
   /** Ends processing of `key`; if it was added meanwhile, it is queued again. */
   done(key: K): void {
     if (!this.processing.delete(key)) return;
@@ -249,14 +263,16 @@ export class WorkQueue<K = string> {
   /** Puts `key` at the end of a lane; an older place in the other lane becomes stale. */
   private enqueue(key: K, urgent: boolean): void {
     const token = ++this.nextToken;
+    if (urgent && this.queued.get(key)?.urgent !== true) this.urgentCount += 1;
     this.queued.set(key, { token, urgent });
     (urgent ? this.urgentLane : this.ordinaryLane).push({ key, token });
   }
 
-  private take(): K {
+  private take(urgentOnly = false): K {
     const current = (entry: Entry<K>) => this.queued.get(entry.key)?.token === entry.token;
-    const entry = (this.urgentLane.shift(current) ?? this.ordinaryLane.shift(current)) as Entry<K>;
+    const entry = (this.urgentLane.shift(current) ?? (urgentOnly ? undefined : this.ordinaryLane.shift(current))) as Entry<K>;
     const key = entry.key;
+    if (this.queued.get(key)?.urgent === true) this.urgentCount -= 1;
     this.queued.delete(key);
     this.metrics?.depth(this.length);
     this.dirty.delete(key);
@@ -271,13 +287,18 @@ export class WorkQueue<K = string> {
 
   /** Hands ready keys to waiting getters and resolves shutdown waiters when idle. */
   private settle(): void {
+    while (this.urgentGetters.length > 0 && this.urgentCount > 0 && this.mode !== 'stop') {
+      const getter = this.urgentGetters.shift() as (key: K | undefined) => void;
+      getter(this.take(true));
+    }
     while (this.getters.length > 0 && this.canHandOut()) {
       const getter = this.getters.shift() as (key: K | undefined) => void;
       getter(this.take());
     }
     if (this.finished()) {
-      const getters = this.getters;
+      const getters = [...this.getters, ...this.urgentGetters];
       this.getters = [];
+      this.urgentGetters = [];
       for (const getter of getters) getter(undefined);
     }
     if (this.mode !== undefined && this.processing.size === 0 && (this.mode === 'stop' || this.length === 0)) {
@@ -352,10 +373,12 @@ export async function runWorkers<K>(
   concurrency: number,
   handle: (key: K) => Promise<void>,
   onUnhandled: (error: unknown, key: K) => void = () => {},
+  options: { urgentWorker?: boolean } = {},
 ): Promise<void> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
-  const worker = async (): Promise<void> => {
-    for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+  const worker = async (urgentOnly: boolean): Promise<void> => {
+    const next = () => (urgentOnly ? queue.getUrgent() : queue.get());
+    for (let key = await next(); key !== undefined; key = await next()) {
       try {
         await handle(key);
       } catch (error) {
@@ -365,5 +388,7 @@ export async function runWorkers<K>(
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  // One more worker, kept free for urgent keys, so they never wait for a busy one.
+  const urgentWorkers = options.urgentWorker === true ? [worker(true)] : [];
+  await Promise.all([...Array.from({ length: concurrency }, () => worker(false)), ...urgentWorkers]);
 }

@@ -28,4 +28,13 @@ describe('operator lag', () => {
     const sorted = Array.from({ length: 1000 }, (_, i) => i + 1);
     expect([percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100), percentile([7], 99)]).toEqual([500, 990, 1000, 7]);
   });
+
+  it('splits the figures at the moment every child existed, by when the Deployment became ready', () => {
+    const deployments = new Map([['early', 100], ['late', 500], ['later', 600]]);
+    const servers = new Map([['early', 1100], ['late', 520], ['later', 610]]);
+    const lag = summarizeLag(deployments, servers, 300);
+    expect(lag.whileConverging).toEqual({ servers: 1, p50Ms: 1000, p99Ms: 1000, maxMs: 1000 });
+    expect(lag.afterConverged).toEqual({ servers: 2, p50Ms: 10, p99Ms: 20, maxMs: 20 });
+    expect(lag.p99Ms).toBe(1000);
+  });
 });

@@ -125,7 +125,7 @@ describe('Controller: sources', () => {
     await t.controller.stop();
   });
 
-  it("an owned source's urgent events put the owner ahead of waiting work", async () => {
+  it("an owned source's urgent events put the owner ahead of waiting work, on a worker kept for them", async () => {
     const r = recorder();
     let release: () => void = () => {};
     r.answer(async (key) => {
@@ -148,6 +148,8 @@ describe('Controller: sources', () => {
     ownedLw.current().emit({ type: 'MODIFIED', object: { ...ownedBy('cm-c', '5', 'c'), data: { note: 'x' } } });
     ownedLw.current().emit({ type: 'MODIFIED', object: { ...ownedBy('cm-c', '6', 'c'), data: { note: 'x', ready: 'yes' } } });
     await flush();
+    // The worker kept for urgent keys takes c while the only ordinary worker is still busy.
+    expect(r.calls).toEqual(['ns/busy', 'ns/c']);
     release();
     await flush();
     expect(r.calls).toEqual(['ns/busy', 'ns/c', 'ns/a', 'ns/b']);

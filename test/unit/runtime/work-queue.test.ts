@@ -190,6 +190,39 @@ describe('WorkQueue: urgent keys', () => {
   });
 });
 
+describe('WorkQueue: getUrgent', () => {
+  it('hands out only urgent keys, and waits for one', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    const waiting = pending(queue.getUrgent());
+    await flush();
+    expect(waiting.settled).toBe(false);
+    queue.add('u', { urgent: true });
+    await flush();
+    expect(waiting.value).toBe('u');
+    expect(await queue.get()).toBe('a');
+  });
+
+  it('takes a key moved up from the ordinary lane once, and ordinary getters skip it', async () => {
+    const { queue } = newQueue();
+    queue.add('a');
+    queue.add('b');
+    queue.add('b', { urgent: true });
+    expect(await queue.getUrgent()).toBe('b');
+    expect(queue.length).toBe(1);
+    expect(await queue.get()).toBe('a');
+    expect(queue.length).toBe(0);
+  });
+
+  it('a waiting urgent getter gets undefined at shutdown', async () => {
+    const { queue } = newQueue();
+    const waiting = pending(queue.getUrgent());
+    await queue.shutDown('stop');
+    await flush();
+    expect(waiting).toEqual({ settled: true, value: undefined });
+  });
+});
+
 describe('WorkQueue: delays', () => {
   it('addAfter parks a key until it is due', async () => {
     const { queue, clock } = newQueue();
