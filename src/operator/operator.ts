@@ -29,6 +29,7 @@ import {
 } from '../runtime/index.js';
 import type { OperatorConfig } from './config.js';
 import { OptionalChildKind } from './optional-kind.js';
+import { OwnWrites } from './own-writes.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
 import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
@@ -146,15 +147,19 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
     logger,
   });
   const recorder = manager.eventRecorder(REPORTING_CONTROLLER);
+  const ownWrites = new OwnWrites();
   const verification = config.verify ? new VerificationResults() : undefined;
   const controller = manager.addController<MCPServerObject>({
     name: CONTROLLER_NAME,
     for: servers,
     // Status writes bump no generation: they must not trigger another reconcile.
     forPredicate: (event) => event.type !== 'update' || generationChanged(event) || event.obj.metadata?.deletionTimestamp !== event.old?.metadata?.deletionTimestamp,
-    owns: [...children.values()].map((c) =>
-      c.type.kind === Deployments.kind ? { informer: c.informer, urgent: readinessFlipped } : c.type.kind === Ingresses.kind ? { informer: c.informer, urgent: addressPublished } : c.informer,
-    ),
+    owns: [...children.values()].map((c) => ({
+      informer: c.informer,
+      // The echo of the reconcile's own apply: it already computed the status from the answer.
+      predicate: (event: SourceEvent<KubernetesObject>) => event.type === 'delete' || !ownWrites.isEcho(event.obj, c.type.kind),
+      ...(c.type.kind === Deployments.kind ? { urgent: readinessFlipped } : c.type.kind === Ingresses.kind ? { urgent: addressPublished } : {}),
+    })),
     watches: [
       {
         // When a server's route changes or it goes away, servers waiting for that route retry.
@@ -170,7 +175,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         },
       },
     ],
-    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ...(verification === undefined ? {} : { verification }) }),
+    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ownWrites, ...(verification === undefined ? {} : { verification }) }),
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncSeconds * 1000,
   });

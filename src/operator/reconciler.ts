@@ -32,6 +32,7 @@ import { differences, driftOf, recordedDigest, withAppliedDigest } from './drift
 import { FieldsNotKept } from './fields-not-kept.js';
 import { OPTIONAL_KIND_RECHECK_MS, type OptionalChildKind } from './optional-kind.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
+import type { OwnWrites } from './own-writes.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
 import { fromStatus, type VerificationResults } from './verify/results.js';
@@ -56,6 +57,8 @@ export interface ReconcilerDeps {
   readonly recorder: EventRecorder;
   /** The verifier's findings; undefined when the operator does not verify servers. */
   readonly verification?: VerificationResults;
+  /** Where applies are recorded so their watch echoes enqueue nothing (see own-writes.ts). */
+  readonly ownWrites?: OwnWrites;
   readonly now?: () => Date;
 }
 
@@ -189,6 +192,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
         if (cached !== undefined && drift === undefined) return { object, live: cached, notKept: waiting };
         try {
           const stored = await applyObject(deps.client, object as KubernetesObject, FIELD_MANAGER, { force: true, signal });
+          deps.ownWrites?.record(stored, cached?.metadata?.resourceVersion);
           const change = cached === undefined ? ('created' as const) : ('updated' as const);
           // The answer to an apply is what the API server keeps. If it already lacks a field we
           // sent, re-applying cannot help: say so, and wait instead of looping.
