@@ -28,6 +28,7 @@ import { runPool, seconds, sleep } from './pool.js';
 import { describeGit, gitState, shellQuote } from './provenance.js';
 import { mcpServerManifest, serverName, serversPath } from './servers.js';
 import { ClusterTracker } from './tracker.js';
+import { runEntry } from './entry.js';
 
 const log = (line: string) => console.log(`[bench:memory] ${line}`);
 
@@ -154,12 +155,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runEntry(main);

@@ -26,6 +26,7 @@ import { previousCommittedRun, readResultsFile, ResultsFileError, type LoadedRes
 import { RESULTS_SCHEMA_VERSION, type BenchResults } from './results-types.js';
 import { elapsedSeconds, log, message, type Run } from './run-context.js';
 import { userFacingFigures } from './user-facing.js';
+import { runEntry } from './entry.js';
 
 /** e.g. 2026-11-23T2318Z: several runs a day keep their own copies. */
 const datedName = (d: Date): string => `${d.toISOString().slice(0, 16).replace(':', '')}Z`;
@@ -179,12 +180,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runEntry(main);
