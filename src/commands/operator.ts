@@ -37,11 +37,7 @@ export default class Operator extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Operator);
-    const [{ loadOperatorConfig, createOperator, ConfigError }, { loadKubeConnection }] = await Promise.all([
-      import('../operator/index.js'),
-      // Not loadKubeConfig: client-node's generated API would cost the operator ~45 MB of RSS.
-      import('../kube/light-config.js'),
-    ]);
+    const [{ runOperator }, { ConfigError }] = await Promise.all([import('../operator/run.js'), import('../operator/config.js')]);
     const flagValues = {
       ...(flags['ingress-readiness'] === undefined ? {} : { ingressReadiness: flags['ingress-readiness'] as 'strict' | 'permissive' }),
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
@@ -57,16 +53,11 @@ export default class Operator extends BaseCommand {
       ...(flags['verify-timeout'] === undefined ? {} : { verifyTimeoutSeconds: flags['verify-timeout'] }),
       ...(flags['verify-concurrency'] === undefined ? {} : { verifyConcurrency: flags['verify-concurrency'] }),
     };
-    let config;
     try {
-      config = loadOperatorConfig(process.env, flagValues);
+      await runOperator({ env: process.env, flags: flagValues, target: flags });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
       throw error;
     }
-    const kubeConfig = await loadKubeConnection(flags);
-    const manager = await createOperator({ kubeConfig, config });
-    await manager.start();
-    await manager.wait();
   }
 }

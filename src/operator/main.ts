@@ -7,30 +7,17 @@
  * as the gateway does — no stack trace.
  */
 import { KubeConfigError } from '../kube/errors.js';
-import { loadKubeConnection } from '../kube/light-config.js';
 import { createLogger } from '../runtime/index.js';
-import { ConfigError, loadOperatorConfig } from './config.js';
-import { createOperator } from './operator.js';
+import { ConfigError } from './config.js';
+import { runOperator } from './run.js';
 
 const EX_CONFIG = 78;
 
-async function main(): Promise<void> {
-  const logger = createLogger({ name: 'mcp-runtime-operator' });
-  let manager;
-  try {
-    const config = loadOperatorConfig(process.env);
-    const kubeConfig = await loadKubeConnection({});
-    manager = await createOperator({ kubeConfig, config, logger });
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof KubeConfigError) {
-      logger.fatal(error.message);
-      process.exitCode = EX_CONFIG;
-      return;
-    }
-    throw error;
-  }
-  await manager.start();
-  await manager.wait();
+const logger = createLogger({ name: 'mcp-runtime-operator' });
+try {
+  await runOperator({ env: process.env, logger });
+} catch (error) {
+  if (!(error instanceof ConfigError || error instanceof KubeConfigError)) throw error;
+  logger.fatal(error.message);
+  process.exitCode = EX_CONFIG;
 }
-
-await main();

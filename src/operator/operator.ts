@@ -8,7 +8,6 @@ import {
   CertManagerCertificates,
   controllerOwnerKey,
   createLogger,
-  deploymentReadiness,
   Deployments,
   generationChanged,
   Ingresses,
@@ -22,7 +21,6 @@ import {
   TraefikMiddlewares,
   type KubeClient,
   type KubeConnection,
-  type DeploymentLike,
   type Logger,
   type ResourceType,
   type SourceEvent,
@@ -30,6 +28,7 @@ import {
 import type { OperatorConfig } from './config.js';
 import { OptionalChildKind } from './optional-kind.js';
 import { OwnWrites } from './own-writes.js';
+import { addressPublished, readinessFlipped } from './urgent-events.js';
 import { mcpServerReconciler, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
 import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
@@ -56,19 +55,6 @@ function parseAddress(address: string): { host?: string; port: number } {
   const at = address.lastIndexOf(':');
   const host = address.slice(0, at).replace(/^\[|\]$/g, '');
   return { ...(host === '' ? {} : { host }), port: Number(address.slice(at + 1)) };
-}
-
-/** A Deployment became ready or stopped being ready: the server's phase changes with it. */
-function readinessFlipped(event: SourceEvent<KubernetesObject>): boolean {
-  if (event.type !== 'update' || event.old === undefined) return false;
-  return deploymentReadiness(event.obj as DeploymentLike).ready !== deploymentReadiness(event.old as DeploymentLike).ready;
-}
-
-/** The ingress controller published (or withdrew) an Ingress's address: Routed changes with it. */
-function addressPublished(event: SourceEvent<KubernetesObject>): boolean {
-  if (event.type !== 'update' || event.old === undefined) return false;
-  const published = (o: KubernetesObject) => ((o as { status?: { loadBalancer?: { ingress?: unknown[] } } }).status?.loadBalancer?.ingress ?? []).length > 0;
-  return published(event.obj) !== published(event.old);
 }
 
 /** True when the API server serves `type` (Traefik's Middleware CRD may not be installed). */
