@@ -29,7 +29,7 @@ import type { OperatorConfig } from './config.js';
 import { OptionalChildKind } from './optional-kind.js';
 import { OwnWrites } from './own-writes.js';
 import { addressPublished, readinessFlipped } from './urgent-events.js';
-import { mcpServerReconciler, type ChildKind } from './reconciler.js';
+import { mcpServerReconciler, renderCounter, type ChildKind } from './reconciler.js';
 import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
 import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
 import { VerificationResults } from './verify/results.js';
@@ -161,7 +161,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         },
       },
     ],
-    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ownWrites, ...(verification === undefined ? {} : { verification }) }),
+    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ownWrites, renders: renderCounter(manager.metrics.registry), ...(verification === undefined ? {} : { verification }) }),
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncSeconds * 1000,
   });

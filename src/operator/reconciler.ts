@@ -5,8 +5,9 @@
  * It knows nothing of watches or leadership.
  */
 import type { KubernetesObject, V1OwnerReference } from '@kubernetes/client-node';
-import { API_VERSION, KIND, findCondition } from '../api/v1alpha1/index.js';
-import { renderServerWithResolution, InvalidImageReferenceError, type RenderedObject } from '../../charts-ts/server/index.js';
+import { API_VERSION, KIND, findCondition, type MCPServer } from '../api/v1alpha1/index.js';
+import { Counter, type Registry } from 'prom-client';
+import { renderServerWithResolution, resolveServer, InvalidImageReferenceError, type RenderedObject, type ResolvedServer } from '../../charts-ts/server/index.js';
 import { parseRenderWarning, renderWarning } from '../../charts-ts/server/compatibility.js';
 import {
   applyObject,
@@ -33,6 +34,7 @@ import { FieldsNotKept } from './fields-not-kept.js';
 import { OPTIONAL_KIND_RECHECK_MS, type OptionalChildKind } from './optional-kind.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
 import type { OwnWrites } from './own-writes.js';
+import { SettledChildren, type RenderContext } from './settled-children.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
 import { fromStatus, type VerificationResults } from './verify/results.js';
@@ -60,6 +62,67 @@ export interface ReconcilerDeps {
   /** Where applies are recorded so their watch echoes enqueue nothing (see own-writes.ts). */
   readonly ownWrites?: OwnWrites;
   readonly now?: () => Date;
+  /** Counts renders (a reconcile that found nothing new to compare renders nothing; see settled-children.ts). */
+  readonly renders?: Pick<Counter, 'inc'>;
+}
+
+export function renderCounter(registry: Registry): Counter {
+  return new Counter({
+    name: 'mcp_runtime_server_renders_total',
+    help: "MCPServer renders by the reconciler (reconciles that found nothing new to compare render nothing).",
+    registers: [registry],
+  });
+}
+
+/** What a reconcile learned about a server's children, rendered and applied or remembered. */
+interface ChildrenOutcome {
+  readonly resolved: ResolvedServer;
+  readonly certManagerProblem: string | undefined;
+  /** The live child of each kind (the last in render order when a kind repeats). */
+  readonly live: ReadonlyMap<string, KubernetesObject>;
+  readonly created: string[];
+  readonly updated: string[];
+  readonly notKept: readonly string[];
+  readonly applyError: string | undefined;
+  /** `kind/namespace/name` of every child the server should have (the others are pruned). */
+  readonly wanted: ReadonlySet<string>;
+  readonly retryNotKeptAt: number | undefined;
+}
+
+/**
+ * The children's outcome without rendering, when nothing the render reads changed since every
+ * child last matched it (see SettledChildren); undefined: render and compare.
+ */
+async function settledOutcome(
+  settled: SettledChildren,
+  server: MCPServer,
+  key: string,
+  context: (certManagerProblem: string | undefined) => RenderContext,
+  cachedChild: (kind: string, key: string) => KubernetesObject | undefined,
+  deps: ReconcilerDeps,
+): Promise<ChildrenOutcome | undefined> {
+  let resolved: ResolvedServer;
+  try {
+    resolved = resolveServer(server, deps.config.settings);
+  } catch {
+    return undefined; // the full path reports it
+  }
+  const certManagerProblem = resolved.tls?.issuer === undefined ? undefined : await deps.certificates?.problem();
+  const children = settled.settled(key, context(certManagerProblem), (kind, childKey) => cachedChild(kind, childKey)?.metadata?.resourceVersion);
+  if (children === undefined) return undefined;
+  const live = new Map<string, KubernetesObject>();
+  for (const child of children) live.set(child.kind, cachedChild(child.kind, child.key)!);
+  return {
+    resolved,
+    certManagerProblem,
+    live,
+    created: [],
+    updated: [],
+    notKept: [],
+    applyError: undefined,
+    wanted: new Set(children.map((c) => `${c.kind}/${c.key}`)),
+    retryNotKeptAt: undefined,
+  };
 }
 
 function ownerReference(server: MCPServerObject): V1OwnerReference {
@@ -96,6 +159,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
   const now = deps.now ?? (() => new Date());
   const { settings, ingressReadiness } = deps.config;
   const notKeptFields = new FieldsNotKept();
+  const settledChildren = new SettledChildren();
 
   return async ({ namespace, name, logger, signal }) => {
     const key = objectKey({ namespace, name });
@@ -103,6 +167,7 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     // Deleted: the garbage collector removes the children through their ownerReferences.
     if (obj === undefined || obj.metadata?.deletionTimestamp !== undefined) {
       notKeptFields.clearPrefix(`${key}/`);
+      settledChildren.forget(key);
       return;
     }
     const generation = obj.metadata?.generation ?? 0;
@@ -120,122 +185,147 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
     if (server === undefined) {
       // The CRD schema makes this unreachable unless the CRD is older than the operator.
       const message = 'spec does not match the MCPServer schema; reinstall the CRD with `mcp-runtime setup`.';
+      settledChildren.forget(key);
       await writeStatus({ ...(obj.status ?? {}), phase: 'Error', message, observedGeneration: generation });
       throw new TerminalError(message);
     }
 
-    let rendered;
-    try {
-      rendered = renderServerWithResolution(server, settings);
-    } catch (error) {
-      if (!(error instanceof InvalidImageReferenceError)) throw error;
-      void deps.recorder.record(obj, 'Warning', 'InvalidImage', 'Render', error.message);
-      await writeStatus({
-        ...computeStatus({ name, namespace: namespace ?? '', generation, desiredReplicas: server.spec.replicas, url: '', image: server.spec.image, ingressReadiness, applyError: error.message, previous: obj.status, now }),
-      });
-      // A spec change brings it back (a new generation is a new event); retrying cannot help.
-      throw new TerminalError(error.message, { cause: error });
-    }
-    const { resolved } = rendered;
-    // A server asking cert-manager for its certificate on a cluster without it: said on its
-    // status (Configured) instead of an apply error, and looked at again until cert-manager comes.
-    const certManagerProblem = resolved.tls?.issuer === undefined ? undefined : await deps.certificates?.problem();
+    const nowMs = now().getTime();
+    // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
+    const claim = routeClaim(obj, settings);
+    const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => routeClaim(o, settings) ?? []));
+    const context = (certManagerProblem: string | undefined): RenderContext => ({
+      uid: obj.metadata?.uid ?? '',
+      generation,
+      routeOwner: owner?.key,
+      servedKinds: [...deps.children.keys()].join(','),
+      certManagerProblem,
+    });
+    const cachedChild = (kind: string, childKey: string) => deps.children.get(kind)?.informer.store.get(childKey);
+
+    // Render, compare each child with its cache and apply what differs.
+    const renderAndApply = async (): Promise<ChildrenOutcome> => {
+      deps.renders?.inc();
+      let rendered;
+      try {
+        rendered = renderServerWithResolution(server, settings);
+      } catch (error) {
+        if (!(error instanceof InvalidImageReferenceError)) throw error;
+        void deps.recorder.record(obj, 'Warning', 'InvalidImage', 'Render', error.message);
+        await writeStatus({
+          ...computeStatus({ name, namespace: namespace ?? '', generation, desiredReplicas: server.spec.replicas, url: '', image: server.spec.image, ingressReadiness, applyError: error.message, previous: obj.status, now }),
+        });
+        // A spec change brings it back (a new generation is a new event); retrying cannot help.
+        throw new TerminalError(error.message, { cause: error });
+      }
+      const { resolved } = rendered;
+      // A server asking cert-manager for its certificate on a cluster without it: said on its
+      // status (Configured) instead of an apply error, and looked at again until cert-manager comes.
+      const certManagerProblem = resolved.tls?.issuer === undefined ? undefined : await deps.certificates?.problem();
+      const routed = (o: RenderedObject) => owner === undefined || (o.kind !== 'Ingress' && o.kind !== 'Middleware' && o.kind !== 'IngressRoute');
+      const ownerRef = ownerReference(obj);
+      const wantedObjects = rendered.objects.filter(routed);
+      // The pull Secret is shared by every server of a namespace: no controller ownerReference,
+      // and no cache (RBAC grants it by name only), so it is read and compared on each reconcile.
+      const sharedSecrets = wantedObjects.filter((o) => o.kind === 'Secret');
+      const desired = wantedObjects
+        .filter((o) => deps.children.has(o.kind))
+        .map((o) => withAppliedDigest({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
+      const skipped = wantedObjects.filter((o) => o.kind !== 'Secret' && !deps.children.has(o.kind));
+      for (const o of skipped.filter((k) => k.kind !== 'Certificate' || certManagerProblem === undefined)) {
+        void deps.recorder.record(obj, 'Warning', 'KindNotServed', 'Apply', `${o.kind} is not served by this cluster (is Traefik's CRD installed? run \`mcp-runtime setup\`); ${describe(o)} was not created`);
+      }
+
+      const live = new Map<string, KubernetesObject>();
+      const created: string[] = [];
+      const updated: string[] = [];
+      const notKept: string[] = [];
+      let retryNotKeptAt: number | undefined;
+      let applyError: string | undefined;
+      // The children do not depend on each other, so they are applied concurrently: a reconcile
+      // then takes one round trip instead of one per child. Results are folded in render order so
+      // messages and the reported error are the same whatever order the answers arrive in.
+      const outcomes = await Promise.all(
+        desired.map(async (object) => {
+          const cached = deps.children.get(object.kind)?.informer.store.get(objectKey({ namespace: object.metadata.namespace, name: object.metadata.name }));
+          if (cached !== undefined && controllerUid(cached) !== undefined && controllerUid(cached) !== obj.metadata?.uid) {
+            return { object, error: `${describe(object)} already exists and is controlled by another owner; delete it or rename the server` };
+          }
+          const childKey = `${key}/${object.kind}/${object.metadata.name}`;
+          const digest = recordedDigest(object);
+          const known = notKeptFields.current(childKey, digest);
+          const waiting = known !== undefined && nowMs < known.retryAt ? known : undefined;
+          // Just applied and known not to be kept: wait for the backoff, even if the cache has not
+          // seen the object yet (every child event until then would otherwise apply it again).
+          if (cached === undefined && waiting !== undefined) return { object, notKept: waiting };
+          const drift = cached === undefined ? undefined : driftOf(object, cached, new Set(waiting?.paths));
+          if (cached !== undefined && drift === undefined) return { object, live: cached, notKept: waiting };
+          try {
+            const stored = await applyObject(deps.client, object as KubernetesObject, FIELD_MANAGER, { force: true, signal });
+            deps.ownWrites?.record(stored, cached?.metadata?.resourceVersion);
+            const change = cached === undefined ? ('created' as const) : ('updated' as const);
+            // The answer to an apply is what the API server keeps. If it already lacks a field we
+            // sent, re-applying cannot help: say so, and wait instead of looping.
+            const lost = differences(object, stored);
+            if (lost.length === 0 || digest === undefined) {
+              notKeptFields.clear(childKey);
+              return { object, live: stored, change, drift };
+            }
+            return { object, live: stored, change, drift, notKept: notKeptFields.record(childKey, digest, lost, nowMs) };
+          } catch (error) {
+            logger.warn({ err: error, object: describe(object) }, 'apply failed');
+            return { object, error: `${describe(object)}: ${errorText(error)}` };
+          }
+        }),
+      );
+      for (const outcome of outcomes) {
+        if (outcome.live !== undefined) live.set(outcome.object.kind, outcome.live);
+        if (outcome.error !== undefined) applyError ??= outcome.error;
+        if (outcome.change !== undefined) {
+          (outcome.change === 'created' ? created : updated).push(describe(outcome.object) + (outcome.drift === undefined ? '' : ` (${outcome.drift})`));
+        }
+        if (outcome.notKept !== undefined) {
+          notKept.push(`${describe(outcome.object)}: ${outcome.notKept.paths.join(', ')}`);
+          retryNotKeptAt = Math.min(retryNotKeptAt ?? Infinity, outcome.notKept.retryAt);
+        }
+      }
+
+      for (const secret of sharedSecrets) {
+        try {
+          const current = await getObject(deps.client, Secrets, secret.metadata.namespace, secret.metadata.name, signal);
+          if (current !== undefined && driftOf(secret, current) === undefined) continue;
+          await applyObject(deps.client, secret as KubernetesObject, FIELD_MANAGER, { force: true, signal });
+          (current === undefined ? created : updated).push(describe(secret));
+        } catch (error) {
+          applyError ??= `${describe(secret)}: ${errorText(error)}`;
+        }
+      }
+
+      const wanted = new Set(desired.map((o) => `${o.kind}/${objectKey(o.metadata)}`));
+      // Remembered only when every child now matches its render: anything else is looked at in full again.
+      const reported = skipped.filter((k) => k.kind !== 'Certificate' || certManagerProblem === undefined);
+      const matched = outcomes.flatMap((o) => (o.live?.metadata?.resourceVersion === undefined ? [] : [{ kind: o.object.kind, key: objectKey(o.object.metadata), resourceVersion: o.live.metadata.resourceVersion }]));
+      if (applyError === undefined && notKept.length === 0 && reported.length === 0 && sharedSecrets.length === 0 && matched.length === desired.length) {
+        settledChildren.remember(key, context(certManagerProblem), matched);
+      } else {
+        settledChildren.forget(key);
+      }
+      return { resolved, certManagerProblem, live, created, updated, notKept, applyError, wanted, retryNotKeptAt };
+    };
+
+    // Nothing the render reads has changed and every child is as last compared: no render.
+    const quick = await settledOutcome(settledChildren, server, key, context, cachedChild, deps);
+    const { resolved, certManagerProblem, live, created, updated, notKept, applyError, wanted, retryNotKeptAt } = quick ?? (await renderAndApply());
     const warnings =
       certManagerProblem === undefined
         ? resolved.warnings
         : [...resolved.warnings, renderWarning('CertManagerNotInstalled', `${certManagerProblem}: spec.tls.issuer gets no certificate, and clients get the platform's default one until cert-manager is installed`)];
-
-
-    // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
-    const claim = routeClaim(obj, settings);
-    const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => routeClaim(o, settings) ?? []));
-    const routed = (o: RenderedObject) => owner === undefined || (o.kind !== 'Ingress' && o.kind !== 'Middleware' && o.kind !== 'IngressRoute');
     if (owner !== undefined) void deps.recorder.record(obj, 'Warning', 'RouteConflict', 'Route', `host and path ${resolved.url} are already served by ${owner.key}`);
 
-    const ownerRef = ownerReference(obj);
-    const wantedObjects = rendered.objects.filter(routed);
-    // The pull Secret is shared by every server of a namespace: no controller ownerReference,
-    // and no cache (RBAC grants it by name only), so it is read and compared on each reconcile.
-    const sharedSecrets = wantedObjects.filter((o) => o.kind === 'Secret');
-    const desired = wantedObjects
-      .filter((o) => deps.children.has(o.kind))
-      .map((o) => withAppliedDigest({ ...o, metadata: { ...o.metadata, ownerReferences: [ownerRef] } }));
-    const skipped = wantedObjects.filter((o) => o.kind !== 'Secret' && !deps.children.has(o.kind));
-    for (const o of skipped.filter((k) => k.kind !== 'Certificate' || certManagerProblem === undefined)) {
-      void deps.recorder.record(obj, 'Warning', 'KindNotServed', 'Apply', `${o.kind} is not served by this cluster (is Traefik's CRD installed? run \`mcp-runtime setup\`); ${describe(o)} was not created`);
-    }
-
-    const live = new Map<string, KubernetesObject>();
-    const created: string[] = [];
-    const updated: string[] = [];
-    const notKept: string[] = [];
-    let retryNotKeptAt: number | undefined;
-    let applyError: string | undefined;
-    const nowMs = now().getTime();
-    // The children do not depend on each other, so they are applied concurrently: a reconcile
-    // then takes one round trip instead of one per child. Results are folded in render order so
-    // messages and the reported error are the same whatever order the answers arrive in.
-    const outcomes = await Promise.all(
-      desired.map(async (object) => {
-        const cached = deps.children.get(object.kind)?.informer.store.get(objectKey({ namespace: object.metadata.namespace, name: object.metadata.name }));
-        if (cached !== undefined && controllerUid(cached) !== undefined && controllerUid(cached) !== obj.metadata?.uid) {
-          return { object, error: `${describe(object)} already exists and is controlled by another owner; delete it or rename the server` };
-        }
-        const childKey = `${key}/${object.kind}/${object.metadata.name}`;
-        const digest = recordedDigest(object);
-        const known = notKeptFields.current(childKey, digest);
-        const waiting = known !== undefined && nowMs < known.retryAt ? known : undefined;
-        // Just applied and known not to be kept: wait for the backoff, even if the cache has not
-        // seen the object yet (every child event until then would otherwise apply it again).
-        if (cached === undefined && waiting !== undefined) return { object, notKept: waiting };
-        const drift = cached === undefined ? undefined : driftOf(object, cached, new Set(waiting?.paths));
-        if (cached !== undefined && drift === undefined) return { object, live: cached, notKept: waiting };
-        try {
-          const stored = await applyObject(deps.client, object as KubernetesObject, FIELD_MANAGER, { force: true, signal });
-          deps.ownWrites?.record(stored, cached?.metadata?.resourceVersion);
-          const change = cached === undefined ? ('created' as const) : ('updated' as const);
-          // The answer to an apply is what the API server keeps. If it already lacks a field we
-          // sent, re-applying cannot help: say so, and wait instead of looping.
-          const lost = differences(object, stored);
-          if (lost.length === 0 || digest === undefined) {
-            notKeptFields.clear(childKey);
-            return { object, live: stored, change, drift };
-          }
-          return { object, live: stored, change, drift, notKept: notKeptFields.record(childKey, digest, lost, nowMs) };
-        } catch (error) {
-          logger.warn({ err: error, object: describe(object) }, 'apply failed');
-          return { object, error: `${describe(object)}: ${errorText(error)}` };
-        }
-      }),
-    );
-    for (const outcome of outcomes) {
-      if (outcome.live !== undefined) live.set(outcome.object.kind, outcome.live);
-      if (outcome.error !== undefined) applyError ??= outcome.error;
-      if (outcome.change !== undefined) {
-        (outcome.change === 'created' ? created : updated).push(describe(outcome.object) + (outcome.drift === undefined ? '' : ` (${outcome.drift})`));
-      }
-      if (outcome.notKept !== undefined) {
-        notKept.push(`${describe(outcome.object)}: ${outcome.notKept.paths.join(', ')}`);
-        retryNotKeptAt = Math.min(retryNotKeptAt ?? Infinity, outcome.notKept.retryAt);
-      }
-    }
-
-    for (const secret of sharedSecrets) {
-      try {
-        const current = await getObject(deps.client, Secrets, secret.metadata.namespace, secret.metadata.name, signal);
-        if (current !== undefined && driftOf(secret, current) === undefined) continue;
-        await applyObject(deps.client, secret as KubernetesObject, FIELD_MANAGER, { force: true, signal });
-        (current === undefined ? created : updated).push(describe(secret));
-      } catch (error) {
-        applyError ??= `${describe(secret)}: ${errorText(error)}`;
-      }
-    }
-
     // Prune children this server owns that are no longer wanted (e.g. an Ingress after a conflict).
-    const wanted = new Set(desired.map((o) => `${o.kind}/${o.metadata.name}`));
     for (const [kind, child] of deps.children) {
       for (const existing of child.informer.store.byIndex(OWNER_UID_INDEX, obj.metadata?.uid ?? '')) {
-        if (controllerUid(existing) !== obj.metadata?.uid || wanted.has(`${kind}/${existing.metadata?.name}`)) continue;
+        if (controllerUid(existing) !== obj.metadata?.uid || wanted.has(`${kind}/${objectKey({ namespace: existing.metadata?.namespace, name: existing.metadata?.name ?? '' })}`)) continue;
         await deleteObject(deps.client, child.type, { namespace: existing.metadata?.namespace, name: existing.metadata?.name ?? '' }, { uid: existing.metadata?.uid, signal });
         updated.push(`deleted ${kind} ${existing.metadata?.name}`);
       }

@@ -16,7 +16,29 @@ export function asMCPServer(obj: MCPServerObject): MCPServer | undefined {
   return { ...(obj as unknown as MCPServer), metadata: { ...obj.metadata, name: obj.metadata.name }, spec: spec.data };
 }
 
+/**
+ * Claims by server uid, valid for one generation: a claim is read for every server event (the
+ * route index) and twice per reconcile, and computing it validates the spec and resolves the
+ * server, while only a spec change (a new generation) can change it. Bounded; oldest first out.
+ */
+const CLAIM_MEMO_LIMIT = 20_000;
+const claimMemo = new Map<string, { generation: number; deleting: boolean; settings: OperatorSettings; claim: RouteClaim | undefined }>();
+
 export function routeClaim(obj: MCPServerObject, settings: OperatorSettings): RouteClaim | undefined {
+  const uid = obj.metadata?.uid;
+  const generation = obj.metadata?.generation;
+  const deleting = obj.metadata?.deletionTimestamp !== undefined;
+  if (uid === undefined || generation === undefined) return computeRouteClaim(obj, settings);
+  const memo = claimMemo.get(uid);
+  if (memo !== undefined && memo.generation === generation && memo.deleting === deleting && memo.settings === settings) return memo.claim;
+  const claim = computeRouteClaim(obj, settings);
+  claimMemo.delete(uid);
+  claimMemo.set(uid, { generation, deleting, settings, claim });
+  if (claimMemo.size > CLAIM_MEMO_LIMIT) claimMemo.delete(claimMemo.keys().next().value as string);
+  return claim;
+}
+
+function computeRouteClaim(obj: MCPServerObject, settings: OperatorSettings): RouteClaim | undefined {
   const server = asMCPServer(obj);
   if (server === undefined || obj.metadata?.deletionTimestamp !== undefined) return undefined;
   try {

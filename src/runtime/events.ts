@@ -10,7 +10,8 @@
  *
  * Events are best-effort and must not compete with the work they describe: all writes share one
  * budget (a token bucket, default 25 at once and 5 per second, like the event recorders of
- * kube-controller-manager keep Events below real work). Beyond it, series wait in one FIFO with
+ * kube-controller-manager keep Events below real work), refilled more slowly while the work
+ * itself is waiting (`busy`). Beyond it, series wait in one FIFO with
  * one timer; when more than `maxWaiting` wait, the newest are dropped until a later occurrence
  * of the same event (a burst of 1,000 new servers costs 25 Events at once and the rest spread
  * over minutes, not 1,000 writes racing the servers' own applies).
@@ -46,6 +47,14 @@ export interface EventRecorderOptions {
   writesPerSecond?: number;
   /** Series waiting for the budget before new ones are dropped (default 1024). */
   maxWaiting?: number;
+  /**
+   * True while the work the events describe is waiting (e.g. a controller's queue is not empty):
+   * the budget then refills at `busyWritesPerSecond` instead, so a backlog of reconciles is not
+   * slowed by Events about it. Default: never busy.
+   */
+  busy?: () => boolean;
+  /** Writes per second while busy (default 1). */
+  busyWritesPerSecond?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -220,10 +229,15 @@ export class EventRecorder {
     return entry.inFlight;
   }
 
+  /** Tokens per second now: fewer while the work waits. */
+  private refillRate(): number {
+    return this.options.busy?.() === true ? (this.options.busyWritesPerSecond ?? 1) : (this.options.writesPerSecond ?? 5);
+  }
+
   private takeToken(): boolean {
     const now = this.clock.now();
     const burst = this.options.writeBurst ?? 25;
-    this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * (this.options.writesPerSecond ?? 5));
+    this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * this.refillRate());
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -233,7 +247,7 @@ export class EventRecorder {
   /** One timer for every waiting series: it fires when the next token is due. */
   private armWaiting(): void {
     if (this.waitingTimer !== undefined || this.waiting.length === 0 || this.stopped) return;
-    const dueMs = Math.max(1, Math.ceil(((1 - this.tokens) / (this.options.writesPerSecond ?? 5)) * 1000));
+    const dueMs = Math.max(1, Math.ceil(((1 - this.tokens) / this.refillRate()) * 1000));
     this.waitingTimer = this.clock.setTimeout(() => {
       this.waitingTimer = undefined;
       while (this.waiting.length > 0 && this.takeToken()) {

@@ -251,6 +251,8 @@ export class Manager {
       reportingController,
       reportingInstance: this.identity.slice(0, 128),
       logger: this.logger,
+      // Events describe the work: while any controller has keys waiting, they wait more.
+      busy: () => this.controllers.some((c) => c.queue.length > 0),
     });
     this.recorders.push(recorder);
     return recorder;

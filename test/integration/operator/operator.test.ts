@@ -28,8 +28,8 @@ afterAll(async () => {
 
 const create = (name: string, spec: Obj) => admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, name, spec) });
 const server = (name: string) => get<Obj>(serverPath(ns.name, name));
-/** From the operator's own metrics: write requests sent, reconciles done, Event writes pending. */
-async function operatorCounters(): Promise<{ writes: number; reconciles: number; eventsPending: number }> {
+/** From the operator's own metrics: write requests sent, reconciles done, renders, Event writes pending. */
+async function operatorCounters(): Promise<{ writes: number; reconciles: number; renders: number; eventsPending: number }> {
   const text = await (await fetch(`http://127.0.0.1:${operator.metricsPort}/metrics`)).text();
   let writes = 0;
   let reconciles = 0;
@@ -38,7 +38,8 @@ async function operatorCounters(): Promise<{ writes: number; reconciles: number;
   }
   for (const match of text.matchAll(/^controller_runtime_reconcile_total\{([^}]*)\} (\d+)/gm)) reconciles += Number(match[2]);
   const eventsPending = Number(/^mcp_runtime_event_writes_pending (\d+)/m.exec(text)?.[1] ?? NaN);
-  return { writes, reconciles, eventsPending };
+  const renders = Number(/^mcp_runtime_server_renders_total (\d+)/m.exec(text)?.[1] ?? NaN);
+  return { writes, reconciles, renders, eventsPending };
 }
 
 const condition = (s: Obj | undefined, type: string) => (s?.status?.conditions ?? []).find((c: Obj) => c.type === type);
@@ -208,6 +209,10 @@ describe('MCPServer reconciliation', () => {
     // earlier test files).
     expect(before.operator.writes).toBeGreaterThan(10); // the counter does count: every create above wrote
     expect(after.operator.writes - before.operator.writes).toBe(0);
+    // Nor a render: nothing a render reads changed, so the resync rounds compared versions only
+    // (the counter counts: every server above was rendered at least once).
+    expect(before.operator.renders).toBeGreaterThanOrEqual(servers);
+    expect(after.operator.renders - before.operator.renders).toBe(0);
     // And the API server agrees on the one kind only operators write: MCPServer status.
     const statusWrites = diffRequestCounts(before.server, after.server!).samples.filter((s) => WRITE_VERBS.has(s.verb) && s.resource === 'mcpservers/status');
     expect(statusWrites).toEqual([]);

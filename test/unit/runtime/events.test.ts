@@ -200,4 +200,29 @@ describe('EventRecorder', () => {
     expect(calls.map((c) => (c.body.regarding as { name: string }).name)).toEqual(['s0', 's1', 's2', 's4']);
     expect((calls[3]!.body.series as { count: number }).count).toBe(2);
   });
+
+  it('writes more slowly while the work it describes is waiting, and at the full rate once it is done', async () => {
+    const clock = new FakeClock();
+    const { calls, client } = fakeClient();
+    let busy = true;
+    const r = recorder(client, clock, { writeBurst: 1, writesPerSecond: 4, busy: () => busy, busyWritesPerSecond: 1 });
+    const objects = Array.from({ length: 6 }, (_, i) => ({ ...server, metadata: { ...server.metadata, name: `s${i}`, uid: `uid-s${i}` } }));
+    for (const o of objects) void r.record(o, 'Normal', 'Created', 'Apply', 'x');
+    await flush();
+    expect(calls).toHaveLength(1);
+    // Busy: one write per second, not four.
+    await clock.advance(999);
+    expect(calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(calls).toHaveLength(2);
+    // Caught up: after the write already due, the rest at four per second.
+    busy = false;
+    await clock.advance(1000);
+    expect(calls).toHaveLength(3);
+    await clock.advance(749);
+    expect(calls).toHaveLength(5);
+    await clock.advance(1);
+    expect(calls).toHaveLength(6);
+    expect(clock.pending).toBe(0);
+  });
 });
