@@ -183,9 +183,9 @@ export function methodDelta(before: Record<string, number> | undefined, after: R
 export const writeRequests = (byMethod: Record<string, number>): number =>
   Object.entries(byMethod).filter(([m]) => m !== 'GET' && m !== 'WATCH' && m !== 'HEAD').reduce((sum, [, v]) => sum + v, 0);
 
-/** Sums of the operator's own counters we report (reconciles by result, queue adds, relists). */
+/** Sums of the operator's own counters we report (reconciles by result, renders, queue adds, relists, Event writes dropped). */
 export function operatorCounters(text: string): Record<string, number> {
-  const wanted = ['controller_runtime_reconcile_total', 'controller_runtime_reconcile_errors_total', 'workqueue_adds_total', 'workqueue_retries_total', 'informer_lists_total', 'informer_watch_restarts_total', 'rest_client_requests_total'];
+  const wanted = ['controller_runtime_reconcile_total', 'controller_runtime_reconcile_errors_total', 'workqueue_adds_total', 'workqueue_retries_total', 'informer_lists_total', 'informer_watch_restarts_total', 'rest_client_requests_total', 'mcp_runtime_server_renders_total', 'mcp_runtime_event_writes_dropped_total'];
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) continue;

@@ -106,12 +106,13 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
 
   // Children are cached as the fields the operator applied (what the drift check compares)
   // plus metadata and status, not with the API server's defaults: about half the bytes.
+  const childProjection = (type: ResourceType) => ownedFieldsProjection<KubernetesObject>({ fieldManager: FIELD_MANAGER, keepSpec: KEPT_SPEC[type.kind] ?? [] });
   const childInformer = (type: ResourceType) => {
-    const projection = { name: `owned-by:${FIELD_MANAGER}`, transform: ownedFieldsProjection<KubernetesObject>({ fieldManager: FIELD_MANAGER, keepSpec: KEPT_SPEC[type.kind] ?? [] }) };
+    const projection = { name: `owned-by:${FIELD_MANAGER}`, transform: childProjection(type) };
     return manager.informer<KubernetesObject>(type, { namespaces, labelSelector: MANAGED_SELECTOR, projection });
   };
   const children = new Map<string, ChildKind>();
-  for (const type of childTypes) children.set(type.kind, { type, informer: childInformer(type) });
+  for (const type of childTypes) children.set(type.kind, { type, informer: childInformer(type), project: childProjection(type) });
   const certificates = new OptionalChildKind({
     type: CertManagerCertificates,
     children,

@@ -34,7 +34,7 @@ import { FieldsNotKept } from './fields-not-kept.js';
 import { OPTIONAL_KIND_RECHECK_MS, type OptionalChildKind } from './optional-kind.js';
 import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
 import type { OwnWrites } from './own-writes.js';
-import { SettledChildren, type RenderContext } from './settled-children.js';
+import { contentDigest, SettledChildren, type RenderContext } from './settled-children.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
 import { FIELD_MANAGER, MCPServers, type MCPServerObject } from './types.js';
 import { fromStatus, type VerificationResults } from './verify/results.js';
@@ -43,6 +43,8 @@ import { fromStatus, type VerificationResults } from './verify/results.js';
 export interface ChildKind {
   readonly type: ResourceType;
   readonly informer: Informer<KubernetesObject>;
+  /** What the informer keeps of an object (its transform), to know an applied object as it will be cached. */
+  readonly project?: (obj: KubernetesObject) => KubernetesObject;
 }
 
 export interface ReconcilerDeps {
@@ -108,7 +110,7 @@ async function settledOutcome(
     return undefined; // the full path reports it
   }
   const certManagerProblem = resolved.tls?.issuer === undefined ? undefined : await deps.certificates?.problem();
-  const children = settled.settled(key, context(certManagerProblem), (kind, childKey) => cachedChild(kind, childKey)?.metadata?.resourceVersion);
+  const children = settled.settled(key, context(certManagerProblem), cachedChild);
   if (children === undefined) return undefined;
   const live = new Map<string, KubernetesObject>();
   for (const child of children) live.set(child.kind, cachedChild(child.kind, child.key)!);
@@ -304,7 +306,16 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
       const wanted = new Set(desired.map((o) => `${o.kind}/${objectKey(o.metadata)}`));
       // Remembered only when every child now matches its render: anything else is looked at in full again.
       const reported = skipped.filter((k) => k.kind !== 'Certificate' || certManagerProblem === undefined);
-      const matched = outcomes.flatMap((o) => (o.live?.metadata?.resourceVersion === undefined ? [] : [{ kind: o.object.kind, key: objectKey(o.object.metadata), resourceVersion: o.live.metadata.resourceVersion }]));
+      const matched = outcomes.flatMap((o) => {
+        const version = o.live?.metadata?.resourceVersion;
+        if (o.live === undefined || version === undefined) return [];
+        // An apply's answer is known by the digest of what the cache will hold, so the status
+        // changes that follow it (a new Deployment becoming Available) need no render either.
+        const metadataKeys = { annotations: Object.keys(o.object.metadata.annotations ?? {}), labels: Object.keys(o.object.metadata.labels ?? {}) };
+        const project = o.change === undefined ? undefined : deps.children.get(o.object.kind)?.project;
+        const digest = project === undefined ? undefined : contentDigest(project(o.live), metadataKeys);
+        return [{ kind: o.object.kind, key: objectKey(o.object.metadata), metadataKeys, resourceVersion: version, ...(digest === undefined ? {} : { digest }) }];
+      });
       if (applyError === undefined && notKept.length === 0 && reported.length === 0 && sharedSecrets.length === 0 && matched.length === desired.length) {
         settledChildren.remember(key, context(certManagerProblem), matched);
       } else {

@@ -128,6 +128,7 @@ export class Manager {
     this.logger = options.logger ?? createLogger({ name: 'mcp-runtime' });
     this.metrics = options.metrics ?? new RuntimeMetrics();
     this.metrics.eventWritesPending(() => this.recorders.reduce((n, r) => n + r.pendingWrites(), 0));
+    this.metrics.eventWritesDropped(() => this.recorders.reduce((n, r) => n + r.dropped, 0));
     this.client = new KubeClient(options.kubeConfig, { onResponse: (method, code) => this.metrics.restRequest(method, code) });
     this.metricsServer = options.metricsPort === false ? undefined : new MetricsServer(this.metrics.registry);
     const le = options.leaderElection === undefined || options.leaderElection === false ? undefined : options.leaderElection;

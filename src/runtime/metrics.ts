@@ -172,6 +172,23 @@ export class RuntimeMetrics {
   }
 
   /**
+   * mcp_runtime_event_writes_dropped_total: Event writes given up because too many waited for
+   * the write budget (the occurrence is written with a later one of the same event, if any).
+   */
+  eventWritesDropped(read: () => number): void {
+    if (this.registry.getSingleMetric('mcp_runtime_event_writes_dropped_total') !== undefined) return;
+    new Counter({
+      name: 'mcp_runtime_event_writes_dropped_total',
+      help: 'Event writes dropped because too many waited for the write budget',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  /**
    * informer_cache_objects{informer} and informer_cache_json_bytes{informer}: what each cache
    * holds, read at scrape time. The bytes are the cached objects' JSON length, a stable proxy
    * for their heap share (V8 keeps roughly 2-4 bytes of heap per byte of JSON for these objects)
