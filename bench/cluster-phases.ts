@@ -10,7 +10,8 @@ import { benchNamespace, nodeCount, startBenchCluster, writeOperatorKubeconfig, 
 import { runConverge } from './converge.js';
 import { runFloor, type FloorClient } from './floor.js';
 import { keepAliveClient, type KeepAliveClient } from './http.js';
-import { runIdle } from './idle.js';
+import { runIdle, waitQuiet } from './idle.js';
+import { seconds } from './pool.js';
 import { operatorCounters, operatorMemory, startOperatorProcess, type OperatorProcess } from './operator-process.js';
 import type { BenchResults } from './results-types.js';
 import { log, round2, type Run } from './run-context.js';
@@ -42,8 +43,14 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
     burst = await keepAliveClient(admin, o.createConcurrency);
     const b = burst;
 
+    // Every timed window starts on a quiet control plane (not in the previous phase's tail).
+    const quietBefore = async (what: string): Promise<void> => {
+      const q = await waitQuiet(admin, 5, o.idleSettleMaxSeconds, signal);
+      log(`  quiet before ${what} after ${seconds(q.settleMs)} s${q.timedOut ? ' (gave up waiting)' : ''}`);
+    };
     const floor = async (client: FloorClient, when: 'before' | 'after', settle: boolean): Promise<void> => {
       signal.throwIfAborted();
+      await quietBefore(`the floor (${client}, ${when})`);
       log(`floor (${client}, ${when} the operator phases): ${o.n} servers' objects, concurrency ${o.concurrency}`);
       const floorNs = await benchNamespace(`bench-floor-${when}-${client}`, admin);
       const result = await run.phase(`floor (${client}, ${when})`, () =>
@@ -54,6 +61,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
           n: o.n,
           concurrency: o.concurrency,
           client,
+          cpuProcesses: cluster!.cp.processes,
           // Let the control plane finish this floor's pods before the next thing is timed.
           ...(settle ? { settleTimeoutMs: timeoutMs } : {}),
           signal,
@@ -101,7 +109,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
 
     log(`converge: creating ${o.n} MCPServers (${o.createConcurrency} concurrent POSTs)`);
     const converge = await run.phase('converge', () =>
-      runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log }),
+      quietBefore('converge').then(() => runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log, cpuProcesses: cluster!.cp.processes })),
     );
     if (converge) {
       r.convergeSeconds = converge.convergeSeconds;
@@ -119,6 +127,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
         .reduce((sum, [, v]) => sum + v, 0);
       r.converge = {
         createBurstSeconds: converge.createBurstSeconds,
+        ...(converge.cpu === undefined ? {} : { cpu: converge.cpu }),
         childSeconds: converge.childSeconds,
         untilChildren: converge.untilChildren,
         untilReady: converge.untilReady,

@@ -6,6 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiDelta, apiSnapshot, type ApiDelta } from './api-metrics.js';
 import type { KeepAliveClient } from './http.js';
+import { cpuSample, cpuSince, type WindowCpu } from './phase-cpu.js';
 import { LagRecorder, type LagSummary } from './lag.js';
 import { methodDelta, operatorRequestsByMethod, type OperatorProcess } from './operator-process.js';
 import { runPool, seconds } from './pool.js';
@@ -24,6 +25,8 @@ export interface ConvergeResult {
   untilChildren: ApiDelta;
   untilReady: ApiDelta;
   operatorCpuSeconds: number;
+  /** CPU from the first POST until every child existed: the benchmark and each control-plane process (absent in older files). */
+  cpu?: WindowCpu;
   /** The operator's own count of its requests by method until Ready (rest_client_requests_total), if it exports one. */
   operatorRequestsByMethod?: Record<string, number>;
   /** Per server: its Deployment became ready → the server showed Ready. */
@@ -43,6 +46,8 @@ export interface BurstPhaseOptions {
   timeoutMs: number;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Control-plane processes whose CPU in the window is reported. */
+  cpuProcesses?: readonly { name: string; pid: number }[];
 }
 
 export type ConvergeOptions = BurstPhaseOptions;
@@ -50,12 +55,13 @@ export type ConvergeOptions = BurstPhaseOptions;
 export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
   const names = serverNames(o.n);
   const before = await apiSnapshot(o.admin);
-  const cpuBefore = o.operator.stats()?.cpuSeconds ?? 0;
+  const operatorCpuBefore = o.operator.stats()?.cpuSeconds ?? 0;
   const clientBefore = operatorRequestsByMethod(await o.operator.scrape().catch(() => ''));
   const progress = (what: string) => (count: number) => o.log(`  ${what}: ${count}/${o.n}`);
   const waitOptions = (what: string) => ({ timeoutMs: o.timeoutMs, signal: o.signal, onProgress: progress(what) });
 
   const lag = new LagRecorder(o.tracker);
+  const cpuBefore = cpuSample(o.cpuProcesses ?? []);
   const t0 = performance.now();
   const childWaits = [...o.tracker.children.entries()].map(([kind, informer]) =>
     o.tracker.waitForCount(`${o.n} ${informer.type.plural}`, informer, o.n, () => true, waitOptions(informer.type.plural)).then((r) => [kind, r.at] as const),
@@ -72,6 +78,7 @@ export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
 
   const childTimes = await Promise.all(childWaits);
   const tChildren = Math.max(...childTimes.map(([, at]) => at));
+  const cpu = cpuSince(cpuBefore, cpuSample(o.cpuProcesses ?? []));
   const atChildren = await apiSnapshot(o.admin);
   o.log(`  every child exists after ${seconds(tChildren - t0)} s`);
   const ready = await readyWait;
@@ -91,7 +98,8 @@ export async function runConverge(o: ConvergeOptions): Promise<ConvergeResult> {
     childSeconds: Object.fromEntries(childTimes.map(([kind, at]) => [kind, seconds(at - t0)])),
     untilChildren: apiDelta(before, atChildren),
     untilReady: apiDelta(before, atReady),
-    operatorCpuSeconds: Math.round(((o.operator.stats()?.cpuSeconds ?? 0) - cpuBefore) * 100) / 100,
+    operatorCpuSeconds: Math.round(((o.operator.stats()?.cpuSeconds ?? 0) - operatorCpuBefore) * 100) / 100,
+    cpu,
     ...(byMethod === undefined ? {} : { operatorRequestsByMethod: byMethod }),
     lag: lagSummary,
   };

@@ -7,7 +7,9 @@
  * server's objects applied together, then its status. The MCPServers themselves are created
  * before the clock starts (the operator does not create them either). Nothing else: no reads, no
  * events. convergeSeconds / floorSeconds says how close the operator comes to what the API
- * server can take.
+ * server can take. The benchmark's own watches (the ClusterTracker that times converge) watch the
+ * floor's namespace during the floor too: on 2 cores their CPU (the benchmark parsing every
+ * child event) is taken from the API server in both windows, not only in converge.
  *
  * Two clients:
  * - `keepalive` (the floor): one keep-alive HTTPS agent, bodies serialized up front;
@@ -37,7 +39,9 @@ import {
 } from '../src/runtime/index.js';
 import { apiDelta, apiSnapshot, type ApiDelta } from './api-metrics.js';
 import { keepAliveClient, type KeepAliveClient } from './http.js';
+import { cpuSample, cpuSince, type WindowCpu } from './phase-cpu.js';
 import { runPool, seconds } from './pool.js';
+import { ClusterTracker } from './tracker.js';
 import { mcpServerManifest, serverNames, serversPath } from './servers.js';
 
 export type FloorClient = 'keepalive' | 'kubeclient';
@@ -52,6 +56,10 @@ export interface FloorResult {
   /** Until the floor's Deployments were all available (the control plane catching up), or null if not awaited. */
   settledSeconds: number | null;
   delta: ApiDelta;
+  /** CPU in the timed window: the benchmark process and each control-plane process (absent in older files). */
+  cpu?: WindowCpu;
+  /** Whether the benchmark's watches ran during the window (absent in older files: they did not). */
+  watched?: boolean;
 }
 
 /** Every kind renderServer makes for a bench server (a kind missing here would make the floor cheaper than the operator's work). */
@@ -161,6 +169,8 @@ export interface FloorOptions {
   client: FloorClient;
   /** Wait until the floor's Deployments are available before returning (so the next phase starts on a quiet cluster). */
   settleTimeoutMs?: number;
+  /** Control-plane processes whose CPU in the window is reported. */
+  cpuProcesses?: readonly { name: string; pid: number }[];
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -191,7 +201,11 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
     };
   }
 
+  // The same watches as during converge (see the top of this file).
+  const tracker = new ClusterTracker(new KubeClient(o.admin, { timeoutMs: 60_000, userAgent: 'mcp-runtime-bench' }), o.namespace);
+  await tracker.start(o.signal);
   const before = await apiSnapshot(o.admin);
+  const cpuBefore = cpuSample(o.cpuProcesses ?? []);
   const t0 = performance.now();
   try {
     // `concurrency` servers at a time, each server's objects together: the operator's shape
@@ -204,6 +218,8 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
     writer.close();
   }
   const floorMs = performance.now() - t0;
+  const cpu = cpuSince(cpuBefore, cpuSample(o.cpuProcesses ?? []));
+  await tracker.stop();
   const after = await apiSnapshot(o.admin);
   o.log(`  floor (${o.client}): ${applies} applies and ${servers.length} status writes in ${seconds(floorMs)} s`);
 
@@ -217,7 +233,7 @@ export async function runFloor(o: FloorOptions): Promise<FloorResult> {
       });
     if (settledSeconds !== null) o.log(`  floor (${o.client}): Deployments available after ${settledSeconds} s`);
   }
-  return { client: o.client, namespace: o.namespace, applies, statusWrites: servers.length, floorSeconds: seconds(floorMs), settledSeconds, delta: apiDelta(before, after) };
+  return { client: o.client, namespace: o.namespace, applies, statusWrites: servers.length, floorSeconds: seconds(floorMs), settledSeconds, delta: apiDelta(before, after), cpu, watched: true };
 }
 
 async function waitDeploymentsAvailable(client: KubeClient, namespace: string, n: number, timeoutMs: number, signal: AbortSignal): Promise<number> {

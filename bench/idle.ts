@@ -57,24 +57,27 @@ export interface IdleOptions {
   log: (line: string) => void;
 }
 
-export async function runIdle(o: IdleOptions): Promise<IdleResult> {
-  const quietMs = (o.quietSeconds ?? 5) * 1000;
+/**
+ * Waits until `quietSeconds` pass without a write other than heartbeats, or `maxSettleSeconds`
+ * (then timedOut). Also used before each timed window, so that none starts in the tail of the
+ * previous phase (an update wave's old pods still being deleted, trailing Events).
+ */
+export async function waitQuiet(admin: KubeConfig, quietSeconds: number, maxSettleSeconds: number, signal: AbortSignal): Promise<{ settleMs: number; timedOut: boolean; first: ApiSnapshot; last: ApiSnapshot }> {
   const t0 = performance.now();
-  const first = await apiSnapshot(o.admin);
-  let previous: ApiSnapshot = first;
-  let timedOut = false;
+  const first = await apiSnapshot(admin);
+  let last: ApiSnapshot = first;
   for (;;) {
-    await sleep(quietMs, o.signal);
-    const now = await apiSnapshot(o.admin);
-    const quiet = apiDelta(previous, now, { excludeHeartbeats: true }).writes === 0;
-    previous = now;
-    if (quiet) break;
-    if (performance.now() - t0 >= o.maxSettleSeconds * 1000) {
-      timedOut = true;
-      break;
-    }
+    await sleep(quietSeconds * 1000, signal);
+    const now = await apiSnapshot(admin);
+    const quiet = apiDelta(last, now, { excludeHeartbeats: true }).writes === 0;
+    last = now;
+    if (quiet) return { settleMs: performance.now() - t0, timedOut: false, first, last };
+    if (performance.now() - t0 >= maxSettleSeconds * 1000) return { settleMs: performance.now() - t0, timedOut: true, first, last };
   }
-  const settleMs = performance.now() - t0;
+}
+
+export async function runIdle(o: IdleOptions): Promise<IdleResult> {
+  const { settleMs, timedOut, first, last: previous } = await waitQuiet(o.admin, o.quietSeconds ?? 5, o.maxSettleSeconds, o.signal);
   const settle = apiDelta(first, previous, { excludeHeartbeats: true });
   o.log(`  settled after ${seconds(settleMs)} s${timedOut ? ' (gave up waiting for quiet)' : ''}: ${settle.writes} writes meanwhile ${JSON.stringify(settle.writesByVerbResource)}`);
 

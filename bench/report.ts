@@ -10,6 +10,11 @@ import { headerRows } from './report-header.js';
 import type { BenchResults, TargetCheck } from './results-types.js';
 
 /** Figures computed from others of the same run (also applied when re-rendering an old result). */
+/** `bench 3.1, kube-apiserver 40.2, etcd 9.9, …`: a window's CPU by process. */
+function windowCpuText(cpu: { benchSeconds: number; components: Record<string, number> }): string {
+  return [`bench ${fmt(cpu.benchSeconds)}`, ...Object.entries(cpu.components).map(([name, s]) => `${name} ${fmt(s)}`)].join(', ');
+}
+
 export function withDerived(r: BenchResults): BenchResults {
   const operatorRequests = r.converge?.untilChildren.requestsByFlowSchema['service-accounts'];
   const floor = r.floor?.find((f) => f.client === 'keepalive') ?? r.floor?.[0];
@@ -135,9 +140,11 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
   }
   if (r.floor) {
     for (const f of r.floor) {
-      rows.push([`floor (${f.client}, ${f.when} the operator phases)`, fmt(f.floorSeconds), `${f.applies} applies${f.statusWrites === undefined ? '' : ` + ${f.statusWrites} status writes`}${f.settledSeconds === null ? '' : `; its Deployments all available after ${fmt(f.settledSeconds)} s`}`]);
+      rows.push([`floor (${f.client}, ${f.when} the operator phases)`, fmt(f.floorSeconds), `${f.applies} applies${f.statusWrites === undefined ? '' : ` + ${f.statusWrites} status writes`}${f.settledSeconds === null ? '' : `; its Deployments all available after ${fmt(f.settledSeconds)} s`}${f.watched === true ? '; the benchmark\'s watches ran, as in converge' : ''}`]);
+      if (f.cpu !== undefined) rows.push([`… CPU in that floor`, windowCpuText(f.cpu), 's of CPU in the window']);
     }
   }
+  if (r.converge?.cpu !== undefined) rows.push(['… CPU in converge (first POST → every child)', windowCpuText(r.converge.cpu) + (r.operator?.cpuSeconds.converge == null ? '' : `; operator ${fmt(r.operator.cpuSeconds.converge)} until Ready`), 's of CPU in the window']);
   if (r.floorKubeClientSeconds !== undefined) rows.push(['ratio vs KubeClient floor', fmt(r.convergeSeconds !== null && r.floorKubeClientSeconds ? r.convergeSeconds / r.floorKubeClientSeconds : null), 'convergeSeconds / floor with the operator\'s own client']);
   if (r.operator) {
     const c = r.operator.cpuSeconds;
@@ -225,7 +232,7 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
       '- The operator runs as a subprocess started as the platform\'s Deployment starts it (`node dist/src/operator/main.js`, settings in the environment: INGRESS_READINESS=permissive, LEADER_ELECT=false, VERIFY_SERVERS=false, WATCH_NAMESPACES), under its own ServiceAccount bound to the chart\'s ClusterRole (OPERATOR_RULES), watching only the benchmark namespace (Pod Security `restricted`).',
       '- Operator lag: per server, the moment the benchmark\'s watch saw its Deployment\'s rollout complete (the operator\'s own readiness rule) to the moment it saw the server\'s status.phase Ready; the watch delay is common to both and cancels out.',
       '- Progress is observed with list+watch informers (no polling); times are from the first POST to the event that completed the condition.',
-      '- Floor (the work the job needs): renderServer\'s objects for the same N servers (NetworkPolicy, Deployment, Service, Middleware, Ingress) with a controller ownerReference to that server\'s MCPServer (created before the clock starts), server-side applied (force, field manager mcp-runtime-operator) into a fresh restricted namespace with the operator\'s token, then one status write per server (merge patch of the status the operator computes for just-created children); `concurrency` servers at a time, the objects of a server applied together as the operator\'s reconciler does, over keep-alive connections. Timed once before the operator phases (then the benchmark waits for the control plane to create those Deployments\' pods) and once after them; floorSeconds is the mean, which evens out load that drifts during a long run. The KubeClient variant repeats it through the operator\'s own client (`applyObject`).',
+      '- Floor (the work the job needs): renderServer\'s objects for the same N servers (NetworkPolicy, Deployment, Service, Middleware, Ingress) with a controller ownerReference to that server\'s MCPServer (created before the clock starts), server-side applied (force, field manager mcp-runtime-operator) into a fresh restricted namespace with the operator\'s token, then one status write per server (merge patch of the status the operator computes for just-created children); `concurrency` servers at a time, the objects of a server applied together as the operator\'s reconciler does, over keep-alive connections, while the benchmark\'s own watches (those that time converge) watch the floor\'s namespace as they watch converge\'s. Timed once before the operator phases (then the benchmark waits for the control plane to create those Deployments\' pods) and once after them; floorSeconds is the mean, which evens out load that drifts during a long run. Every timed window (each floor, converge) starts once the control plane has been quiet for 5 s (no write but heartbeats), not in the tail of the phase before. The KubeClient variant repeats it through the operator\'s own client (`applyObject`).',
       '- The machine is shared: other work running at the same time slows the API server and moves every figure; compare the load averages.',
       '- Idle: after every server is Ready the benchmark waits until 5 s pass without a write (kube-controller-manager trails with its rate-limited core/v1 Events), at most `--idle-settle-max-seconds`; then counts writes for `--idle-seconds`. KWOK\'s node heartbeats (`nodes/status`, `leases`) are excluded; every other write counts, whoever made it. The settling period\'s writes are listed too.',
       '- RSS is VmHWM and CPU is utime+stime of the operator\'s node process (/proc), not of helper processes.',
