@@ -14,8 +14,8 @@
  * Two clients:
  * - `keepalive` (the floor): one keep-alive HTTPS agent, bodies serialized up front;
  * - `kubeclient`: the project's KubeClient + applyObject, i.e. the operator's own write path
- *   (it builds a new agent, hence a new TLS connection, per request). The difference between
- *   the two is what the client costs.
+ *   (its own keep-alive agent, request building and JSON handling). The difference between the
+ *   two is what the client costs.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { defaultOperatorSettings, renderServer, type RenderedObject } from '../charts-ts/server/index.js';

@@ -1,5 +1,6 @@
 /** The shape of bench/results/latest.json. The top-level keys listed first are read by scripts. */
 import type { ApiDelta } from './api-metrics.js';
+import type { FloorResult } from './floor.js';
 import type { WindowCpu } from './phase-cpu.js';
 import type { CliTiming } from './cli-timing.js';
 import type { MachineInfo } from './machine.js';
@@ -105,20 +106,7 @@ export interface BenchResults {
   cacheFootprint?: Record<string, { objects: number; meanJsonBytes: number; meanManagedFieldsBytes: number }>;
   updateWave?: { patchBurstSeconds: number; observedSeconds: number; delta: ApiDelta; operatorRequestsPerServer: number; operatorRequestsByMethod?: Record<string, number> };
   /** Floor runs: keep-alive before the operator phases and after them (floorSeconds is their mean), then the KubeClient variant. */
-  floor?: {
-    client: string;
-    when: 'before' | 'after';
-    namespace: string;
-    applies: number;
-    statusWrites?: number;
-    floorSeconds: number;
-    settledSeconds: number | null;
-    delta: ApiDelta;
-    /** CPU in the window by process (absent before 2026-11-27T23Z). */
-    cpu?: WindowCpu;
-    /** The benchmark's watches ran during the window, as in converge (absent: they did not). */
-    watched?: boolean;
-  }[];
+  floor?: (FloorResult & { when: 'before' | 'after' })[];
   floorKubeClientSeconds?: number | null;
   /**
    * Load-independent companion of `ratio`: the operator's requests (all verbs, until every child
