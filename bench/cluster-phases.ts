@@ -81,6 +81,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
       logFile: join(workDir, 'operator.log'),
       from: o.operatorFrom,
       ...(o.cpuProf ? { cpuProfDir: workDir } : {}),
+      ...(o.operatorNodeFlags === undefined ? {} : { nodeFlags: o.operatorNodeFlags }),
       controlPlaneDir: cluster.cp.dir,
     });
     setOperatorPid(operator.pid);
@@ -109,7 +110,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
 
     log(`converge: creating ${o.n} MCPServers (${o.createConcurrency} concurrent POSTs)`);
     const converge = await run.phase('converge', () =>
-      quietBefore('converge').then(() => runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log, cpuProcesses: cluster!.cp.processes })),
+      quietBefore('converge').then(() => runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log, cpuProcesses: [...cluster!.cp.processes, { name: 'operator', pid: op.pid }] })),
     );
     if (converge) {
       r.convergeSeconds = converge.convergeSeconds;
@@ -140,6 +141,8 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
       r.cacheFootprint = cacheFootprint(t);
 
       signal.throwIfAborted();
+    }
+    if (converge && !o.convergeOnly) {
       log(`idle: waiting for the control plane to go quiet (at most ${o.idleSettleMaxSeconds} s), then watching writes for ${o.idleSeconds} s`);
       const idle = await run.phase('idle', () =>
         runIdle({ admin, operator: op, idleSeconds: o.idleSeconds, maxSettleSeconds: o.idleSettleMaxSeconds, signal, log }),

@@ -53,6 +53,8 @@ export interface StartOperatorOptions {
   from: 'auto' | OperatorSource;
   /** Write a V8 CPU profile (.cpuprofile) into this folder on exit. */
   cpuProfDir?: string;
+  /** Node flags instead of the image's (OPERATOR_NODE_FLAGS): for A/B runs. */
+  nodeFlags?: readonly string[];
   /** The control plane's data dir: the operator's process group is added to its watchdog list. */
   controlPlaneDir?: string;
   timeoutMs?: number;
@@ -93,7 +95,7 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
   const nodeArgs = [
     ...(info.source === 'src' ? ['--import', 'tsx'] : []),
     // The image's NODE_OPTIONS (Dockerfile): measure the operator as it is shipped.
-    ...OPERATOR_NODE_FLAGS,
+    ...(options.nodeFlags ?? OPERATOR_NODE_FLAGS),
     ...(options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]),
   ];
   const e = OPERATOR_RUNTIME_ENV;

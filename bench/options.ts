@@ -1,7 +1,7 @@
 /** Command-line flags of `npm run bench` (node:util parseArgs). */
 import { parseArgs } from 'node:util';
 import type { FloorClient } from './floor.js';
-import type { OperatorSource } from './operator-process.js';
+import { OPERATOR_NODE_FLAGS, type OperatorSource } from './operator-process.js';
 
 export interface BenchOptions {
   n: number;
@@ -13,6 +13,10 @@ export interface BenchOptions {
   nodes: number | undefined;
   operatorFrom: 'auto' | OperatorSource;
   cpuProf: boolean;
+  /** Only the floors and converge (no idle window, no update wave): a quick A/B of converge. */
+  convergeOnly: boolean;
+  /** Node flags of the operator process; default the image's NODE_OPTIONS (OPERATOR_NODE_FLAGS). */
+  operatorNodeFlags: string[] | undefined;
   floorClients: FloorClient[];
   timeoutMinutes: number;
   skipCluster: boolean;
@@ -38,6 +42,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
                               the TypeScript sources via tsx (src/operator/main.ts); auto = dist if built
   --cpu-prof                  write a V8 CPU profile of the operator into bench/results/tmp/<run>/ (the profiler
                               skews RSS and CPU, so such runs write there too, never latest.*)
+  --converge-only             only the floors and converge (no idle window, no update wave): a quick A/B; such
+                              runs write into bench/results/tmp/<run>/, never latest.*
+  --operator-node-flags=<f>   the operator's node flags, space-separated ("" for none; default the image's
+                              NODE_OPTIONS, ${OPERATOR_NODE_FLAGS.join(' ')}); other than the default, written to tmp/<run>/ too
   --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed before and after the
                               operator phases (floorSeconds = mean); kubeclient = the operator's own client, after
   --timeout-minutes <m>       give up waiting for a phase after this long (default 30)
@@ -100,6 +108,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       nodes: { type: 'string' },
       'operator-from': { type: 'string', default: 'auto' },
       'cpu-prof': { type: 'boolean', default: false },
+      'converge-only': { type: 'boolean', default: false },
+      'operator-node-flags': { type: 'string' },
       'floor-clients': { type: 'string', default: 'keepalive,kubeclient' },
       'timeout-minutes': { type: 'string' },
       'skip-cluster': { type: 'boolean', default: false },
@@ -126,6 +136,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     nodes: values.nodes === undefined ? undefined : int('nodes', values.nodes, 1),
     operatorFrom: from,
     cpuProf: values['cpu-prof'],
+    convergeOnly: values['converge-only'],
+    operatorNodeFlags: values['operator-node-flags']?.split(' ').filter(Boolean),
     floorClients: floorClients as FloorClient[],
     timeoutMinutes: int('timeout-minutes', values['timeout-minutes'], 30),
     skipCluster: values['skip-cluster'],

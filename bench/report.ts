@@ -144,7 +144,7 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
       if (f.cpu !== undefined) rows.push([`… CPU in that floor`, windowCpuText(f.cpu), 's of CPU in the window']);
     }
   }
-  if (r.converge?.cpu !== undefined) rows.push(['… CPU in converge (first POST → every child)', windowCpuText(r.converge.cpu) + (r.operator?.cpuSeconds.converge == null ? '' : `; operator ${fmt(r.operator.cpuSeconds.converge)} until Ready`), 's of CPU in the window']);
+  if (r.converge?.cpu !== undefined) rows.push(['… CPU in converge (first POST → every child)', windowCpuText(r.converge.cpu) + (r.operator?.cpuSeconds.converge == null ? '' : `; operator ${fmt(r.operator.cpuSeconds.converge)} from the first POST until Ready`), 's of CPU in the window']);
   if (r.floorKubeClientSeconds !== undefined) rows.push(['ratio vs KubeClient floor', fmt(r.convergeSeconds !== null && r.floorKubeClientSeconds ? r.convergeSeconds / r.floorKubeClientSeconds : null), 'convergeSeconds / floor with the operator\'s own client']);
   if (r.operator) {
     const c = r.operator.cpuSeconds;

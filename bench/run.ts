@@ -161,12 +161,14 @@ async function main(): Promise<number> {
   r.targets = checkTargets(r);
   const comparison = baseline ? compareResults(baseline, { label: 'this run', results: { ...r } }) : undefined;
   // Profiled runs are skewed (the profiler holds samples in memory and costs CPU): never `latest`.
-  const complete = !o.skipCluster && !o.skipOffline && !o.cpuProf && r.errors.length === 0;
+  // So are A/B runs: converge alone, or the operator under other node flags than it ships with.
+  const abRun = o.convergeOnly || o.operatorNodeFlags !== undefined;
+  const complete = !o.skipCluster && !o.skipOffline && !o.cpuProf && !abRun && r.errors.length === 0;
   const written =
     r.errors.length > 0
       ? writeResults(r, workDir, ['failed'], comparison)
       : o.smoke
-        ? writeResults(r, o.output ?? (o.cpuProf ? workDir : join(repoRoot, 'bench', 'results')), ['smoke'], comparison)
+        ? writeResults(r, o.output ?? (o.cpuProf || abRun ? workDir : join(repoRoot, 'bench', 'results')), ['smoke'], comparison)
         : complete
           ? writeResults(r, o.output ?? join(repoRoot, 'bench', 'results'), ['latest', datedName(date)], comparison)
           : writeResults(r, workDir, ['partial'], comparison);

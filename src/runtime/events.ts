@@ -110,7 +110,7 @@ export class EventRecorder {
     this.refilledAt = this.clock.now();
   }
 
-  /** Writes dropped because too many series waited for the budget (they are written on a later occurrence). */
+  /** Writes dropped because too many series waited for the budget (they are written on a later occurrence), or because they still waited at stop. */
   get dropped(): number {
     return this.droppedWrites;
   }
@@ -171,24 +171,31 @@ export class EventRecorder {
     return pending;
   }
 
-  /** Writes pending series counts and stops recording. */
+  /**
+   * Stops recording. Writes in flight finish, and the counts of Events that exist are written,
+   * `writeBurst` at a time. Events not yet created are dropped (those still waiting for the budget
+   * are counted in `dropped`): the budget would have held them past the shutdown anyway, and a
+   * backlog of a thousand written at once would open as many connections to the API server just
+   * as the next leader starts.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.waitingTimer !== undefined) this.clock.clearTimeout(this.waitingTimer);
     this.waitingTimer = undefined;
+    this.droppedWrites += this.waiting.length;
     for (const entry of this.waiting.splice(0)) entry.queued = false;
-    const pending: Promise<void>[] = [];
+    const inFlight: Promise<void>[] = [];
     for (const entry of this.series.values()) {
       if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
       entry.timer = undefined;
-      pending.push(
-        (async () => {
-          if (entry.inFlight !== undefined) await entry.inFlight;
-          if (entry.count > entry.written) await this.write(entry);
-        })(),
-      );
+      if (entry.inFlight !== undefined) inFlight.push(entry.inFlight);
     }
-    await Promise.all(pending);
+    await Promise.all(inFlight);
+    const owed = [...this.series.values()].filter((entry) => entry.written > 0 && entry.count > entry.written);
+    const writers = Array.from({ length: Math.max(1, this.options.writeBurst ?? 25) }, async () => {
+      for (let entry = owed.shift(); entry !== undefined; entry = owed.shift()) await this.write(entry);
+    });
+    await Promise.all(writers);
   }
 
   /**

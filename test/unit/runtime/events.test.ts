@@ -147,6 +147,38 @@ describe('EventRecorder', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('stop() drops Events still waiting for the budget and writes owed counts a burst at a time', async () => {
+    const clock = new FakeClock();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const calls: string[] = [];
+    const client = {
+      request: async (method: string) => {
+        calls.push(method);
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return {};
+      },
+    } as unknown as KubeClient;
+    const r = recorder(client, clock, { writeBurst: 3, writesPerSecond: 0.001 });
+    const objects = Array.from({ length: 10 }, (_, i) => ({ ...server, metadata: { ...server.metadata, name: `s${i}`, uid: `uid-s${i}` } }));
+    // Three Events get the burst; seven wait for a budget that refills once in 1,000 s.
+    for (const o of objects) void r.record(o, 'Normal', 'Created', 'Apply', 'x');
+    await flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['POST', 'POST', 'POST']);
+    // Repeats of the three: counts owed to Events that exist.
+    for (const o of objects.slice(0, 3)) void r.record(o, 'Normal', 'Created', 'Apply', 'x');
+    maxInFlight = 0;
+    await r.stop();
+    expect(calls).toEqual(['POST', 'POST', 'POST', 'PATCH', 'PATCH', 'PATCH']);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    expect(r.dropped).toBe(7);
+    expect(r.pendingWrites()).toBe(7);
+  });
+
   it('truncates long notes to 1 kB and puts cluster-scoped objects in default', async () => {
     const clock = new FakeClock();
     const { calls, client } = fakeClient();
