@@ -30,7 +30,7 @@ import { OptionalChildKind } from './optional-kind.js';
 import { OwnWrites } from './own-writes.js';
 import { addressPublished, readinessFlipped } from './urgent-events.js';
 import { mcpServerReconciler, renderCounter, type ChildKind } from './reconciler.js';
-import { routeClaim, routeIndex, routeKey, ROUTE_INDEX } from './routes.js';
+import { RouteClaims, routeKey, ROUTE_INDEX } from './routes.js';
 import { CONTROLLER_NAME, FIELD_MANAGER, MCPServers, REPORTING_CONTROLLER, VERIFIER_NAME, type MCPServerObject } from './types.js';
 import { VerificationResults } from './verify/results.js';
 import { mcpServerVerifier, SERVER_PODS_INDEX, serverOfPod, servingPods, verificationCounter } from './verify/verifier.js';
@@ -87,9 +87,10 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
   });
 
   const namespaces = config.namespaces.length > 0 ? config.namespaces : 'all';
+  const routes = new RouteClaims(config.settings);
   const servers = manager.informer<MCPServerObject>(MCPServers, {
     namespaces,
-    indexers: { [ROUTE_INDEX]: routeIndex(config.settings) },
+    indexers: { [ROUTE_INDEX]: routes.index },
   });
 
   const childTypes: ResourceType[] = [NetworkPolicies, Deployments, Services, Ingresses];
@@ -153,7 +154,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         informer: servers as never,
         predicate: (event) => event.type !== 'update' || generationChanged(event),
         map: (obj: KubernetesObject) => {
-          const claim = routeClaim(obj as MCPServerObject, config.settings);
+          const claim = routes.claim(obj as MCPServerObject);
           if (claim === undefined) return [];
           return servers.store
             .byIndex(ROUTE_INDEX, routeKey(claim))
@@ -162,7 +163,7 @@ export async function createOperator(options: OperatorOptions): Promise<Manager>
         },
       },
     ],
-    reconcile: mcpServerReconciler({ client: manager.client, servers, children, certificates, config, recorder, ownWrites, renders: renderCounter(manager.metrics.registry), ...(verification === undefined ? {} : { verification }) }),
+    reconcile: mcpServerReconciler({ client: manager.client, servers, routes, children, certificates, config, recorder, ownWrites, renders: renderCounter(manager.metrics.registry), ...(verification === undefined ? {} : { verification }) }),
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncSeconds * 1000,
   });

@@ -32,7 +32,7 @@ import { jsonEqual } from '../kube/equal.js';
 import { differences, driftOf, recordedDigest, withAppliedDigest } from './drift.js';
 import { FieldsNotKept } from './fields-not-kept.js';
 import { OPTIONAL_KIND_RECHECK_MS, type OptionalChildKind } from './optional-kind.js';
-import { asMCPServer, routeClaim, routeKey, ROUTE_INDEX } from './routes.js';
+import { asMCPServer, routeKey, ROUTE_INDEX, type RouteClaims } from './routes.js';
 import type { OwnWrites } from './own-writes.js';
 import { contentDigest, SettledChildren, type RenderContext } from './settled-children.js';
 import { computeStatus, type LiveDeployment, type LiveIngress, type LiveService } from './status.js';
@@ -50,6 +50,8 @@ export interface ChildKind {
 export interface ReconcilerDeps {
   readonly client: KubeClient;
   readonly servers: Informer<MCPServerObject>;
+  /** The servers' route claims; the same object indexes `servers` by ROUTE_INDEX. */
+  readonly routes: RouteClaims;
   /** Cached owned children by kind (`Deployment`, `Service`, `Ingress`, `Middleware`, ...); an optional kind joins once served. */
   readonly children: ReadonlyMap<string, ChildKind>;
   /**
@@ -194,8 +196,8 @@ export function mcpServerReconciler(deps: ReconcilerDeps): (request: ReconcileRe
 
     const nowMs = now().getTime();
     // Route conflicts: the earliest server keeps host + path; later ones get no Ingress.
-    const claim = routeClaim(obj, settings);
-    const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => routeClaim(o, settings) ?? []));
+    const claim = deps.routes.claim(obj);
+    const owner = claim === undefined ? undefined : routeOwner(claim, deps.servers.store.byIndex(ROUTE_INDEX, routeKey(claim)).flatMap((o) => deps.routes.claim(o) ?? []));
     const context = (certManagerProblem: string | undefined): RenderContext => ({
       uid: obj.metadata?.uid ?? '',
       generation,

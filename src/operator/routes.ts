@@ -17,28 +17,42 @@ export function asMCPServer(obj: MCPServerObject): MCPServer | undefined {
 }
 
 /**
- * Claims by server uid, valid for one generation: a claim is read for every server event (the
- * route index) and twice per reconcile, and computing it validates the spec and resolves the
- * server, while only a spec change (a new generation) can change it. Bounded; oldest first out.
+ * The route claims of one operator's servers, remembered by server uid for one generation: a
+ * claim is read for every server event (the route index) and twice per reconcile, and computing
+ * it validates the spec and resolves the server, while only a spec change (a new generation)
+ * can change it. One per operator (its settings never change); bounded, oldest first out.
  */
-const CLAIM_MEMO_LIMIT = 20_000;
-const claimMemo = new Map<string, { generation: number; deleting: boolean; settings: OperatorSettings; claim: RouteClaim | undefined }>();
+export class RouteClaims {
+  private readonly memo = new Map<string, { generation: number; deleting: boolean; claim: RouteClaim | undefined }>();
 
-export function routeClaim(obj: MCPServerObject, settings: OperatorSettings): RouteClaim | undefined {
-  const uid = obj.metadata?.uid;
-  const generation = obj.metadata?.generation;
-  const deleting = obj.metadata?.deletionTimestamp !== undefined;
-  if (uid === undefined || generation === undefined) return computeRouteClaim(obj, settings);
-  const memo = claimMemo.get(uid);
-  if (memo !== undefined && memo.generation === generation && memo.deleting === deleting && memo.settings === settings) return memo.claim;
-  const claim = computeRouteClaim(obj, settings);
-  claimMemo.delete(uid);
-  claimMemo.set(uid, { generation, deleting, settings, claim });
-  if (claimMemo.size > CLAIM_MEMO_LIMIT) claimMemo.delete(claimMemo.keys().next().value as string);
-  return claim;
+  constructor(
+    readonly settings: OperatorSettings,
+    private readonly limit = 20_000,
+  ) {}
+
+  claim(obj: MCPServerObject): RouteClaim | undefined {
+    const uid = obj.metadata?.uid;
+    const generation = obj.metadata?.generation;
+    const deleting = obj.metadata?.deletionTimestamp !== undefined;
+    if (uid === undefined || generation === undefined) return routeClaim(obj, this.settings);
+    const known = this.memo.get(uid);
+    if (known !== undefined && known.generation === generation && known.deleting === deleting) return known.claim;
+    const claim = routeClaim(obj, this.settings);
+    this.memo.delete(uid);
+    this.memo.set(uid, { generation, deleting, claim });
+    if (this.memo.size > this.limit) this.memo.delete(this.memo.keys().next().value as string);
+    return claim;
+  }
+
+  /** The informer index (ROUTE_INDEX): a server's host + path, none when it claims nothing. */
+  readonly index = (obj: MCPServerObject): readonly string[] => {
+    const claim = this.claim(obj);
+    return claim === undefined ? [] : [routeKey(claim)];
+  };
 }
 
-function computeRouteClaim(obj: MCPServerObject, settings: OperatorSettings): RouteClaim | undefined {
+/** The host + path a server claims; undefined when deleting, invalid or unresolvable. */
+export function routeClaim(obj: MCPServerObject, settings: OperatorSettings): RouteClaim | undefined {
   const server = asMCPServer(obj);
   if (server === undefined || obj.metadata?.deletionTimestamp !== undefined) return undefined;
   try {
@@ -55,10 +69,3 @@ function computeRouteClaim(obj: MCPServerObject, settings: OperatorSettings): Ro
 }
 
 export const routeKey = (claim: Pick<RouteClaim, 'host' | 'path'>): string => `${claim.host}|${claim.path}`;
-
-export function routeIndex(settings: OperatorSettings): (obj: MCPServerObject) => readonly string[] {
-  return (obj) => {
-    const claim = routeClaim(obj, settings);
-    return claim === undefined ? [] : [routeKey(claim)];
-  };
-}

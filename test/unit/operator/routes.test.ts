@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { defaultOperatorSettings } from '../../../charts-ts/server/index.js';
-import { routeClaim } from '../../../src/operator/routes.js';
+import { RouteClaims, routeClaim } from '../../../src/operator/routes.js';
 import type { MCPServerObject } from '../../../src/operator/types.js';
 
 const settings = defaultOperatorSettings({});
@@ -12,12 +12,33 @@ const server = (generation: number, spec: Record<string, unknown>, extra: Record
     spec,
   }) as unknown as MCPServerObject;
 
-describe('routeClaim', () => {
+describe('RouteClaims', () => {
   it('follows the spec through new generations (remembered per generation only)', () => {
-    expect(routeClaim(server(1, { image: 'r.example.com/weather' }), settings)).toMatchObject({ key: 'team/weather', path: '/weather/mcp' });
-    expect(routeClaim(server(2, { image: 'r.example.com/weather', ingressPath: '/forecast' }), settings)).toMatchObject({ path: '/forecast' });
-    expect(routeClaim(server(2, { image: 'r.example.com/weather', ingressPath: '/forecast' }), settings)).toMatchObject({ path: '/forecast' });
+    const routes = new RouteClaims(settings);
+    expect(routes.claim(server(1, { image: 'r.example.com/weather' }))).toMatchObject({ key: 'team/weather', path: '/weather/mcp' });
+    expect(routes.claim(server(2, { image: 'r.example.com/weather', ingressPath: '/forecast' }))).toMatchObject({ path: '/forecast' });
+    expect(routes.index(server(2, { image: 'r.example.com/weather', ingressPath: '/forecast' }))).toEqual(['|/forecast']);
   });
+
+  it('reads a generation once, and computes again what the bound pushed out', () => {
+    const routes = new RouteClaims(settings, 1);
+    routes.claim(server(1, { image: 'r.example.com/weather' }));
+    // Only a new generation can change the spec: the same generation is answered from memory.
+    expect(routes.claim(server(1, { image: 'r.example.com/weather', ingressPath: '/other' }))).toMatchObject({ path: '/weather/mcp' });
+    const other = { ...server(1, { image: 'r.example.com/news' }), metadata: { name: 'news', namespace: 'team', uid: 'uid-routes-2', generation: 1 } } as unknown as MCPServerObject;
+    routes.claim(other);
+    expect(routes.claim(server(1, { image: 'r.example.com/weather', ingressPath: '/other' }))).toMatchObject({ path: '/other' });
+  });
+
+  it('is one per operator: settings of another operator are not mixed in', () => {
+    const a = new RouteClaims(settings);
+    const b = new RouteClaims(defaultOperatorSettings({ MCP_DEFAULT_INGRESS_HOST: 'mcp.example.com' }));
+    expect(a.claim(server(1, { image: 'r.example.com/weather' }))?.host).toBe('');
+    expect(b.claim(server(1, { image: 'r.example.com/weather' }))?.host).toBe('mcp.example.com');
+  });
+});
+
+describe('routeClaim', () => {
 
   it('claims nothing once the server is being deleted, or with an invalid image', () => {
     expect(routeClaim(server(3, { image: 'r.example.com/weather' }), settings)).toBeDefined();
