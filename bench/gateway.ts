@@ -8,8 +8,8 @@
  *   gateway (the server's own route, to the first pod). The three are interleaved in rounds so
  *   load drifts hit all of them alike; the report prints the gateway's added p50 in ms and the
  *   p99 and throughput ratios;
- * - `deploy → first tool call answered through /<name>/mcp` for a new server whose image the node
- *   already has;
+ * - `deploy → first tool call answered through /<name>/mcp` for new servers whose image the node
+ *   already has, deployed one after another (`--first-calls`, default 5): median and slowest;
  * - the gateway's resident memory before and after 1,000 sessions are opened through it (it keeps
  *   no per-session state: the id the client holds carries it).
  *
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     calls: { type: 'string' },
     sessions: { type: 'string', default: '50' },
     'open-sessions': { type: 'string' },
+    'first-calls': { type: 'string' },
   },
 });
 const SMOKE = values.smoke === true;
@@ -43,6 +44,8 @@ const ROUNDS = Number(values.rounds ?? (SMOKE ? 2 : 6));
 const CALLS_PER_BLOCK = Number(values.calls ?? (SMOKE ? 30 : 150));
 const SESSIONS = Number(values.sessions);
 const OPEN_SESSIONS = Number(values['open-sessions'] ?? (SMOKE ? 100 : 1000));
+/** New servers deployed one after another for deploy → first call: one sample hides a probe period missed (10 s). */
+const FIRST_CALLS = Number(values['first-calls'] ?? (SMOKE ? 1 : 5));
 
 type PathName = 'pod' | 'traefik' | 'gateway';
 const PATHS: readonly PathName[] = ['pod', 'traefik', 'gateway'];
@@ -122,21 +125,28 @@ async function main(): Promise<void> {
     await servers.waitFor('weather', 'Ready', (s) => s.phase === 'Ready');
 
     // Deploy → first call: the image is on the node now (weather pulled it).
-    const deployStarted = performance.now();
-    await servers.create('firstcall', spec({ ingressPath: '/firstcall/mcp' }));
-    const first = await waitFor(
-      'the first tool call answered through /firstcall/mcp',
-      async () => {
-        const client = await connect(`${c.base}/firstcall/mcp`, c.fetch);
-        const r = await client.callTool({ name: 'convert_temperature', arguments: { value: 1, from: 'celsius', to: 'kelvin' } });
-        await client.close();
-        return r;
-      },
-      { timeoutMs: 120_000, intervalMs: 100 },
-    );
-    if (first.isError === true) throw new Error('the first call failed');
-    const deployToFirstCallSeconds = Math.round(performance.now() - deployStarted) / 1000;
-    log(`deploy → first tool call through the route: ${deployToFirstCallSeconds} s`);
+    const firstCallSamples: number[] = [];
+    for (let i = 0; i < FIRST_CALLS; i++) {
+      const name = `firstcall-${i}`;
+      const deployStarted = performance.now();
+      await servers.create(name, spec({ ingressPath: `/${name}/mcp` }));
+      const first = await waitFor(
+        `the first tool call answered through /${name}/mcp`,
+        async () => {
+          const client = await connect(`${c.base}/${name}/mcp`, c.fetch);
+          const r = await client.callTool({ name: 'convert_temperature', arguments: { value: 1, from: 'celsius', to: 'kelvin' } });
+          await client.close();
+          return r;
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
+      if (first.isError === true) throw new Error(`the first call to ${name} failed`);
+      firstCallSamples.push(Math.round(performance.now() - deployStarted) / 1000);
+    }
+    const sortedFirstCalls = [...firstCallSamples].sort((a, b) => a - b);
+    const deployToFirstCallSeconds = sortedFirstCalls[Math.floor((sortedFirstCalls.length - 1) / 2)]!;
+    const deployToFirstCallMaxSeconds = sortedFirstCalls[sortedFirstCalls.length - 1]!;
+    log(`deploy → first tool call through the route: median ${deployToFirstCallSeconds} s, max ${deployToFirstCallMaxSeconds} s (${firstCallSamples.join(', ')} s)`);
 
     // Traefik straight to the pods: the platform's own route with the gateway turned off, to an
     // identical pod (same image, node and resources) of a second server.
@@ -267,6 +277,8 @@ async function main(): Promise<void> {
       load: { start: loadStart, end: currentLoad() },
       settings: { rounds: ROUNDS, callsPerBlock: CALLS_PER_BLOCK, sessions: SESSIONS, openSessions: OPEN_SESSIONS },
       deployToFirstCallSeconds,
+      deployToFirstCallMaxSeconds,
+      deployToFirstCallSamples: firstCallSamples,
       latency: figures,
       ratios,
       gatewayMemory: memory,
@@ -276,7 +288,7 @@ async function main(): Promise<void> {
       [`gateway adds ≤ 1 ms at p50 (${SESSIONS} sessions)`, ratios[`c${SESSIONS}`]!.gatewayAddedP50Ms <= 1],
       ['gateway p99 ≤ 1.25 × Traefik-direct (1 session)', ratios.c1!.gatewayP99Ratio <= 1.25],
       [`gateway p99 ≤ 1.25 × Traefik-direct (${SESSIONS} sessions)`, ratios[`c${SESSIONS}`]!.gatewayP99Ratio <= 1.25],
-      ['deploy → first call ≤ 15 s', deployToFirstCallSeconds <= 15],
+      [`deploy → first call ≤ 15 s (the slowest of ${FIRST_CALLS})`, deployToFirstCallMaxSeconds <= 15],
     ] as const;
     const md = report(results, targets);
     console.log(`\n${md}`);
@@ -317,7 +329,7 @@ function report(r: { [k: string]: unknown } & { latency: Record<string, Record<P
   for (const [level, x] of Object.entries(r.ratios)) {
     lines.push(`| ${level.slice(1)} | ${x.gatewayAddedP50Ms} | ${x.gatewayP99Ratio} | ${x.gatewayThroughputRatio} | ${x.routeP50Ratio} | ${x.routeP99Ratio} |`);
   }
-  lines.push('', `deploy → first tool call answered through /firstcall/mcp (image on the node): **${String(r.deployToFirstCallSeconds)} s**`);
+  lines.push('', `deploy → first tool call answered through /<name>/mcp (image on the node), ${String((r.deployToFirstCallSamples as number[]).length)} servers one after another: median **${String(r.deployToFirstCallSeconds)} s**, slowest **${String(r.deployToFirstCallMaxSeconds)} s** (${(r.deployToFirstCallSamples as number[]).join(', ')} s)`);
   lines.push('', `gateway memory (all replicas): ${JSON.stringify(r.gatewayMemory)}`, '', '| target | |', '|---|---|');
   for (const [name, met] of targets) lines.push(`| ${name} | ${met ? 'met' : 'MISSED'} |`);
   return lines.join('\n');

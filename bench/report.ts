@@ -63,10 +63,12 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     {
       name: 'deploy → first tool call',
       target: '≤ 15 s',
-      value: r.userFacing?.deployToFirstCallSeconds ?? null,
+      value: r.userFacing?.deployToFirstCallMaxSeconds ?? r.userFacing?.deployToFirstCallSeconds ?? null,
       unit: 's',
-      met: at(r.userFacing?.deployToFirstCallSeconds ?? null, (v) => v <= 15),
-      note: r.userFacing ? `real node, cached image; from ${r.userFacing.source} (${r.userFacing.date})` : `no ${'bench/results/gateway-latest.json'}: run npm run bench:gateway`,
+      met: at(r.userFacing?.deployToFirstCallMaxSeconds ?? r.userFacing?.deployToFirstCallSeconds ?? null, (v) => v <= 15),
+      note: r.userFacing
+        ? `real node, cached image; ${r.userFacing.deployToFirstCallServers === null ? 'one server' : `the slowest of ${r.userFacing.deployToFirstCallServers} servers deployed one after another (median ${fmt(r.userFacing.deployToFirstCallSeconds, 3)} s)`}; from ${r.userFacing.source} (${r.userFacing.date})`
+        : `no ${'bench/results/gateway-latest.json'}: run npm run bench:gateway`,
     },
     { name: 'pipeline generate 1,000', target: '≤ 2 s', value: r.generate1000Seconds, unit: 's', met: at(r.generate1000Seconds, (v) => v <= 2), ...(r.generate ? { note: `measured by ${r.generate.measuredBy === 'cli' ? 'the CLI (node bin/run.js pipeline generate)' : 'the in-process library'}` } : {}) },
     { name: '--help cold start', target: '≤ 0.4 s', value: r.helpSeconds, unit: 's', met: at(r.helpSeconds, (v) => v <= 0.4), note: 'node bin/run.js --help, median of 5' },
@@ -166,7 +168,7 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
     );
     out.push(
       table(['figure', 'value', 'meaning'], [
-        ['deploy → first tool call', `${fmt(u.deployToFirstCallSeconds, 3)} s`, 'MCPServer created → first tools/call answered through /<name>/mcp (image already on the node)'],
+        ['deploy → first tool call', `${fmt(u.deployToFirstCallSeconds, 3)} s${u.deployToFirstCallMaxSeconds === null ? '' : ` (median; slowest ${fmt(u.deployToFirstCallMaxSeconds, 3)} s of ${u.deployToFirstCallServers ?? '—'})`}`, 'MCPServer created → first tools/call answered through /<name>/mcp (image already on the node)'],
         ['route p50 / pod p50', `${fmt(u.routeP50Ms, 3)} / ${fmt(u.podP50Ms, 3)} ms → ${fmt(u.routeP50Ratio, 3)} ×`, 'one tool call, one session: through Traefik and the gateway against the pod directly'],
         ['route p99 / pod p99', `${fmt(u.routeP99Ms, 3)} / ${fmt(u.podP99Ms, 3)} ms → ${fmt(u.routeP99Ratio, 3)} ×`, 'the same calls at p99'],
       ]),

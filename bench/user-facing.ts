@@ -14,7 +14,12 @@ export interface UserFacingFigures {
   date: string;
   command: string;
   loadAtStart: number[] | null;
+  /** The median of the servers deployed one after another (a single one in runs before 2026-11-28). */
   deployToFirstCallSeconds: number | null;
+  /** The slowest of them (null in runs before 2026-11-28). */
+  deployToFirstCallMaxSeconds: number | null;
+  /** How many servers were deployed for it (null before 2026-11-28: one). */
+  deployToFirstCallServers: number | null;
   /** One session: one tool call through Traefik and the gateway, and to the pod directly. */
   routeP50Ms: number | null;
   routeP99Ms: number | null;
@@ -50,6 +55,8 @@ export function userFacingFigures(repoRoot: string): UserFacingFigures | undefin
     command: String(r.command ?? ''),
     loadAtStart: Array.isArray(load) ? load.filter((x): x is number => typeof x === 'number') : null,
     deployToFirstCallSeconds: num(r.deployToFirstCallSeconds),
+    deployToFirstCallMaxSeconds: num(r.deployToFirstCallMaxSeconds),
+    deployToFirstCallServers: Array.isArray(r.deployToFirstCallSamples) ? r.deployToFirstCallSamples.length : null,
     routeP50Ms: num(obj(c1.gateway).p50Ms),
     routeP99Ms: num(obj(c1.gateway).p99Ms),
     podP50Ms: num(obj(c1.pod).p50Ms),

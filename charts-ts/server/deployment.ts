@@ -40,6 +40,7 @@ export class ServerDeployment extends Construct {
     super(scope, id);
     const s = props.server;
     const probe = probeFor(s.probe);
+    const startup = probe === undefined ? undefined : startupProbeFor(probe);
     new ServerKubeDeployment(this, 'Resource', {
       metadata: { name: s.name, namespace: s.namespace, labels: s.labels },
       spec: {
@@ -68,7 +69,7 @@ export class ServerDeployment extends Construct {
                   requests: { cpu: k8s.Quantity.fromString(s.resources.requests.cpu), memory: k8s.Quantity.fromString(s.resources.requests.memory) },
                   limits: { cpu: k8s.Quantity.fromString(s.resources.limits.cpu), memory: k8s.Quantity.fromString(s.resources.limits.memory) },
                 },
-                ...(probe === undefined ? {} : { livenessProbe: probe, readinessProbe: probe }),
+                ...(probe === undefined ? {} : { startupProbe: startup, livenessProbe: probe, readinessProbe: probe }),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [tmpMount()],
               },
@@ -85,6 +86,20 @@ function envVar(e: ResolvedServer['env'][number]): k8s.EnvVar {
   return e.secretKeyRef === undefined
     ? { name: e.name, value: e.value ?? '' }
     : { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
+}
+
+/**
+ * Until a server first answers, the kubelet checks it every second, and liveness and readiness
+ * wait. Without it a readiness probe that came before the server listened (a Node server takes
+ * about a second) kept the pod out of the route for a whole period (10 s by default); when the
+ * startup probe succeeds the kubelet runs the readiness probe at once.
+ */
+export const STARTUP_PROBE_PERIOD_SECONDS = 1;
+/** A minute to first answer, then the container is restarted (as liveness did after 3 periods). */
+export const STARTUP_PROBE_FAILURE_THRESHOLD = 60;
+
+function startupProbeFor(probe: k8s.Probe): k8s.Probe {
+  return { ...probe, periodSeconds: STARTUP_PROBE_PERIOD_SECONDS, failureThreshold: STARTUP_PROBE_FAILURE_THRESHOLD };
 }
 
 /** TCP on the named port by default; never an httpGet on the MCP endpoint (405 / endless stream). */

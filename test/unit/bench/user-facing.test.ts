@@ -30,6 +30,8 @@ describe("the main benchmark's user-facing figures", () => {
       command: 'npm run bench:gateway -- --rounds 4',
       loadAtStart: [4.52, 4.29, 5.32],
       deployToFirstCallSeconds: 3.307,
+      deployToFirstCallMaxSeconds: null,
+      deployToFirstCallServers: null,
       routeP50Ms: 9.822,
       routeP99Ms: 39.178,
       podP50Ms: 6.957,
@@ -37,6 +39,11 @@ describe("the main benchmark's user-facing figures", () => {
       routeP50Ratio: 1.412,
       routeP99Ratio: 0.638,
     });
+  });
+
+  it('carry the median and the slowest of several deployed servers', () => {
+    const figures = userFacingFigures(repoWith(JSON.stringify({ ...gatewayRun, deployToFirstCallSeconds: 2.9, deployToFirstCallMaxSeconds: 3.6, deployToFirstCallSamples: [3.6, 2.8, 2.9] })));
+    expect(figures).toMatchObject({ deployToFirstCallSeconds: 2.9, deployToFirstCallMaxSeconds: 3.6, deployToFirstCallServers: 3 });
   });
 
   it('are absent without a gateway run, for a smoke run, for another kind of file and for broken JSON', () => {

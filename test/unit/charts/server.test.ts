@@ -157,6 +157,13 @@ describe('Deployment', () => {
       expect(c.readinessProbe).toEqual(tcp);
     });
 
+    it('checks every second until the server first answers (a minute at most), then at the probe period', () => {
+      const c = containerOf(renderServer(mcpServer('a'), noSettings));
+      expect(c.startupProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 1, failureThreshold: 60 });
+      const h = containerOf(renderServer(mcpServer('a', { probe: { type: 'http', path: '/healthz', periodSeconds: 5, initialDelaySeconds: 2 } }), noSettings));
+      expect(h.startupProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 60, initialDelaySeconds: 2 });
+    });
+
     it('uses an httpGet on the given path for type http, with the given timing', () => {
       const c = containerOf(renderServer(mcpServer('a', { probe: { type: 'http', path: '/healthz', periodSeconds: 5, initialDelaySeconds: 2 } }), noSettings));
       const http = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5, initialDelaySeconds: 2 };
@@ -166,6 +173,7 @@ describe('Deployment', () => {
 
     it('renders no probes for type none', () => {
       const c = containerOf(renderServer(mcpServer('a', { probe: { type: 'none' } }), noSettings));
+      expect(c.startupProbe).toBeUndefined();
       expect(c.livenessProbe).toBeUndefined();
       expect(c.readinessProbe).toBeUndefined();
     });
