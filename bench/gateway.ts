@@ -144,8 +144,8 @@ async function main(): Promise<void> {
       firstCallSamples.push(Math.round(performance.now() - deployStarted) / 1000);
     }
     const sortedFirstCalls = [...firstCallSamples].sort((a, b) => a - b);
-    const deployToFirstCallSeconds = sortedFirstCalls[Math.floor((sortedFirstCalls.length - 1) / 2)]!;
-    const deployToFirstCallMaxSeconds = sortedFirstCalls[sortedFirstCalls.length - 1]!;
+    const deployToFirstCallSeconds = percentile(sortedFirstCalls, 50);
+    const deployToFirstCallMaxSeconds = percentile(sortedFirstCalls, 100);
     log(`deploy → first tool call through the route: median ${deployToFirstCallSeconds} s, max ${deployToFirstCallMaxSeconds} s (${firstCallSamples.join(', ')} s)`);
 
     // Traefik straight to the pods: the platform's own route with the gateway turned off, to an

@@ -20,4 +20,11 @@ describe('parseOptions --compare', () => {
     expect(() => parse('--compare=')).toThrow('--compare= needs a file name');
     expect(() => parse('--smoke', 'old.json')).toThrow();
   });
+
+  it('takes --converge-only and the operator\'s node flags (none with an empty value)', () => {
+    expect(parse('--converge-only')).toMatchObject({ convergeOnly: true, operatorNodeFlags: undefined });
+    expect(parse()).toMatchObject({ convergeOnly: false, operatorNodeFlags: undefined });
+    expect(parse('--operator-node-flags=--optimize-for-size --max-semi-space-size=2')).toMatchObject({ operatorNodeFlags: ['--optimize-for-size', '--max-semi-space-size=2'] });
+    expect(parse('--operator-node-flags=')).toMatchObject({ operatorNodeFlags: [] });
+  });
 });
