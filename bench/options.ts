@@ -46,8 +46,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                               runs write into bench/results/tmp/<run>/, never latest.*
   --operator-node-flags=<f>   the operator's node flags, space-separated ("" for none; default the image's
                               NODE_OPTIONS, ${OPERATOR_NODE_FLAGS.join(' ')}); other than the default, written to tmp/<run>/ too
-  --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed before and after the
-                              operator phases (floorSeconds = mean); kubeclient = the operator's own client, after
+  --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed right before and right
+                              after converge (floorSeconds = mean); kubeclient = the operator's own client, at the end
   --timeout-minutes <m>       give up waiting for a phase after this long (default 30)
   --skip-cluster              only the offline timings (synth, generate, --help)
   --skip-offline              only the cluster phases

@@ -105,7 +105,7 @@ export interface BenchResults {
   /** What the informer caches hold per kind at 1×N (JSON bytes; managedFields share). */
   cacheFootprint?: Record<string, { objects: number; meanJsonBytes: number; meanManagedFieldsBytes: number }>;
   updateWave?: { patchBurstSeconds: number; observedSeconds: number; delta: ApiDelta; operatorRequestsPerServer: number; operatorRequestsByMethod?: Record<string, number> };
-  /** Floor runs: keep-alive before the operator phases and after them (floorSeconds is their mean), then the KubeClient variant. */
+  /** Floor runs: keep-alive right before converge and right after it (floorSeconds is their mean), then the KubeClient variant at the end. */
   floor?: (FloorResult & { when: 'before' | 'after' })[];
   floorKubeClientSeconds?: number | null;
   /**
