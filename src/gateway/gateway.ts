@@ -61,6 +61,16 @@ function listen(server: Server, host: string, port: number): Promise<string> {
   });
 }
 
+/**
+ * How long a keep-alive connection to a pod may sit idle in the pool before the gateway closes
+ * it; a pod's `Keep-Alive: timeout=N` shortens it to N - 1 s. Below the 5 s idle timeout of
+ * Node's and uvicorn's HTTP servers, so the gateway closes first and a request rarely goes out on
+ * a connection the pod is closing at that moment (then reset, and sent again: proxy.ts). Without
+ * it Node's agent ignored the pod's hint and kept idle connections forever. Only idle
+ * connections: a quiet SSE stream in use is not cut (Node only emits 'timeout' for those).
+ */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 4_000;
+
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { settings, logger } = options;
   // Fails here, with the file named, when the Secret is missing or malformed.
@@ -93,7 +103,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (ok) logger.info(directory.counts(), 'server and endpoint caches synced');
   });
 
-  const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+  const agent = new Agent({ keepAlive: true, scheduling: 'lifo', timeout: UPSTREAM_IDLE_TIMEOUT_MS });
   const audit = options.audit ?? ((line: string) => process.stdout.write(`${line}\n`));
   const proxy = createServer({ requestTimeout: 0 }, createProxyHandler({
       directory,

@@ -501,7 +501,11 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           finish(true);
         });
         res.on('close', () => {
-          if (!up.complete) up.destroy();
+          if (!up.complete) {
+            // Normal for a GET stream; for a POST, the client never saw the whole answer.
+            if (req.method === 'POST') deps.logger.info({ pod: upstream.podName, method, tool, sse }, 'client left before the answer ended');
+            up.destroy();
+          }
           finish(!up.complete);
         });
       });

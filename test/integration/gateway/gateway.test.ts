@@ -6,6 +6,7 @@
  * Deployment's rules. Requests carry the header a server's route sets.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -347,6 +348,84 @@ describe('the gateway against real servers', () => {
     } finally {
       // The gateway keeps its keep-alive socket: close it from this side.
       for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
+
+  it('closes an idle connection to a pod before the pod does (at its Keep-Alive hint, else after 4 s); a quiet stream in use stays open', async () => {
+    // A real node:http pod. Who closed each connection tells the race apart: when the gateway
+    // closes, the pod's socket sees the end of input first; when the pod's own keep-alive timer
+    // fires, it destroys the socket without one.
+    const closes: { peerClosedFirst: boolean }[] = [];
+    const closed = () => closes.length;
+    const streams: ServerResponse[] = [];
+    let sendHint = true;
+    const upstream = createHttpServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        res.flushHeaders();
+        streams.push(res);
+        return;
+      }
+      req.resume();
+      req.on('end', () => {
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} });
+        // An explicit Connection header stops Node from sending its Keep-Alive hint (as the MCP SDK's servers do).
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'mcp-session-id': 'upstream-session-2', ...(sendHint ? {} : { connection: 'keep-alive' }) });
+        res.end(body);
+      });
+    });
+    upstream.on('connection', (socket: Socket) => {
+      let peerEnded = false;
+      socket.on('end', () => (peerEnded = true));
+      socket.on('close', () => closes.push({ peerClosedFirst: peerEnded }));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+    const abort = new AbortController();
+    try {
+      await createServer('idle-pod');
+      await publishPod('idle-pod', 'idle-pod-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      const post = (session?: string) =>
+        fetch(`${gateway.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': `${ns.name}/idle-pod`, ...(session === undefined ? {} : { 'mcp-session-id': session }) },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+        });
+
+      // The hint: Node's server says `Keep-Alive: timeout=2`; the gateway closes after 1 s.
+      upstream.keepAliveTimeout = 2_000;
+      const first = await waitFor('the idle pod routed', () => post(), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const sealed = first.headers.get('mcp-session-id')!;
+      await first.text();
+      await waitFor('the idle connection closed', async () => closed(), { until: (n) => n >= 1, timeoutMs: 10_000, intervalMs: 100 });
+      expect(closes.every((c) => c.peerClosedFirst)).toBe(true);
+
+      // A quiet SSE stream through the gateway, then no hint with the pod's 5 s default.
+      const stream = await fetch(`${gateway.url}/mcp`, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', 'X-Mcp-Runtime-Server': `${ns.name}/idle-pod`, 'mcp-session-id': sealed },
+        signal: abort.signal,
+      });
+      expect(stream.status).toBe(200);
+      sendHint = false;
+      upstream.keepAliveTimeout = 5_000;
+      const before = closed();
+      const noHint = await post(sealed);
+      expect(noHint.status).toBe(200);
+      await noHint.text();
+      await waitFor('the idle connection closed', async () => closed(), { until: (n) => n > before, timeoutMs: 10_000, intervalMs: 100 });
+      expect(closes.every((c) => c.peerClosedFirst)).toBe(true);
+
+      // The stream was quiet for longer than the idle timeout and still carries an event.
+      expect(streams).toHaveLength(1);
+      streams[0]!.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"still here"}}\n\n');
+      const reader = stream.body!.getReader();
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toContain('still here');
+    } finally {
+      abort.abort();
+      for (const res of streams) res.destroy();
+      upstream.closeAllConnections();
       await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
   });
