@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { NODE_IP } from '../../../src/local-cluster/real-node/network.js';
 import { startOidcProvider } from '../../fixtures/oidc-provider.js';
 import { createTestCa } from '../../fixtures/test-ca.js';
@@ -49,12 +50,18 @@ async function podLog(namespace: string, name: string): Promise<string[]> {
   return (await (await core(c.kc)).readNamespacedPodLog({ namespace, name })).split('\n');
 }
 
-/** An MCP session through the public route (Traefik → gateway → a pod). */
-async function routeClient(path: string, fetchImpl: typeof fetch = c.fetch): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+/**
+ * An MCP session through the public route (Traefik → gateway → a pod). `errors` collects what the
+ * transport reports outside any request (a POST's stream that broke off after its headers only
+ * shows there; the request itself then times out), for a failure's message.
+ */
+async function routeClient(path: string, fetchImpl: typeof fetch = c.fetch): Promise<{ client: Client; transport: StreamableHTTPClientTransport; errors: string[] }> {
   const client = new Client({ name: 'mcp-runtime-e2e-gateway', version: '0.1.0' });
   const transport = new StreamableHTTPClientTransport(new URL(`${c.base}${path}`), { fetch: fetchImpl });
   await client.connect(transport);
-  return { client, transport };
+  const errors: string[] = [];
+  client.onerror = (error) => errors.push(`${new Date().toISOString()} ${error.message}`);
+  return { client, transport, errors };
 }
 
 const httpStatusOf = (error: unknown): number | undefined => (error as { code?: unknown }).code as number | undefined;
@@ -63,6 +70,7 @@ interface NotesSession {
   readonly index: number;
   readonly client: Client;
   readonly transport: StreamableHTTPClientTransport;
+  readonly errors: string[];
   added: number;
 }
 
@@ -81,7 +89,8 @@ async function addAndList(s: NotesSession, calls: number): Promise<string[]> {
         if (notes.length !== s.added) failures.push(`session ${s.index}: list_notes saw ${notes.length} notes, expected ${s.added}`);
       }
     } catch (error) {
-      failures.push(`session ${s.index}: ${(error as Error).message}`);
+      const said = s.errors.length > 0 ? ` (the transport said: ${s.errors.join('; ')})` : '';
+      failures.push(`session ${s.index}: call ${i} at ${new Date().toISOString()}: ${(error as Error).message}${said}`);
     }
   }
   return failures;
@@ -104,12 +113,14 @@ async function sessionsPerPod(): Promise<Map<string, number>> {
  */
 async function unusualLogLines(): Promise<string[]> {
   const out: string[] = [];
+  // Every pod, ready or not: a gateway whose readiness flapped under load is a suspect too.
+  const all = async (namespace: string, selector: string) => (await (await core(c.kc)).listNamespacedPod({ namespace, labelSelector: selector })).items;
   const sources: [string, string][] = [
-    ...(await readyPods(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')).map((p): [string, string] => [GATEWAY_NAMESPACE, p.metadata!.name!]),
-    ...(await readyPods(NAMESPACE, 'app=notes')).map((p): [string, string] => [NAMESPACE, p.metadata!.name!]),
+    ...(await all(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')).map((p): [string, string] => [GATEWAY_NAMESPACE, p.metadata!.name!]),
+    ...(await all(NAMESPACE, 'app=notes')).map((p): [string, string] => [NAMESPACE, p.metadata!.name!]),
   ];
   for (const [namespace, pod] of sources) {
-    for (const line of await podLog(namespace, pod)) {
+    for (const line of await podLog(namespace, pod).catch((error: Error) => [`(no log: ${error.message})`])) {
       let entry: Record<string, unknown>;
       try {
         entry = JSON.parse(line) as Record<string, unknown>;
@@ -124,6 +135,9 @@ async function unusualLogLines(): Promise<string[]> {
       if (warning || badCall || slowOrFailedPost) out.push(`${pod}: ${line}`);
     }
   }
+  // Traefik's own errors (a backend connection that broke, a timeout) come before the gateway's.
+  const traefik = (await readFile(c.traefik.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => /level=(warn|error)|"level":"(warn|error)"| ERR | WRN /i.test(l));
+  out.push(...traefik.slice(-40).map((l) => `traefik: ${l}`));
   return out;
 }
 
