@@ -13,6 +13,9 @@ export const MEMORY_USAGE = `Usage: npm run bench:memory -- [flags]
   --concurrency <c>       operator concurrency (default 4)
   --quiet-seconds <s>     how long the operator must send nothing before a sample (default 5)
   --timeout-minutes <m>   give up on a step after this long (default 30)
+  --heap-snapshots        also take a V8 heap snapshot with no server and after each step and summarize
+                          them by node type and constructor (heap-snapshots.{md,json}); a snapshot leaves
+                          native memory behind, so such a run does not write memory-scale.*
   --output <dir>          results folder (default bench/results)
   --help
 `;
@@ -49,6 +52,7 @@ export interface MemoryOptions {
   quietSeconds: number;
   timeoutMinutes: number;
   output: string | undefined;
+  heapSnapshots: boolean;
 }
 
 export function parseMemoryOptions(argv: readonly string[]): MemoryOptions | 'help' {
@@ -60,6 +64,7 @@ export function parseMemoryOptions(argv: readonly string[]): MemoryOptions | 'he
       'quiet-seconds': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       output: { type: 'string' },
+      'heap-snapshots': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -79,6 +84,7 @@ export function parseMemoryOptions(argv: readonly string[]): MemoryOptions | 'he
     quietSeconds: positive('quiet-seconds', values['quiet-seconds'], 5),
     timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
     output: values.output,
+    heapSnapshots: values['heap-snapshots'] === true,
   };
 }
 

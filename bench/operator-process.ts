@@ -146,7 +146,7 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
     stats: () => procStats(child.pid),
     helpers: () => descendants(child.pid).map((d) => ({ ...d, rssMb: procStats(d.pid)?.rssMb ?? 0 })),
     async scrape() {
-      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(30_000) });
       return res.text();
     },
     stop: () => child.stop(20_000),

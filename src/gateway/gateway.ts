@@ -129,7 +129,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const ready = synced && !draining;
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok' : draining ? 'draining' : 'caches not synced');
     } else if (path === '/metrics') {
-      void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        // A collector that throws must not leave the scrape hanging.
+        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
+      );
     } else {
       res.writeHead(404).end();
     }

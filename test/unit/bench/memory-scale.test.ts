@@ -13,5 +13,7 @@ describe('bench:memory', () => {
     expect(() => parseMemoryOptions(['--steps', '100,x'])).toThrow('--steps must be a whole number');
     expect(() => parseMemoryOptions(['--concurrency', '0'])).toThrow('--concurrency must be a whole number ≥ 1, got 0');
     expect(parseMemoryOptions(['--help'])).toBe('help');
+    expect(parseMemoryOptions([])).toMatchObject({ heapSnapshots: false });
+    expect(parseMemoryOptions(['--heap-snapshots', '--steps', '100,1000'])).toMatchObject({ heapSnapshots: true, steps: [100, 1000] });
   });
 });
