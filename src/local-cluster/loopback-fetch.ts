@@ -20,14 +20,18 @@ export function lookupResolvingTo(address = '127.0.0.1'): LookupFunction {
 export function fetchResolvingTo(address = '127.0.0.1'): typeof fetch {
   const lookup = lookupResolvingTo(address);
   return async (input, init) => {
-    const req = new Request(input, init);
+    // The caller's signal goes to the request as is. A Request built with it would add an abort
+    // listener to it that stays until that Request is garbage-collected: thousands on a
+    // long-lived MCP transport's signal (MaxListenersExceededWarning).
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const req = new Request(input, { ...init, signal: null });
     const url = new URL(req.url);
     if (url.protocol !== 'http:') throw new TypeError(`fetchResolvingTo speaks plain HTTP only, not ${url.protocol}`);
     const body = req.body === null ? undefined : Buffer.from(await req.arrayBuffer());
     const headers: Record<string, string> = {};
     req.headers.forEach((value, key) => (headers[key] = value));
     return new Promise<Response>((resolve, reject) => {
-      const r = request(url, { method: req.method, headers, lookup, signal: req.signal }, (res) => {
+      const r = request(url, { method: req.method, headers, lookup, ...(signal ? { signal } : {}) }, (res) => {
         const responseHeaders = new Headers();
         for (const [key, value] of Object.entries(res.headers)) {
           if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
