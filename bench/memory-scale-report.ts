@@ -30,6 +30,8 @@ export interface MemoryStep {
   convergeSeconds: number;
   /** RSS growth per server added since the previous step, KiB (null for the first step). */
   kbPerServer: number | null;
+  /** False when the operator never went `quietSeconds` without a request (the sample was taken after the limit anyway). Absent in older results. */
+  quiet?: boolean;
 }
 
 export interface MemoryScaleResults {
@@ -98,7 +100,7 @@ export function growthPerServer(steps: readonly { servers: number; rssMb: number
 }
 
 export function memoryMarkdown(r: MemoryScaleResults): string {
-  const rows = r.steps.map((s) => `| ${s.servers} | ${s.rssMb} | ${s.peakRssMb} | ${s.memory.heapUsedMb ?? '—'} / ${s.memory.heapTotalMb ?? '—'} | ${Math.round(s.memory.caches.reduce((a, c) => a + c.jsonKb, 0) / 102.4) / 10} | ${s.kbPerServer ?? '—'} | ${s.convergeSeconds} |`);
+  const rows = r.steps.map((s) => `| ${s.servers} | ${s.rssMb} | ${s.peakRssMb} | ${s.memory.heapUsedMb ?? '—'} / ${s.memory.heapTotalMb ?? '—'} | ${Math.round(s.memory.caches.reduce((a, c) => a + c.jsonKb, 0) / 102.4) / 10} | ${s.kbPerServer ?? '—'} | ${s.convergeSeconds}${s.quiet === false ? ' (not quiet)' : ''} |`);
   return [
     '# Operator memory by number of servers',
     '',
@@ -112,7 +114,8 @@ export function memoryMarkdown(r: MemoryScaleResults): string {
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Each sample is taken once every server so far has its status written and the operator has sent no request for a few seconds. ' +
+    'Each sample is taken once every server so far has its status written and the operator has sent no request for a few seconds ' +
+      '(or, marked "not quiet", after 120 s of waiting for such a pause: the operator was still writing owed Events at its budget\'s pace). ' +
       'The servers run no pods (replicas 0): the operator caches the same kinds of objects either way. RSS per added server is the RSS growth since the previous step divided by the servers added.',
     '',
   ].join('\n');

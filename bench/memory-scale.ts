@@ -40,7 +40,7 @@ const log = (line: string) => console.log(`[bench:memory] ${line}`);
  * Until the operator's own request count stays the same for `quietSeconds` (polled each second);
  * after `maxSeconds` it says what kept changing and goes on.
  */
-async function operatorQuiet(op: OperatorProcess, quietSeconds: number, signal: AbortSignal, maxSeconds = 120): Promise<void> {
+async function operatorQuiet(op: OperatorProcess, quietSeconds: number, signal: AbortSignal, maxSeconds = 120): Promise<boolean> {
   const counts = async () => operatorRequestsByMethod(await op.scrape()) ?? {};
   const sum = (c: Record<string, number>) => Object.values(c).reduce((a, v) => a + v, 0);
   const started = performance.now();
@@ -52,12 +52,13 @@ async function operatorQuiet(op: OperatorProcess, quietSeconds: number, signal: 
     if (sum(now) !== sum(last)) {
       if (performance.now() - started > maxSeconds * 1000) {
         log(`  the operator was not quiet for ${quietSeconds} s within ${maxSeconds} s (requests by method ${JSON.stringify(last)} → ${JSON.stringify(now)}); sampling anyway`);
-        return;
+        return false;
       }
       last = now;
       stableSince = performance.now();
     }
   }
+  return true;
 }
 
 async function main(): Promise<number> {
@@ -147,10 +148,10 @@ async function main(): Promise<number> {
         }, abort.signal);
         created = target;
         const at = await done;
-        await operatorQuiet(op, o.quietSeconds, abort.signal);
+        const quiet = await operatorQuiet(op, o.quietSeconds, abort.signal);
         const stats = op.stats();
         const memory = operatorMemory(await op.scrape());
-        steps.push({ servers: target, rssMb: stats?.rssMb ?? Number.NaN, peakRssMb: stats?.peakRssMb ?? Number.NaN, memory, convergeSeconds: seconds(at.at - t0) });
+        steps.push({ servers: target, rssMb: stats?.rssMb ?? Number.NaN, peakRssMb: stats?.peakRssMb ?? Number.NaN, memory, convergeSeconds: seconds(at.at - t0), quiet });
         log(`${target} servers: RSS ${stats?.rssMb} MiB (peak ${stats?.peakRssMb}), heap ${memory.heapUsedMb}/${memory.heapTotalMb} MiB`);
         await snapshot(target);
       }
