@@ -170,18 +170,19 @@ async function main(): Promise<number> {
   const dir = o.output ?? join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   if (o.heapSnapshots) {
+    const tables = heapStepsMarkdown(heapSteps);
     const heading = [
       '# Operator heap by number of servers (V8 heap snapshots)',
       '',
       `\`${command}\` · commit ${describeGit(git)} · ${date}`,
       '',
-      `Operator: \`${operatorCommand}\`. Self sizes from one snapshot with no server and one after each step (every status current, the operator quiet for ${o.quietSeconds} s); each snapshot starts with a full GC, so these are live bytes. RSS after the first snapshot is not the operator's own (the snapshot leaves native memory), so this run writes no memory-scale.*.`,
+      `Operator: \`${operatorCommand}\`. Self sizes from one snapshot with no server and one after each step (sampled as memory-scale samples: every status current, then a wait for the operator to go quiet); each snapshot starts with a full GC, so these are live bytes. RSS after the first snapshot is not the operator's own (the snapshot leaves native memory), so this run writes no memory-scale.*.`,
       '',
     ];
-    writeFileSync(join(dir, 'heap-snapshots.md'), `${heading.join('\n')}${heapStepsMarkdown(heapSteps)}`);
+    writeFileSync(join(dir, 'heap-snapshots.md'), `${heading.join('\n')}${tables}`);
     const top = (s: HeapStep) => ({ servers: s.servers, totalBytes: s.summary.totalBytes, nodes: s.summary.nodes, byType: s.summary.byType, byName: s.summary.byName.slice(0, 60) });
     writeFileSync(join(dir, 'heap-snapshots.json'), `${JSON.stringify({ kind: 'heap-snapshots', command, git, machine, date, operatorCommand, steps: heapSteps.map(top) }, null, 2)}\n`);
-    console.log(`\n${heapStepsMarkdown(heapSteps)}`);
+    console.log(`\n${tables}`);
     log(`wrote ${relative(process.cwd(), join(dir, 'heap-snapshots.md'))} and .json`);
     return 0;
   }

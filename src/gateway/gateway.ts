@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { KubeClient, Logger } from '../runtime/index.js';
+import { respondWithMetrics, type KubeClient, type Logger } from '../runtime/index.js';
 import { ServerDirectory } from './directory.js';
 import { GatewayMetrics } from './metrics.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -129,11 +129,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const ready = synced && !draining;
       res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok' : draining ? 'draining' : 'caches not synced');
     } else if (path === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        // A collector that throws must not leave the scrape hanging.
-        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
-      );
+      respondWithMetrics(metrics.registry, res);
     } else {
       res.writeHead(404).end();
     }

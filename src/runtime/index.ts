@@ -56,7 +56,7 @@ export {
   type ManagerOptions,
   type SharedInformerOptions,
 } from './manager.js';
-export { MetricsServer, RuntimeMetrics, type ControllerMetrics, type LeaderMetrics, type ReconcileResult as ReconcileResultLabel, type RuntimeMetricsOptions } from './metrics.js';
+export { MetricsServer, respondWithMetrics, RuntimeMetrics, type ControllerMetrics, type LeaderMetrics, type ReconcileResult as ReconcileResultLabel, type RuntimeMetricsOptions } from './metrics.js';
 export { ExponentialRateLimiter, type ExponentialRateLimiterOptions, type RateLimiter } from './rate-limiter.js';
 export {
   BUILTIN_TYPES,

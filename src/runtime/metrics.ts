@@ -6,7 +6,7 @@
  * The building blocks (queue, informer, controller, leader elector) only see small hook
  * interfaces; this file adapts them to prom-client.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
 import type { InformerMetrics, WatchRestartReason } from './informer.js';
@@ -250,6 +250,14 @@ export class RuntimeMetrics {
   }
 }
 
+/** Answers a scrape from `registry`: 500 with the error when a collector throws, never a hung request. */
+export function respondWithMetrics(registry: Registry, res: ServerResponse): void {
+  registry.metrics().then(
+    (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+    (error: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${String(error)}\n`),
+  );
+}
+
 /** Serves `GET /metrics` from one registry. */
 export class MetricsServer {
   private readonly server: Server;
@@ -261,10 +269,7 @@ export class MetricsServer {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
         return;
       }
-      this.registry.metrics().then(
-        (text) => res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(text),
-        (error: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${String(error)}\n`),
-      );
+      respondWithMetrics(this.registry, res);
     });
   }
 
