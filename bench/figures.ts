@@ -62,6 +62,8 @@ const NESTED: [path: string[], key: string, unit: string][] = [
   [['generate', 'inProcess'], 'medianSeconds', 's'],
   [['generate', 'inProcess'], 'firstSeconds', 's'],
   [['cluster'], 'startupMs', 'ms'],
+  [['cpuBreakdown'], 'cpuRatio', '×'],
+  [['cpuBreakdown'], 'ratioWithoutOperatorCpu', '×'],
 ];
 
 /**
@@ -71,7 +73,7 @@ const NESTED: [path: string[], key: string, unit: string][] = [
 const NOT_GENERIC = new Set([
   'schemaVersion', 'n', 'machine', 'date', 'endedAt', 'smoke', 'command', 'argv', 'git', 'concurrency', 'createConcurrency',
   'idleWindowSeconds', 'loadAverageAtEnd', 'errors', 'targets',
-  'cluster', 'operator', 'converge', 'idle', 'updateWave', 'floor', 'synth', 'generate', 'help', 'cacheFootprint',
+  'cluster', 'operator', 'converge', 'idle', 'updateWave', 'floor', 'synth', 'generate', 'help', 'cacheFootprint', 'cpuBreakdown',
   ...TOP_LEVEL.map(([key]) => key),
 ]);
 

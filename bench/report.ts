@@ -8,6 +8,7 @@ import { comparisonMarkdown } from './comparison-render.js';
 import type { Comparison } from './comparison.js';
 import { headerRows } from './report-header.js';
 import type { BenchResults, TargetCheck } from './results-types.js';
+import { cpuBreakdown } from './phase-cpu.js';
 
 /** Figures computed from others of the same run (also applied when re-rendering an old result). */
 /** `bench 3.1, kube-apiserver 40.2, etcd 9.9, …`: a window's CPU by process. */
@@ -20,6 +21,14 @@ export function withDerived(r: BenchResults): BenchResults {
   const floor = r.floor?.find((f) => f.client === 'keepalive') ?? r.floor?.[0];
   const floorRequests = floor === undefined ? undefined : floor.applies + (floor.statusWrites ?? 0);
   if (operatorRequests !== undefined && floorRequests) r.requestRatio = Math.round((operatorRequests / floorRequests) * 100) / 100;
+  const breakdown = cpuBreakdown({
+    ratio: r.ratio,
+    convergeSeconds: r.convergeSeconds,
+    converge: r.converge?.cpu,
+    floors: (r.floor ?? []).filter((f) => f.client === 'keepalive'),
+    cores: r.machine.cores,
+  });
+  if (breakdown !== undefined) r.cpuBreakdown = breakdown;
   return r;
 }
 
@@ -38,6 +47,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
         scaleNote,
         r.floor && r.floor.length > 0 ? `floor runs ${r.floor.map((f) => `${f.client}/${f.when} ${fmt(f.floorSeconds)} s`).join(', ')}` : undefined,
         r.requestRatio !== undefined && r.requestRatio !== null ? `requests per floor request ${fmt(r.requestRatio)} (load-independent)` : undefined,
+        r.cpuBreakdown !== undefined ? `CPU ${fmt(r.cpuBreakdown.cpuRatio)}× the floor's; without the operator's own CPU ≈ ${fmt(r.cpuBreakdown.ratioWithoutOperatorCpu)}×` : undefined,
       ].filter(Boolean).join('; '),
     },
     {
@@ -147,6 +157,13 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
     }
   }
   if (r.converge?.cpu !== undefined) rows.push(['… CPU in converge (first POST → every child)', windowCpuText(r.converge.cpu) + (r.operator?.cpuSeconds.converge == null ? '' : `; operator ${fmt(r.operator.cpuSeconds.converge)} from the first POST until Ready`), 's of CPU in the window']);
+  if (r.cpuBreakdown !== undefined) {
+    const b = r.cpuBreakdown;
+    const extra = Object.entries(b.extraByProcess).sort((x, y) => y[1] - x[1]).map(([name, s]) => `${name} ${s >= 0 ? '+' : ''}${fmt(s)}`).join(', ');
+    rows.push(['CPU: converge / floor', `${fmt(b.convergeCpuSeconds)} / ${fmt(b.floorCpuSeconds)} = ${fmt(b.cpuRatio)} ×`, `CPU-s of every process in the window (floor: the keep-alive floors' mean); cores busy ${fmt(b.convergeUtilization * 100, 0)} % / ${fmt(b.floorUtilization * 100, 0)} % (near 100 % in both, the time ratio follows the CPU ratio)`]);
+    rows.push(['… converge beyond the floor, by process', extra, 'CPU-s'] );
+    rows.push(['ratio without the operator\'s own CPU', fmt(b.ratioWithoutOperatorCpu), 'ratio × (converge CPU − operator CPU) / converge CPU: the ratio if the operator\'s own CPU were free while the rest of the window stayed (the MCPServer creates, the watches, the control plane\'s steady work); the operator cannot win back more than the difference. An upper estimate: a shorter window would hold less of that steady work'] );
+  }
   if (r.floorKubeClientSeconds !== undefined) rows.push(['ratio vs KubeClient floor', fmt(r.convergeSeconds !== null && r.floorKubeClientSeconds ? r.convergeSeconds / r.floorKubeClientSeconds : null), 'convergeSeconds / floor with the operator\'s own client']);
   if (r.operator) {
     const c = r.operator.cpuSeconds;

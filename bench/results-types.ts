@@ -1,7 +1,7 @@
 /** The shape of bench/results/latest.json. The top-level keys listed first are read by scripts. */
 import type { ApiDelta } from './api-metrics.js';
 import type { FloorResult } from './floor.js';
-import type { WindowCpu } from './phase-cpu.js';
+import type { CpuBreakdown, WindowCpu } from './phase-cpu.js';
 import type { CliTiming } from './cli-timing.js';
 import type { MachineInfo } from './machine.js';
 import type { OperatorBuildInfo, OperatorMemory } from './operator-process.js';
@@ -114,6 +114,8 @@ export interface BenchResults {
    * work, so this is roughly the ratio a quiet machine would show.
    */
   requestRatio?: number | null;
+  /** Converge's CPU against the keep-alive floors', by process, and the ratio without the operator's own CPU (derived; absent before 2026-11-28T09Z). */
+  cpuBreakdown?: CpuBreakdown;
   synth?: TimedRuns & { files: number; objects: number };
   generate?: { servers: number; inProcess: TimedRuns; cli?: CliTiming; measuredBy: 'cli' | 'in-process' };
   help?: CliTiming & { hasManifest: boolean; manifestBuiltAt?: string };
