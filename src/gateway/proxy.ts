@@ -228,6 +228,14 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       const target = upstream as Upstream;
       const result = await forward(ex, target, upstreamSession);
       if (result === 'done') return;
+      if (result === 'stale-socket' && !replayable(req, ex.call)) {
+        // At most once: the pod may have read this call before the connection broke.
+        deps.logger.warn({ pod: target.podName, method, tool }, 'connection to the pod reset before an answer; a tools/call is not sent again');
+        jsonRpcError(res, 502, -32603, 'The MCP server closed the connection before answering; the call was not sent again (it may or may not have run)');
+        done(502, 'upstream_error');
+        audit(ex, 'upstream_error', 502);
+        return;
+      }
       if (result === 'stale-socket' && !staleRetried) {
         // The pod closed an idle keep-alive socket as the request went out on it: nothing was
         // read, so the same request may go again (to the same pod, which still holds the session).
@@ -359,6 +367,18 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         { includePayloads: deps.auditPayloads },
       ),
     );
+  }
+
+  /**
+   * Whether a request may go again after a reset on a reused keep-alive socket. The reset does not
+   * tell whether the pod read the request (its idle timer closed the socket as the request went
+   * out, or it read the request and then failed), so only what is safe to run twice goes again:
+   * not a tools/call (a tool may act on the world) nor a batch or unreadable body that may hold one.
+   * A GET (a stream) or a DELETE (the end of a session) may.
+   */
+  function replayable(req: IncomingMessage, call: McpCall | undefined): boolean {
+    if (req.method !== 'POST') return true;
+    return call !== undefined && call.kind !== 'batch' && call.kind !== 'invalid' && call.method !== 'tools/call';
   }
 
   /**

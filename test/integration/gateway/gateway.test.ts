@@ -77,6 +77,65 @@ async function session(server: string): Promise<{ client: Client; transport: Str
 }
 
 const metrics = async () => (await fetch(`${gateway.adminUrl}/metrics`)).text();
+
+/** A JSON-RPC request to a server of this test's namespace through the gateway. */
+const postTo = (server: string, method: string, session?: string) =>
+  fetch(`${gateway.url}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'X-Mcp-Runtime-Server': `${ns.name}/${server}`,
+      ...(session === undefined ? {} : { 'mcp-session-id': session }),
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(method === 'tools/call' ? { params: { name: 'act', arguments: {} } } : {}) }),
+  });
+
+/**
+ * A pod that reads the second request on each connection and then resets it, unanswered: from the
+ * gateway's side this looks like the pod's keep-alive timer closing the socket as the request went
+ * out, and like a pod that read a call and failed. It records every request it read.
+ */
+async function resettingPod(): Promise<{ port: number; reads: { method: string | undefined; session: string | undefined; answered: boolean }[]; close(): Promise<void> }> {
+  const reads: { method: string | undefined; session: string | undefined; answered: boolean }[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    let buffered = '';
+    let onThisSocket = 0;
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const body = buffered.slice(end + 4, end + 4 + length);
+        buffered = buffered.slice(end + 4 + length);
+        const method = body === '' ? undefined : (JSON.parse(body) as { method?: string }).method;
+        const session = /\r\nmcp-session-id: *([^\r]+)/i.exec(head)?.[1];
+        const answered = onThisSocket++ !== 1;
+        reads.push({ method, session, answered });
+        if (!answered) {
+          socket.resetAndDestroy();
+          return;
+        }
+        const answer = JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} });
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nmcp-session-id: upstream-session-1\r\nkeep-alive: timeout=60\r\ncontent-length: ${answer.length}\r\n\r\n${answer}`);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    reads,
+    close: async () => {
+      // The gateway keeps its keep-alive socket: close it from this side.
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 const metric = (text: string, name: string, labels: Record<string, string>) =>
   text
     .split('\n')
@@ -294,61 +353,49 @@ describe('the gateway against real servers', () => {
   });
 
   it('sends a session request again to its pod when the pod had just closed the idle keep-alive socket it went out on', async () => {
-    // A pod that closes each connection as the second request arrives on it, unanswered: what a
-    // keep-alive timeout firing at that moment looks like from the gateway's side.
-    const seen: (string | undefined)[] = [];
-    const sockets = new Set<Socket>();
-    const upstream = createNetServer((socket) => {
-      sockets.add(socket);
-      let buffered = '';
-      let answered = 0;
-      socket.on('data', (chunk) => {
-        buffered += chunk.toString('latin1');
-        for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-          const head = buffered.slice(0, end);
-          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-          if (buffered.length < end + 4 + length) return;
-          buffered = buffered.slice(end + 4 + length);
-          if (answered++ === 1) {
-            socket.resetAndDestroy();
-            return;
-          }
-          seen.push(/\r\nmcp-session-id: *([^\r]+)/i.exec(head)?.[1]);
-          const body = JSON.stringify({ jsonrpc: '2.0', id: seen.length, result: {} });
-          socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nmcp-session-id: upstream-session-1\r\nkeep-alive: timeout=60\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
-        }
-      });
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+    const pod = await resettingPod();
     try {
       await createServer('idle-closing');
-      await publishPod('idle-closing', 'idle-closing-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      await publishPod('idle-closing', 'idle-closing-0', randomUUID(), pod.port);
       const retriesBefore = metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/idle-closing` });
-      const post = (session?: string) =>
-        fetch(`${gateway.url}/mcp`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'X-Mcp-Runtime-Server': `${ns.name}/idle-closing`,
-            ...(session === undefined ? {} : { 'mcp-session-id': session }),
-          },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
-        });
-      const first = await waitFor('the idle-closing pod routed', () => post(), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const first = await waitFor('the idle-closing pod routed', () => postTo('idle-closing', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
       const sealed = first.headers.get('mcp-session-id')!;
       await first.text();
-      const second = await post(sealed);
+      const second = await postTo('idle-closing', 'ping', sealed);
       expect(second.status).toBe(200);
       expect(second.headers.get('mcp-session-id')).toBe(sealed);
-      // The retried request reached the pod with the pod's own session id restored.
-      expect(seen).toEqual([undefined, 'upstream-session-1']);
+      // The pod read the second request and reset; the retry reached it with the pod's own session id restored.
+      expect(pod.reads).toEqual([
+        { method: 'ping', session: undefined, answered: true },
+        { method: 'ping', session: 'upstream-session-1', answered: false },
+        { method: 'ping', session: 'upstream-session-1', answered: true },
+      ]);
       expect(metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/idle-closing` })).toBe(retriesBefore + 1);
     } finally {
-      // The gateway keeps its keep-alive socket: close it from this side.
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      await pod.close();
+    }
+  });
+
+  it('never sends a tools/call twice: after such a reset it answers 502 and the pod saw the call once', async () => {
+    const pod = await resettingPod();
+    try {
+      await createServer('at-most-once');
+      await publishPod('at-most-once', 'at-most-once-0', randomUUID(), pod.port);
+      const retriesBefore = metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/at-most-once` });
+      const first = await waitFor('the at-most-once pod routed', () => postTo('at-most-once', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const sealed = first.headers.get('mcp-session-id')!;
+      await first.text();
+      const call = await postTo('at-most-once', 'tools/call', sealed);
+      expect(call.status).toBe(502);
+      expect(await call.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32603, message: expect.stringContaining('not sent again') } });
+      expect(pod.reads.filter((r) => r.method === 'tools/call')).toEqual([{ method: 'tools/call', session: 'upstream-session-1', answered: false }]);
+      expect(metric(await metrics(), 'mcp_gateway_upstream_retries_total', { server: `${ns.name}/at-most-once` })).toBe(retriesBefore);
+      // The session still works: the next call goes out on a new connection.
+      const again = await postTo('at-most-once', 'tools/call', sealed);
+      expect(again.status).toBe(200);
+      expect(pod.reads.filter((r) => r.method === 'tools/call')).toHaveLength(2);
+    } finally {
+      await pod.close();
     }
   });
 
