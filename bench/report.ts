@@ -161,8 +161,8 @@ export function markdown(r: BenchResults, comparison?: Comparison): string {
     const b = r.cpuBreakdown;
     const extra = Object.entries(b.extraByProcess).sort((x, y) => y[1] - x[1]).map(([name, s]) => `${name} ${s >= 0 ? '+' : ''}${fmt(s)}`).join(', ');
     rows.push(['CPU: converge / floor', `${fmt(b.convergeCpuSeconds)} / ${fmt(b.floorCpuSeconds)} = ${fmt(b.cpuRatio)} ×`, `CPU-s of every process in the window (floor: the keep-alive floors' mean); cores busy ${fmt(b.convergeUtilization * 100, 0)} % / ${fmt(b.floorUtilization * 100, 0)} % (near 100 % in both, the time ratio follows the CPU ratio)`]);
-    rows.push(['… converge beyond the floor, by process', extra, 'CPU-s'] );
-    rows.push(['ratio without the operator\'s own CPU', fmt(b.ratioWithoutOperatorCpu), 'ratio × (converge CPU − operator CPU) / converge CPU: the ratio if the operator\'s own CPU were free while the rest of the window stayed (the MCPServer creates, the watches, the control plane\'s steady work); the operator cannot win back more than the difference. An upper estimate: a shorter window would hold less of that steady work'] );
+    rows.push(['… converge beyond the floor, by process', extra, 'CPU-s']);
+    rows.push(['ratio without the operator\'s own CPU', fmt(b.ratioWithoutOperatorCpu), 'ratio × (converge CPU − operator CPU) / converge CPU: the ratio if the operator\'s own CPU were free while the rest of the window stayed (the MCPServer creates, the watches, the control plane\'s steady work); the operator cannot win back more than the difference. An upper estimate: a shorter window would hold less of that steady work']);
   }
   if (r.floorKubeClientSeconds !== undefined) rows.push(['ratio vs KubeClient floor', fmt(r.convergeSeconds !== null && r.floorKubeClientSeconds ? r.convergeSeconds / r.floorKubeClientSeconds : null), 'convergeSeconds / floor with the operator\'s own client']);
   if (r.operator) {

@@ -230,15 +230,15 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       if (result === 'done') return;
       if (result === 'stale-socket' && !replayable(req, ex.call)) {
         // At most once: the pod may have read this call before the connection broke.
-        deps.logger.warn({ pod: target.podName, method, tool }, 'connection to the pod reset before an answer; a tools/call is not sent again');
+        deps.logger.warn({ pod: target.podName, method, tool }, 'connection to the pod reset before an answer; not sent again (a tools/call, a batch or an unreadable body)');
         jsonRpcError(res, 502, -32603, 'The MCP server closed the connection before answering; the call was not sent again (it may or may not have run)');
         done(502, 'upstream_error');
         audit(ex, 'upstream_error', 502);
         return;
       }
       if (result === 'stale-socket' && !staleRetried) {
-        // The pod closed an idle keep-alive socket as the request went out on it: nothing was
-        // read, so the same request may go again (to the same pod, which still holds the session).
+        // Most likely the pod closed an idle keep-alive socket as the request went out on it; what
+        // is safe to run twice goes again (to the same pod, which still holds the session).
         staleRetried = true;
         deps.metrics.upstreamRetry(serverKey);
         continue;
