@@ -11,6 +11,7 @@ import { runConverge } from './converge.js';
 import { runFloor, type FloorClient } from './floor.js';
 import { keepAliveClient, type KeepAliveClient } from './http.js';
 import { runIdle, waitQuiet } from './idle.js';
+import { OPERATOR_PROCESS } from './phase-cpu.js';
 import { seconds } from './pool.js';
 import { operatorCounters, operatorMemory, startOperatorProcess, type OperatorProcess } from './operator-process.js';
 import type { BenchResults } from './results-types.js';
@@ -110,7 +111,7 @@ export async function clusterPhases(run: Run, setOperatorPid: (pid: number | und
 
     log(`converge: creating ${o.n} MCPServers (${o.createConcurrency} concurrent POSTs)`);
     const converge = await run.phase('converge', () =>
-      quietBefore('converge').then(() => runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log, cpuProcesses: [...cluster!.cp.processes, { name: 'operator', pid: op.pid }] })),
+      quietBefore('converge').then(() => runConverge({ burst: b, admin, namespace: ns.name, n: o.n, createConcurrency: o.createConcurrency, tracker: t, operator: op, timeoutMs, signal, log, cpuProcesses: [...cluster!.cp.processes, { name: OPERATOR_PROCESS, pid: op.pid }] })),
     );
     if (converge) {
       r.convergeSeconds = converge.convergeSeconds;

@@ -36,6 +36,9 @@ export function cpuSince(before: CpuSample, after: CpuSample): WindowCpu {
   return { benchSeconds: round2(after.benchSeconds - before.benchSeconds), components };
 }
 
+/** The operator's name among a window's processes (cluster-phases.ts samples it under this name in converge). */
+export const OPERATOR_PROCESS = 'operator';
+
 const windowTotal = (cpu: WindowCpu): number => cpu.benchSeconds + Object.values(cpu.components).reduce((a, b) => a + b, 0);
 
 /** Where converge's time went against the floor's, in CPU (see `cpuBreakdown`). */
@@ -71,7 +74,6 @@ export function cpuBreakdown(o: {
   converge: WindowCpu | undefined;
   floors: readonly { floorSeconds: number; cpu?: WindowCpu }[];
   cores: number;
-  operatorName?: string;
 }): CpuBreakdown | undefined {
   const floors = o.floors.filter((f): f is { floorSeconds: number; cpu: WindowCpu } => f.cpu !== undefined);
   if (o.converge === undefined || floors.length === 0 || o.ratio === null || o.convergeSeconds === null || o.convergeSeconds <= 0) return undefined;
@@ -85,7 +87,7 @@ export function cpuBreakdown(o: {
   for (const name of names) {
     extraByProcess[name] = round2((byProcess(o.converge)[name] ?? 0) - mean(floors.map((f) => byProcess(f.cpu)[name] ?? 0)));
   }
-  const operator = o.converge.components[o.operatorName ?? 'operator'] ?? 0;
+  const operator = o.converge.components[OPERATOR_PROCESS] ?? 0;
   return {
     convergeCpuSeconds: round2(convergeCpu),
     floorCpuSeconds: round2(floorCpu),

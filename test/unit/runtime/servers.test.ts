@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { HealthServer } from '../../../src/runtime/health.js';
 import { createLogger, keyLogger, objectSummary } from '../../../src/runtime/logger.js';
+import { Gauge, Registry } from 'prom-client';
 import { MetricsServer, RuntimeMetrics } from '../../../src/runtime/metrics.js';
 
 async function get(port: number, path: string): Promise<{ status: number; body: string; type: string | null }> {
@@ -44,6 +45,27 @@ describe('HealthServer', () => {
 });
 
 describe('RuntimeMetrics and MetricsServer', () => {
+  it('answers 500 with the error when a collector throws, instead of leaving the scrape hanging', async () => {
+    const registry = new Registry();
+    new Gauge({
+      name: 'broken_gauge',
+      help: 'a gauge whose collect fails',
+      registers: [registry],
+      collect() {
+        throw new Error('the cache is gone');
+      },
+    });
+    const server = new MetricsServer(registry);
+    const port = await server.listen(0, '127.0.0.1');
+    try {
+      const res = await get(port, '/metrics');
+      expect(res.status).toBe(500);
+      expect(res.body).toContain('the cache is gone');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('exports controller-runtime metric names from a per-manager registry', async () => {
     const one = new RuntimeMetrics({ defaultMetrics: false });
     const two = new RuntimeMetrics(); // a second registry with default metrics does not collide
