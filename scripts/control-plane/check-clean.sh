@@ -45,9 +45,13 @@ while read -r m; do
   echo "leftover mount $m"
   left=1
 done < <(awk '$5 ~ /mcp-runtime-cp-[^/]*\/node\// { print $5 }' /proc/self/mountinfo)
+# A container's root (/) is an overlay from a node dir's snapshots; /proc/PID/root alone reads "/"
+# for a process in another mount namespace, so its mountinfo is what tells.
 for p in /proc/[0-9]*; do
   root="$(readlink "$p/root" 2>/dev/null || true)"
-  [[ "$root" == *mcp-runtime-cp-*/node/* ]] || continue
+  if [[ "$root" != *mcp-runtime-cp-*/node/* ]]; then
+    awk '$5 == "/" && /mcp-runtime-cp-[^\/ ]*\/node\// { found = 1 } END { exit !found }' "$p/mountinfo" 2>/dev/null || continue
+  fi
   echo "leftover container process ${p#/proc/}: $( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | cut -c1-120)"
   left=1
 done

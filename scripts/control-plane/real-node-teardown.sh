@@ -4,14 +4,21 @@
 #   real-node-teardown.sh <node dir> [kube-proxy binary]
 # The graceful path (pods deleted through the kubelet, so CNI DEL ran) leaves little to do; this
 # is the safety net: processes of this node (kubelet, containerd, shims, kube-proxy, Traefik and
-# every container, found by their command line or root under <node dir>), mounts under it, the
-# pods' network namespaces created since it started, our links, kube-proxy's iptables rules and
-# the kubelet's pod cgroups. Idempotent; never touches another node dir's processes.
+# every container, found by their command line, their root or their root mount under <node dir>),
+# mounts under it, the pods' network namespaces created since it started, our links, kube-proxy's
+# iptables rules and the kubelet's pod cgroups. Idempotent; never touches another node dir's processes.
 set -uo pipefail
 node_dir="${1:?node dir}"
 kube_proxy="${2:-}"
 node_dir="${node_dir%/}"
 
+# A container of this node: its root (/) is a mount made from under the node dir (the overlay of
+# containerd's snapshots there). Its command line does not name the dir, and /proc/PID/root,
+# read from our mount namespace, is just "/": without this check a container whose shim is
+# already gone (the watchdog kills containerd's groups first) would outlive the node.
+rooted_in_node_dir() {
+  awk -v d="$node_dir/" '$5 == "/" && index($0, d) { found = 1 } END { exit !found }' "/proc/$1/mountinfo" 2>/dev/null
+}
 kill_ours() {
   local p pid cmd root found=0
   for p in /proc/[0-9]*; do
@@ -19,14 +26,15 @@ kill_ours() {
     [[ "$pid" == "$$" || "$pid" == "$PPID" ]] && continue
     cmd="$( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null || true)"
     root="$(readlink "$p/root" 2>/dev/null || true)"
-    if [[ "$cmd" == *"$node_dir/"* || "$root" == "$node_dir/"* ]]; then
+    if [[ "$cmd" == *"$node_dir/"* || "$root" == "$node_dir/"* ]] || rooted_in_node_dir "$pid"; then
       kill -KILL "$pid" 2>/dev/null && found=1
     fi
   done
   return $((1 - found))
 }
-# Twice: a shim killed first may have reaped nothing yet; containers re-parented meanwhile.
-for _ in 1 2 3; do kill_ours || break; sleep 0.2; done
+# Until none is left (at most 10 rounds): a shim killed first may have reaped nothing yet, and
+# containers are re-parented meanwhile.
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill_ours || break; sleep 0.2; done
 
 # Mounts under the node dir (overlay rootfs, shm, projected volumes, netns bind mounts), deepest first.
 awk -v d="$node_dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
