@@ -118,8 +118,12 @@ export class Gateway extends Construct {
                   { name: 'admin', containerPort: GATEWAY_ADMIN_PORT, protocol: 'TCP' },
                 ],
                 livenessProbe: { httpGet: { path: '/healthz', port: adminPort }, periodSeconds: 20, initialDelaySeconds: 5 },
-                // Not ready until the server and endpoint caches are synced; not ready again while draining.
-                readinessProbe: { httpGet: { path: '/readyz', port: adminPort }, periodSeconds: 2, failureThreshold: 1 },
+                // Not ready until the server and endpoint caches are synced; not ready again while
+                // draining. One slow answer (a GC pause, a busy node) must not take a replica out of
+                // the Service: every MCP call goes through the gateway. Draining does not need a
+                // quick failure: a terminating pod's endpoint takes no new requests from Traefik
+                // (it is fenced) whatever its readiness says.
+                readinessProbe: { httpGet: { path: '/readyz', port: adminPort }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 },
                 resources: props.resources ?? {
                   requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('96Mi') },
                   limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('256Mi') },

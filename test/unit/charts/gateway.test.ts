@@ -129,6 +129,8 @@ describe('the platform gateway', () => {
     expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.containers[0].command).toEqual(['node', '/app/dist/src/gateway/main.js']);
     expect(pod.volumes).toContainEqual({ name: 'session-keys', secret: { secretName: 'mcp-gateway-session-keys', defaultMode: 0o440 } });
+    // A replica leaves the Service after 3 failed probes (about 6 s), not after one slow answer.
+    expect(pod.containers[0].readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 'admin' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });
     const role = j(objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'mcp-gateway'));
     expect(role.rules).toEqual([
       { apiGroups: ['mcp.agent-hellboy.io'], resources: ['mcpservers'], verbs: ['get', 'list', 'watch'] },
