@@ -9,7 +9,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallOutcome } from './response-tap.js';
 
-export type RequestOutcome = CallOutcome['status'] | 'upstream_error' | 'session_not_found' | 'unauthorized' | 'forbidden' | 'auth_unavailable';
+/** 'client_left': the client went away before the answer ended (not a failure of the server). */
+export type RequestOutcome = CallOutcome['status'] | 'upstream_error' | 'client_left' | 'session_not_found' | 'unauthorized' | 'forbidden' | 'auth_unavailable';
 
 export interface GatewayMetricsOptions {
   /** Also collect process/Node.js metrics (default false). */
@@ -142,13 +143,14 @@ export class GatewayMetrics {
 
   /**
    * One request, when its outcome is known. It counts as an error when the outcome is one
-   * (reason = the outcome), else when the status is 5xx (reason = http_<code>); 'unknown' with
-   * a lower status is not an error (a notification's 202 has no outcome).
+   * (reason = the outcome), else when the status is 5xx (reason = http_<code>); 'unknown' or
+   * 'client_left' with a lower status is not an error (a notification's 202 has no outcome; a
+   * client that hangs up says nothing of the server).
    */
   request(server: string, method: string, tool: string | undefined, httpStatus: number, outcome: RequestOutcome, seconds: number): void {
     const labels = { server, method: this.methods.value(server, method), tool: this.tools.value(server, tool ?? '') };
     this.requests.inc({ ...labels, code: String(httpStatus) });
-    const reason = outcome !== 'ok' && outcome !== 'unknown' ? outcome : httpStatus >= 500 ? `http_${httpStatus}` : undefined;
+    const reason = outcome !== 'ok' && outcome !== 'unknown' && outcome !== 'client_left' ? outcome : httpStatus >= 500 ? `http_${httpStatus}` : undefined;
     if (reason !== undefined) this.errors.inc({ ...labels, reason });
     this.duration.observe(labels, seconds);
   }

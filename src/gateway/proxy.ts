@@ -16,7 +16,7 @@ import { auditLine } from './audit.js';
 import type { DirectoryServer, ServerDirectory, Upstream } from './directory.js';
 import { inspectPost, type McpCall } from './mcp-message.js';
 import type { GatewayMetrics, RequestOutcome } from './metrics.js';
-import { ResponseTap, type CallOutcome } from './response-tap.js';
+import { ResponseTap } from './response-tap.js';
 import { isRootMetadataPath, SERVER_HEADER, WELL_KNOWN_PRM } from './routing-header.js';
 import { filterToolsListBody, policyFor, toolAllowed } from './tool-policy.js';
 import { SessionSealError, type SessionKeyRing } from './session-seal.js';
@@ -494,13 +494,18 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           res.socket?.setNoDelay(true);
         }
         let finished = false;
-        const finish = (aborted: boolean) => {
+        // How the answer ended: whole, broken off by the pod, or cut because the client left.
+        const finish = (ended: 'complete' | 'upstream_broke' | 'client_left') => {
           if (finished) return;
           finished = true;
           res.off('close', onClientClose);
           if (sse) deps.metrics.streamClosed(serverKey);
           tap?.end();
-          const outcome: CallOutcome['status'] | 'upstream_error' = aborted && tap?.outcome.status === 'unknown' ? 'upstream_error' : (tap?.outcome.status ?? (status >= 500 ? 'upstream_error' : 'ok'));
+          // A call whose result never came through: the pod's fault only if the pod broke off. A
+          // client that leaves says nothing of the server (the tool may have finished), so it is
+          // not counted as a failure of the server.
+          const unanswered = tap?.outcome.status === 'unknown' && ended !== 'complete';
+          const outcome: RequestOutcome = unanswered ? (ended === 'upstream_broke' ? 'upstream_error' : 'client_left') : (tap?.outcome.status ?? (status >= 500 ? 'upstream_error' : 'ok'));
           const seconds = (performance.now() - started) / 1000;
           deps.metrics.request(serverKey, method, tool, status, outcome, seconds);
           audit(ex, outcome, status, { durationMs: seconds * 1000, result: tap?.result, ...(decision === undefined ? {} : { decision }) });
@@ -512,13 +517,13 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
         res.on('drain', () => up.resume());
         up.on('end', () => {
           res.end();
-          finish(false);
+          finish('complete');
         });
         up.on('error', (error: NodeJS.ErrnoException) => {
           // The pod's answer broke off: the client sees its stream end without the rest.
           deps.logger.warn({ pod: upstream.podName, code: error.code, method, sse }, 'upstream answer broke off');
           res.destroy();
-          finish(true);
+          finish('upstream_broke');
         });
         res.on('close', () => {
           if (!up.complete) {
@@ -526,7 +531,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
             if (req.method === 'POST') deps.logger.info({ pod: upstream.podName, method, tool, sse }, 'client left before the answer ended');
             up.destroy();
           }
-          finish(!up.complete);
+          finish(up.complete ? 'complete' : 'client_left');
         });
       });
 

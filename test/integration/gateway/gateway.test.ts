@@ -19,7 +19,7 @@ import { GATEWAY_RULES } from '../../../charts-ts/platform/gateway.js';
 import { startGateway, type RunningGateway } from '../../../src/gateway/gateway.js';
 import { generateSessionKey, parseSessionKeys } from '../../../src/gateway/session-keys.js';
 import { KubeRest } from '../../../src/kube/rest.js';
-import { silentLogger } from '../../../src/runtime/index.js';
+import { createLogger } from '../../../src/runtime/index.js';
 import { asServiceAccount, freshNamespace, hostAddress, installCrds, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin } from '../cli/fixtures/cluster.js';
 import { startExample, type RunningExample } from '../../unit/examples/spawn-example.js';
@@ -30,6 +30,8 @@ let ns: FreshNamespace;
 let gateway: RunningGateway;
 let keysDir: string;
 const audit: string[] = [];
+/** The gateway's own log lines (JSON), as it writes them. */
+const logs: Record<string, unknown>[] = [];
 const notes: { example: RunningExample; uid: string }[] = [];
 let weather: RunningExample;
 let modern: ModernServer;
@@ -181,7 +183,7 @@ beforeAll(async () => {
       drainSeconds: 1,
       namespaces: [ns.name],
     },
-    logger: silentLogger(),
+    logger: createLogger({ destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } }),
     audit: (line) => audit.push(line),
     keyReloadMs: 200,
   });
@@ -396,6 +398,49 @@ describe('the gateway against real servers', () => {
       expect(pod.reads.filter((r) => r.method === 'tools/call')).toHaveLength(2);
     } finally {
       await pod.close();
+    }
+  });
+
+  it('a client that hangs up mid-call: logged with the pod and tool, audited as client_left, not a failure of the server, and the pod\'s answer is cut off', async () => {
+    let podSawClose = false;
+    const upstream = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        // A long tool: the answer's stream opens with a progress event, the result never comes.
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n');
+        res.on('close', () => (podSawClose = true));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+    const abort = new AbortController();
+    try {
+      await createServer('hangup', { stateless: true });
+      await publishPod('hangup', 'hangup-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      const server = `${ns.name}/hangup`;
+      const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server });
+      const call = await waitFor('the hangup pod routed', () =>
+        fetch(`${gateway.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': server },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow_tool', arguments: {} } }),
+          signal: abort.signal,
+        }), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const { value } = await call.body!.getReader().read();
+      expect(new TextDecoder().decode(value)).toContain('notifications/progress');
+      abort.abort();
+
+      const line = await waitFor('the log line', () => logs.find((l) => l.msg === 'client left before the answer ended' && l.pod === 'hangup-0'), { timeoutMs: 5_000, intervalMs: 50 });
+      expect(line).toMatchObject({ level: 30, method: 'tools/call', tool: 'slow_tool', sse: true });
+      await waitFor('the pod\'s answer cut off', () => podSawClose, { timeoutMs: 5_000, intervalMs: 50 });
+      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).find((a) => a.server === server), { timeoutMs: 5_000, intervalMs: 50 });
+      expect(audited).toMatchObject({ tool: 'slow_tool', status: 'client_left', httpStatus: 200 });
+      expect(metric(await metrics(), 'mcp_gateway_request_errors_total', { server })).toBe(failuresBefore);
+      expect(metric(await metrics(), 'mcp_gateway_requests_total', { server, method: 'tools/call', code: '200' })).toBe(1);
+    } finally {
+      abort.abort();
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
   });
 

@@ -62,12 +62,13 @@ describe('GatewayMetrics', () => {
     m.request(S, 'tools/call', 'add', 500, 'ok', 0.01);
     m.request(S, 'tools/call', 'add', 202, 'unknown', 0.01); // a notification: no outcome, no error
     m.request(S, 'tools/call', 'add', 400, 'unknown', 0.01);
+    m.request(S, 'tools/call', 'add', 200, 'client_left', 0.01); // the client hung up: says nothing of the server
     for (const reason of ['tool_error', 'error', 'upstream_error', 'session_not_found', 'http_503', 'http_500']) {
       expect(await value(m, 'mcp_gateway_request_errors_total', { ...labels, reason })).toBe(1);
     }
     const errors = (await samples(m)).filter((s) => s.name === 'mcp_gateway_request_errors_total');
     expect(errors.reduce((sum, s) => sum + s.value, 0)).toBe(6);
-    expect(await value(m, 'mcp_gateway_requests_total', { ...labels, code: '200' })).toBe(2);
+    expect(await value(m, 'mcp_gateway_requests_total', { ...labels, code: '200' })).toBe(3);
   });
 
   it('caps client-chosen tool names at 100 per server, then "other"', async () => {
