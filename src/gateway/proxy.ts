@@ -526,7 +526,8 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
           finish('upstream_broke');
         });
         res.on('close', () => {
-          if (!up.complete) {
+          // Not finished yet: the client hung up (after a break-off, finish already ran).
+          if (!up.complete && !finished) {
             // Normal for a GET stream; for a POST, the client never saw the whole answer.
             if (req.method === 'POST') deps.logger.info({ pod: upstream.podName, method, tool, sse }, 'client left before the answer ended');
             up.destroy();

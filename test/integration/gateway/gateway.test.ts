@@ -444,6 +444,44 @@ describe('the gateway against real servers', () => {
     }
   });
 
+  it('a pod that breaks its answer off mid-call: the client\'s stream ends, audited and counted as upstream_error, logged as the pod\'s doing', async () => {
+    const upstream = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n');
+        // The pod dies before the result: its side of the connection is reset.
+        setTimeout(() => res.socket?.resetAndDestroy(), 50);
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+    try {
+      await createServer('breaks-off', { stateless: true });
+      await publishPod('breaks-off', 'breaks-off-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      const server = `${ns.name}/breaks-off`;
+      const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server, reason: 'upstream_error' });
+      const call = await waitFor('the breaks-off pod routed', () =>
+        fetch(`${gateway.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': server },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'fragile_tool', arguments: {} } }),
+        }), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      // The client gets what the pod sent, then the stream breaks instead of carrying a result.
+      const body = await call.text().catch((error: unknown) => `broken: ${String(error)}`);
+      expect(body).not.toContain('"result"');
+
+      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).find((a) => a.server === server), { timeoutMs: 5_000, intervalMs: 50 });
+      expect(audited).toMatchObject({ tool: 'fragile_tool', status: 'upstream_error' });
+      expect(metric(await metrics(), 'mcp_gateway_request_errors_total', { server, reason: 'upstream_error' })).toBe(failuresBefore + 1);
+      const mine = logs.filter((l) => l.pod === 'breaks-off-0');
+      expect(mine.map((l) => l.msg)).toEqual(['upstream answer broke off']);
+      expect(mine[0]).toMatchObject({ level: 40, method: 'tools/call', sse: true });
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
+
   it('closes an idle connection to a pod before the pod does (at its Keep-Alive hint, else after 4 s); a quiet stream in use stays open', async () => {
     // A real node:http pod. Who closed each connection tells the race apart: when the gateway
     // closes, the pod's socket sees the end of input first; when the pod's own keep-alive timer
