@@ -138,6 +138,46 @@ async function resettingPod(): Promise<{ port: number; reads: { method: string |
     },
   };
 }
+/**
+ * A pod (plain node:http) that answers `ping` at once and hands a `tools/call` to `onCall`, so a
+ * test can wait for the route with pings and then make exactly one call.
+ */
+async function callPod(onCall: (res: ServerResponse) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const upstream = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { method } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { method?: string };
+      if (method !== 'tools/call') {
+        const answer = JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length }).end(answer);
+        return;
+      }
+      onCall(res);
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
+  return {
+    port: (upstream.address() as AddressInfo).port,
+    close: async () => {
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    },
+  };
+}
+
+/** One tools/call of `tool` on a server of this test's namespace, through the gateway. */
+function callOnce(server: string, tool: string, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${gateway.url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': `${ns.name}/${server}` },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: tool, arguments: {} } }),
+    ...(signal === undefined ? {} : { signal }),
+  });
+}
+
+const PROGRESS_EVENT = 'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n';
+
 const metric = (text: string, name: string, labels: Record<string, string>) =>
   text
     .split('\n')
@@ -403,29 +443,21 @@ describe('the gateway against real servers', () => {
 
   it('a client that hangs up mid-call: logged with the pod and tool, audited as client_left, not a failure of the server, and the pod\'s answer is cut off', async () => {
     let podSawClose = false;
-    const upstream = createHttpServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        // A long tool: the answer's stream opens with a progress event, the result never comes.
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n');
-        res.on('close', () => (podSawClose = true));
-      });
+    // A long tool: the answer's stream opens with a progress event, the result never comes.
+    const pod = await callPod((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(PROGRESS_EVENT);
+      res.on('close', () => (podSawClose = true));
     });
-    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
     const abort = new AbortController();
     try {
       await createServer('hangup', { stateless: true });
-      await publishPod('hangup', 'hangup-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      await publishPod('hangup', 'hangup-0', randomUUID(), pod.port);
       const server = `${ns.name}/hangup`;
+      await waitFor('hangup routed', () => postTo('hangup', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
       const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server });
-      const call = await waitFor('the hangup pod routed', () =>
-        fetch(`${gateway.url}/mcp`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': server },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow_tool', arguments: {} } }),
-          signal: abort.signal,
-        }), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const call = await callOnce('hangup', 'slow_tool', abort.signal);
+      expect(call.status).toBe(200);
       const { value } = await call.body!.getReader().read();
       expect(new TextDecoder().decode(value)).toContain('notifications/progress');
       abort.abort();
@@ -433,52 +465,43 @@ describe('the gateway against real servers', () => {
       const line = await waitFor('the log line', () => logs.find((l) => l.msg === 'client left before the answer ended' && l.pod === 'hangup-0'), { timeoutMs: 5_000, intervalMs: 50 });
       expect(line).toMatchObject({ level: 30, method: 'tools/call', tool: 'slow_tool', sse: true });
       await waitFor('the pod\'s answer cut off', () => podSawClose, { timeoutMs: 5_000, intervalMs: 50 });
-      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).find((a) => a.server === server), { timeoutMs: 5_000, intervalMs: 50 });
-      expect(audited).toMatchObject({ tool: 'slow_tool', status: 'client_left', httpStatus: 200 });
+      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).filter((a) => a.server === server), { until: (lines) => lines.length > 0, timeoutMs: 5_000, intervalMs: 50 });
+      expect(audited).toEqual([expect.objectContaining({ tool: 'slow_tool', status: 'client_left', httpStatus: 200 })]);
       expect(metric(await metrics(), 'mcp_gateway_request_errors_total', { server })).toBe(failuresBefore);
       expect(metric(await metrics(), 'mcp_gateway_requests_total', { server, method: 'tools/call', code: '200' })).toBe(1);
     } finally {
       abort.abort();
-      upstream.closeAllConnections();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      await pod.close();
     }
   });
 
   it('a pod that breaks its answer off mid-call: the client\'s stream ends, audited and counted as upstream_error, logged as the pod\'s doing', async () => {
-    const upstream = createHttpServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n');
-        // The pod dies before the result: its side of the connection is reset.
-        setTimeout(() => res.socket?.resetAndDestroy(), 50);
-      });
+    const pod = await callPod((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(PROGRESS_EVENT);
+      // The pod dies before the result: its side of the connection is reset.
+      setTimeout(() => res.socket?.resetAndDestroy(), 50);
     });
-    await new Promise<void>((resolve) => upstream.listen(0, '0.0.0.0', resolve));
     try {
       await createServer('breaks-off', { stateless: true });
-      await publishPod('breaks-off', 'breaks-off-0', randomUUID(), (upstream.address() as AddressInfo).port);
+      await publishPod('breaks-off', 'breaks-off-0', randomUUID(), pod.port);
       const server = `${ns.name}/breaks-off`;
+      await waitFor('breaks-off routed', () => postTo('breaks-off', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
       const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server, reason: 'upstream_error' });
-      const call = await waitFor('the breaks-off pod routed', () =>
-        fetch(`${gateway.url}/mcp`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': server },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'fragile_tool', arguments: {} } }),
-        }), { until: (r) => r.status === 200, timeoutMs: 15_000 });
+      const call = await callOnce('breaks-off', 'fragile_tool');
+      expect(call.status).toBe(200);
       // The client gets what the pod sent, then the stream breaks instead of carrying a result.
       const body = await call.text().catch((error: unknown) => `broken: ${String(error)}`);
       expect(body).not.toContain('"result"');
 
-      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).find((a) => a.server === server), { timeoutMs: 5_000, intervalMs: 50 });
-      expect(audited).toMatchObject({ tool: 'fragile_tool', status: 'upstream_error' });
+      const audited = await waitFor('the call audited', () => audit.map((a) => JSON.parse(a) as Record<string, unknown>).filter((a) => a.server === server), { until: (lines) => lines.length > 0, timeoutMs: 5_000, intervalMs: 50 });
+      expect(audited).toEqual([expect.objectContaining({ tool: 'fragile_tool', status: 'upstream_error', httpStatus: 200 })]);
       expect(metric(await metrics(), 'mcp_gateway_request_errors_total', { server, reason: 'upstream_error' })).toBe(failuresBefore + 1);
       const mine = logs.filter((l) => l.pod === 'breaks-off-0');
       expect(mine.map((l) => l.msg)).toEqual(['upstream answer broke off']);
       expect(mine[0]).toMatchObject({ level: 40, method: 'tools/call', sse: true });
     } finally {
-      upstream.closeAllConnections();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      await pod.close();
     }
   });
 
