@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../src/local-cluster/index.js';
 import { PGID_FILE } from '../../../src/local-cluster/watchdog.js';
+import { processAlive, processesReferencing } from '../harness/index.js';
 import { realNodeUnsupported } from './real-node-cluster.js';
 
 const unsupported = realNodeUnsupported();
@@ -42,33 +43,8 @@ function podProcesses(): { pid: number; cmd: string }[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What the pod in real-node-owner.ts runs, as its command line reads. */
 const POD_COMMAND = 'node -e setInterval(() => {}, 1 << 30)';
-
-/** Live processes whose command line contains `text`, but not this one. */
-function processesNaming(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text)) found.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
 
 /** SIGKILL to the process groups the control plane listed for its watchdog. */
 function killGroups(dir: string): void {
@@ -132,7 +108,7 @@ describeRealNode('a real node whose owner is killed (SIGKILL)', () => {
     expect(ourNetns().length).toBeGreaterThan(0);
 
     owner.child.kill('SIGKILL');
-    await waitFor('the watchdog to finish', () => !alive(report.watchdogPid), { timeoutMs: 120_000, intervalMs: 250 });
+    await waitFor('the watchdog to finish', () => !processAlive(report.watchdogPid), { timeoutMs: 120_000, intervalMs: 250 });
 
     expect(existsSync(report.dir)).toBe(false);
     expect(podProcesses()).toEqual([]);
@@ -149,9 +125,9 @@ describeRealNode('a real node whose owner is killed (SIGKILL)', () => {
     process.kill(-report.watchdogPid, 'SIGKILL');
     owner.child.kill('SIGKILL');
     killGroups(report.dir);
-    for (const shim of processesNaming(`${report.dir}/node/`)) process.kill(shim, 'SIGKILL');
+    for (const shim of processesReferencing(`${report.dir}/node/`)) process.kill(shim, 'SIGKILL');
     const container = await waitFor('only the containers to be left', () => podProcesses(), {
-      until: (left) => left.some((p) => p.cmd === POD_COMMAND) && processesNaming(report.dir).length === 0,
+      until: (left) => left.some((p) => p.cmd === POD_COMMAND) && processesReferencing(report.dir).length === 0,
       timeoutMs: 30_000,
       intervalMs: 250,
     }).then((left) => left.find((p) => p.cmd === POD_COMMAND)!);
