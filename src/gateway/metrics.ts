@@ -12,6 +12,9 @@ import type { CallOutcome } from './response-tap.js';
 /** 'client_left': the client went away before the answer ended (not a failure of the server). */
 export type RequestOutcome = CallOutcome['status'] | 'upstream_error' | 'client_left' | 'session_not_found' | 'unauthorized' | 'forbidden' | 'auth_unavailable';
 
+/** Outcomes that are no failure of the server in themselves (a 5xx still counts as `http_<code>`). */
+const NOT_FAILURES: ReadonlySet<RequestOutcome> = new Set<RequestOutcome>(['ok', 'unknown', 'client_left']);
+
 export interface GatewayMetricsOptions {
   /** Also collect process/Node.js metrics (default false). */
   defaultMetrics?: boolean;
@@ -150,7 +153,7 @@ export class GatewayMetrics {
   request(server: string, method: string, tool: string | undefined, httpStatus: number, outcome: RequestOutcome, seconds: number): void {
     const labels = { server, method: this.methods.value(server, method), tool: this.tools.value(server, tool ?? '') };
     this.requests.inc({ ...labels, code: String(httpStatus) });
-    const reason = outcome !== 'ok' && outcome !== 'unknown' && outcome !== 'client_left' ? outcome : httpStatus >= 500 ? `http_${httpStatus}` : undefined;
+    const reason = !NOT_FAILURES.has(outcome) ? outcome : httpStatus >= 500 ? `http_${httpStatus}` : undefined;
     if (reason !== undefined) this.errors.inc({ ...labels, reason });
     this.duration.observe(labels, seconds);
   }

@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '../../../src/local-cluster/index.js';
+import { signalGroup } from '../../../src/local-cluster/process.js';
 import { PGID_FILE } from '../../../src/local-cluster/watchdog.js';
 import { processAlive, processesReferencing } from '../harness/index.js';
 import { realNodeUnsupported } from './real-node-cluster.js';
@@ -50,13 +51,7 @@ const POD_COMMAND = 'node -e setInterval(() => {}, 1 << 30)';
 function killGroups(dir: string): void {
   const file = `${dir}/${PGID_FILE}`;
   if (!existsSync(file)) return;
-  for (const group of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean)) {
-    try {
-      process.kill(-Number(group), 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  for (const group of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean)) signalGroup(Number(group), 'SIGKILL');
 }
 
 const netns = (): string[] => (existsSync('/run/netns') ? readdirSync('/run/netns').filter((n) => n.startsWith('cni-')) : []);
@@ -122,7 +117,7 @@ describeRealNode('a real node whose owner is killed (SIGKILL)', () => {
     const { report } = owner;
     // Nothing cleans up: the watchdog, the owner, the node's processes and containerd's shims
     // all die, which leaves the containers running with no process of the node above them.
-    process.kill(-report.watchdogPid, 'SIGKILL');
+    signalGroup(report.watchdogPid, 'SIGKILL');
     owner.child.kill('SIGKILL');
     killGroups(report.dir);
     for (const shim of processesReferencing(`${report.dir}/node/`)) process.kill(shim, 'SIGKILL');

@@ -80,8 +80,8 @@ async function session(server: string): Promise<{ client: Client; transport: Str
 
 const metrics = async () => (await fetch(`${gateway.adminUrl}/metrics`)).text();
 
-/** A JSON-RPC request to a server of this test's namespace through the gateway. */
-const postTo = (server: string, method: string, session?: string) =>
+/** A JSON-RPC request to a server of this test's namespace through the gateway (a tools/call calls `tool`, default 'act'). */
+const postTo = (server: string, method: string, session?: string, options: { tool?: string; signal?: AbortSignal } = {}) =>
   fetch(`${gateway.url}/mcp`, {
     method: 'POST',
     headers: {
@@ -90,7 +90,8 @@ const postTo = (server: string, method: string, session?: string) =>
       'X-Mcp-Runtime-Server': `${ns.name}/${server}`,
       ...(session === undefined ? {} : { 'mcp-session-id': session }),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(method === 'tools/call' ? { params: { name: 'act', arguments: {} } } : {}) }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, ...(method === 'tools/call' ? { params: { name: options.tool ?? 'act', arguments: {} } } : {}) }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 
 /**
@@ -164,16 +165,6 @@ async function callPod(onCall: (res: ServerResponse) => void): Promise<{ port: n
       await new Promise<void>((resolve) => upstream.close(() => resolve()));
     },
   };
-}
-
-/** One tools/call of `tool` on a server of this test's namespace, through the gateway. */
-function callOnce(server: string, tool: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${gateway.url}/mcp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'X-Mcp-Runtime-Server': `${ns.name}/${server}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: tool, arguments: {} } }),
-    ...(signal === undefined ? {} : { signal }),
-  });
 }
 
 const PROGRESS_EVENT = 'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}}\n\n';
@@ -456,7 +447,7 @@ describe('the gateway against real servers', () => {
       const server = `${ns.name}/hangup`;
       await waitFor('hangup routed', () => postTo('hangup', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
       const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server });
-      const call = await callOnce('hangup', 'slow_tool', abort.signal);
+      const call = await postTo('hangup', 'tools/call', undefined, { tool: 'slow_tool', signal: abort.signal });
       expect(call.status).toBe(200);
       const { value } = await call.body!.getReader().read();
       expect(new TextDecoder().decode(value)).toContain('notifications/progress');
@@ -488,7 +479,7 @@ describe('the gateway against real servers', () => {
       const server = `${ns.name}/breaks-off`;
       await waitFor('breaks-off routed', () => postTo('breaks-off', 'ping'), { until: (r) => r.status === 200, timeoutMs: 15_000 });
       const failuresBefore = metric(await metrics(), 'mcp_gateway_request_errors_total', { server, reason: 'upstream_error' });
-      const call = await callOnce('breaks-off', 'fragile_tool');
+      const call = await postTo('breaks-off', 'tools/call', undefined, { tool: 'fragile_tool' });
       expect(call.status).toBe(200);
       // The client gets what the pod sent, then the stream breaks instead of carrying a result.
       const body = await call.text().catch((error: unknown) => `broken: ${String(error)}`);
