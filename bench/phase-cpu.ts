@@ -65,7 +65,7 @@ export interface CpuBreakdown {
 /**
  * On 2 cores a window's wall time is its processes' CPU shared out: this says how much of converge's
  * extra time is the operator's own CPU and how much is work the floor's window does not hold
- * (the MCPServer creates, the operator's watches, more controller-manager work in a longer window).
+ * (the MCPServer creates, more controller-manager and scheduler work in a longer window).
  * Undefined without a converge window, a floor window or a ratio.
  */
 export function cpuBreakdown(o: {
