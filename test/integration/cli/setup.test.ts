@@ -9,6 +9,7 @@ import ClusterStatus from '../../../src/commands/cluster/status.js';
 import type { KubeObject, KubeRest } from '../../../src/kube/rest.js';
 import { runCli } from './cli.js';
 import { admin, adminKubeconfig, applyAsTests, preBindRegistryStorage } from './fixtures/cluster.js';
+import { waitFor } from '../harness/index.js';
 
 let rest: KubeRest;
 let kubeconfig: string;
@@ -208,11 +209,16 @@ describe('status and cluster commands', () => {
     await applyAsTests(rest, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'cli-tests-no-pods', namespace: 'registry' }, spec: { hard: { pods: '0' } } });
     try {
       await rest.request('DELETE', '/api/v1/namespaces/registry/pods', { query: { labelSelector: 'app.kubernetes.io/name=registry', gracePeriodSeconds: 0 } });
-      let run = await runCli(Status, ['--kubeconfig', kubeconfig]);
-      for (let i = 0; i < 50 && run.exitCode === 0; i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        run = await runCli(Status, ['--kubeconfig', kubeconfig]);
-      }
+      // The Deployment's status follows the pod's deletion only after kube-controller-manager's
+      // ReplicaSet and Deployment controllers have run, which on a busy 2-core machine took over
+      // 10 s once (CI). Wait on that status itself, then ask the CLI once: what is under test is
+      // how status reports an unavailable component, not how fast the controllers are.
+      await waitFor(
+        'the registry Deployment to report 0 ready replicas',
+        () => rest.find<KubeObject & { status?: { readyReplicas?: number } }>('/apis/apps/v1/namespaces/registry/deployments/registry'),
+        { timeoutMs: 90_000, until: (d) => (d?.status?.readyReplicas ?? 0) === 0 },
+      );
+      const run = await runCli(Status, ['--kubeconfig', kubeconfig]);
       expect(run.exitCode).toBe(1);
       expect(run.stdout).toMatch(/NO {2}Registry: Deployment registry\/registry 0\/1 ready - /);
       expect(run.stdout).toContain('Platform not ready.');
