@@ -150,7 +150,7 @@ describe('local control plane', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'nobody', namespace }],
       },
     });
-    await waitFor('ServiceAccount nobody may list pods', () => asSa.listNamespacedPod({ namespace }), { timeoutMs: 10_000 });
+    await waitFor('ServiceAccount nobody may list pods', () => asSa.listNamespacedPod({ namespace }), { timeoutMs: 60_000 });
     expect((await refused(asSa.listNamespacedSecret({ namespace }))).code).toBe(403);
   });
 

@@ -281,7 +281,7 @@ describe('server logs', () => {
       // RBAC bindings take effect a moment after they are written; wait until the pods may be listed.
       await waitFor('ServiceAccount reader may list pods', () => runCli(ServerGet, ['weather', '-n', ns.name, '--kubeconfig', reader]), {
         until: (r) => r.exitCode === 0,
-        timeoutMs: 10_000,
+        timeoutMs: 60_000,
       });
       const run = await runCli(ServerLogs, ['weather', '-n', ns.name, '--kubeconfig', reader]);
       expect(run.exitCode).toBe(5);
