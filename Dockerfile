@@ -14,12 +14,10 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# V8's memory-over-speed mode (smaller young generation, slower heap growth): the operator's
-# renders make short-lived garbage, and by default V8 lets the heap grow to several times the
-# live data before collecting. Rendering 3,000 servers in a loop (dist, no cluster): peak RSS
-# 141 -> 91 MB at the same user CPU (4.5 vs 4.4 s); a 1,000-server operator held 44 MB of live
-# heap in 110 MB of heap. Keep in step with OPERATOR_NODE_FLAGS in bench/operator-process.ts.
-ENV NODE_OPTIONS=--optimize-for-size
+# No NODE_OPTIONS: node refuses to start when it holds a V8 flag outside a short list (such as
+# the operator's --optimize-for-size), and it would reach every process of the image. The
+# operator's node flags are on its Deployment's command line (OPERATOR_NODE_FLAGS in
+# charts-ts/server/settings.ts).
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules

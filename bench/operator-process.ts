@@ -8,6 +8,7 @@
  */
 import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { OPERATOR_NODE_FLAGS } from '../charts-ts/server/settings.js';
 import { startProcess, type ManagedProcess } from '../src/local-cluster/process.js';
 import { PGID_FILE } from '../src/local-cluster/watchdog.js';
 import { freePorts } from '../src/local-cluster/ports.js';
@@ -17,8 +18,8 @@ import { descendants, procStats, type ProcStats } from './proc-stats.js';
 
 export type OperatorSource = 'dist' | 'src';
 
-/** Keep in step with NODE_OPTIONS in the Dockerfile. */
-export const OPERATOR_NODE_FLAGS = ['--optimize-for-size'] as const;
+// The node flags the platform's operator Deployment runs with (its container command).
+export { OPERATOR_NODE_FLAGS };
 
 export interface OperatorBuildInfo {
   source: OperatorSource;
@@ -53,7 +54,7 @@ export interface StartOperatorOptions {
   from: 'auto' | OperatorSource;
   /** Write a V8 CPU profile (.cpuprofile) into this folder on exit. */
   cpuProfDir?: string;
-  /** Node flags instead of the image's (OPERATOR_NODE_FLAGS): for A/B runs. */
+  /** Node flags instead of the Deployment's (OPERATOR_NODE_FLAGS): for A/B runs. */
   nodeFlags?: readonly string[];
   /** The control plane's data dir: the operator's process group is added to its watchdog list. */
   controlPlaneDir?: string;
@@ -94,7 +95,7 @@ export async function startOperatorProcess(options: StartOperatorOptions): Promi
   const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
   const nodeArgs = [
     ...(info.source === 'src' ? ['--import', 'tsx'] : []),
-    // The image's NODE_OPTIONS (Dockerfile): measure the operator as it is shipped.
+    // The Deployment's node flags: measure the operator as it is shipped.
     ...(options.nodeFlags ?? OPERATOR_NODE_FLAGS),
     ...(options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]),
   ];

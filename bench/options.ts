@@ -15,7 +15,7 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Only the floors and converge (no idle window, no update wave): a quick A/B of converge. */
   convergeOnly: boolean;
-  /** Node flags of the operator process; default the image's NODE_OPTIONS (OPERATOR_NODE_FLAGS). */
+  /** Node flags of the operator process; default the Deployment's (OPERATOR_NODE_FLAGS). */
   operatorNodeFlags: string[] | undefined;
   floorClients: FloorClient[];
   timeoutMinutes: number;
@@ -44,8 +44,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
                               skews RSS and CPU, so such runs write there too, never latest.*)
   --converge-only             only the floors and converge (no idle window, no update wave): a quick A/B; such
                               runs write into bench/results/tmp/<run>/, never latest.*
-  --operator-node-flags=<f>   the operator's node flags, space-separated ("" for none; default the image's
-                              NODE_OPTIONS, ${OPERATOR_NODE_FLAGS.join(' ')}); other than the default, written to tmp/<run>/ too
+  --operator-node-flags=<f>   the operator's node flags, space-separated ("" for none; default the Deployment's,
+                              ${OPERATOR_NODE_FLAGS.join(' ')}); other than the default, written to tmp/<run>/ too
   --floor-clients <list>      keepalive,kubeclient (default both). keepalive is the floor: timed right before and right
                               after converge (floorSeconds = mean); kubeclient = the operator's own client, at the end
   --timeout-minutes <m>       give up waiting for a phase after this long (default 30)

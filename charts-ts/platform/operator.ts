@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { defaultPullPolicy, parseImageReference } from '../../src/images/reference.js';
 import { componentLabels, componentSelectorLabels } from '../lib/labels.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, tmpMount, tmpVolume } from '../lib/security.js';
-import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, formatGatewayService, OPERATOR_ENTRY, OPERATOR_ENV, type GatewayService } from '../server/settings.js';
+import { DEFAULT_INGRESS_CLASS, DEFAULT_PULL_SECRET_NAME, formatGatewayService, OPERATOR_ENTRY, OPERATOR_ENV, OPERATOR_NODE_FLAGS, type GatewayService } from '../server/settings.js';
 import { OperatorRbac } from './operator-rbac.js';
 
 export const OPERATOR_NAME = 'mcp-runtime-operator';
@@ -90,7 +90,7 @@ export class Operator extends Construct {
                 name: 'operator',
                 image: props.image,
                 imagePullPolicy: defaultPullPolicy(parseImageReference(props.image)),
-                command: ['node', OPERATOR_ENTRY],
+                command: ['node', ...OPERATOR_NODE_FLAGS, OPERATOR_ENTRY],
                 env: operatorEnv(props),
                 ports: [
                   { name: 'metrics', containerPort: OPERATOR_METRICS_PORT, protocol: 'TCP' },

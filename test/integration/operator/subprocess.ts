@@ -9,6 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { imageEnv, operatorNodeFlags } from '../../support/platform-container.js';
 
 export interface OperatorProcess {
   readonly child: ChildProcess;
@@ -34,10 +35,14 @@ function started(argv: readonly string[], env: NodeJS.ProcessEnv, label: string)
   return { child, logFile, exited };
 }
 
-/** The container's entry (OPERATOR_ENTRY) from the TypeScript sources, with exactly `env` on top of PATH/HOME. */
+/**
+ * The container's entry (OPERATOR_ENTRY) from the TypeScript sources, started as the pod starts
+ * it: the Deployment's node flags and the image's environment, with exactly `env` on top (and
+ * PATH/HOME).
+ */
 export function spawnOperatorEntry(env: Record<string, string>, label = 'entry'): OperatorProcess {
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  return started(['--import', 'tsx', 'src/operator/main.ts'], { ...base, ...env }, label);
+  return started([...operatorNodeFlags(), '--import', 'tsx', 'src/operator/main.ts'], { ...base, ...imageEnv(), ...env }, label);
 }
 
 export function spawnOperator(

@@ -151,7 +151,7 @@ describe('operator Deployment', () => {
     const d = j(platform().find('Deployment', 'mcp-runtime-operator'));
     expect(d.spec.replicas).toBe(2);
     const c = d.spec.template.spec.containers[0];
-    expect(c.command).toEqual(['node', '/app/dist/src/operator/main.js']);
+    expect(c.command).toEqual(['node', '--optimize-for-size', '/app/dist/src/operator/main.js']);
     expect(c.ports).toEqual([
       { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
       { name: 'health', containerPort: 8081, protocol: 'TCP' },
