@@ -7,9 +7,12 @@
 #             ldd lists; the example servers are built on it
 #   registry  the platform registry: Debian's docker-registry (the CNCF distribution registry,
 #             the program of the registry:2 image) + its libraries, with registry:2's config
+#   node-build  a stand-in for node:20-bookworm-slim, the platform Dockerfile's base: the node
+#             base plus what the Dockerfile's steps run (npm, sh, env, ln) and this host's CA
+#             bundle (npm ci reaches the registry through it); user root, as on node:20
 # Cache: ${MCP_RUNTIME_CACHE:-$HOME/.cache/mcp-runtime}/images/<key>-<stamp>.oci.tar
 # Output: "IMAGE <key> <reference> <archive>" per image on stdout; progress on stderr.
-# Usage: build-images.sh [pause] [node] [registry]   (default: all three)
+# Usage: build-images.sh [pause] [node] [registry] [node-build]   (default: the first three)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
@@ -39,7 +42,7 @@ build() {
   if [[ -s "$archive" ]]; then echo "IMAGE $key $ref $archive"; return; fi
   local ctx; ctx="$(mktemp -d)"
   local start=$SECONDS
-  "prepare_$key" "$ctx"
+  "prepare_${key//-/_}" "$ctx"
   podman build --quiet --network none -t "$ref" -f "$ctx/Containerfile" "$ctx" >/dev/null
   podman save --format oci-archive -o "$archive.tmp" "$ref" 2>/dev/null
   mv -f "$archive.tmp" "$archive"
@@ -64,6 +67,20 @@ prepare_node() {
   chmod 1777 "$ctx/rootfs/tmp"
   # CMD, not ENTRYPOINT: images built on it give `CMD ["node", "dist/server.js"]` as they would on node:20.
   printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin\nUSER 65532:65532\nCMD ["node"]\n' > "$ctx/Containerfile"
+}
+
+prepare_node_build() {
+  local ctx="$1" root="$1/rootfs" tool
+  copy_with_libs "$(command -v node)" "$root" /usr/local/bin/node
+  for tool in sh env ln; do copy_with_libs "$(command -v "$tool")" "$root" "/usr/bin/$tool"; done
+  mkdir -p "$root/bin" "$root/usr/local/lib/node_modules" "$root/etc/ssl/certs" "$root/root" "$root/tmp"
+  ln -s /usr/bin/sh "$root/bin/sh"
+  chmod 1777 "$root/tmp"
+  cp -a "$(npm root -g)/npm" "$root/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+  cp -L /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+  printf 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/bin:/bin NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\nCMD ["node"]\n' > "$ctx/Containerfile"
 }
 
 prepare_registry() {
@@ -97,6 +114,10 @@ for key in "${keys[@]}"; do
       registry_bin="$(command -v docker-registry)" || { log "docker-registry is not installed (apt-get install docker-registry)"; exit 1; }
       build registry "localhost/mcp-runtime/registry:$(dpkg-query -W -f '${Version}' docker-registry 2>/dev/null | tr '+~:' '---' || echo local)" \
         "$(sha256sum "$registry_bin" | cut -c1-12)" ;;
-    *) log "unknown image $key (pause, node, registry)"; exit 2 ;;
+    node-build)
+      node_bin="$(command -v node)"
+      build node-build "localhost/mcp-runtime/node-build:$(node --version)" \
+        "$(node --version)-$(sha256sum "$node_bin" | cut -c1-12)-npm$(npm --version)-$(sha256sum /etc/ssl/certs/ca-certificates.crt | cut -c1-12)-1" ;;
+    *) log "unknown image $key (pause, node, registry, node-build)"; exit 2 ;;
   esac
 done

@@ -1,8 +1,10 @@
 import { runControlPlaneScript } from '../binaries.js';
 import type { LogFn } from '../types.js';
 
+/** The images a real node needs (build-images.sh's default). */
 export const NODE_IMAGE_KEYS = ['pause', 'node', 'registry'] as const;
-export type NodeImageKey = (typeof NODE_IMAGE_KEYS)[number];
+/** …and `node-build`, the stand-in for the platform Dockerfile's base (platform-image.ts). */
+export type NodeImageKey = (typeof NODE_IMAGE_KEYS)[number] | 'node-build';
 
 export interface NodeImage {
   /** The name podman gave it, e.g. localhost/mcp-runtime/pause:v1.34.4. */
@@ -12,12 +14,15 @@ export interface NodeImage {
 }
 
 /** Builds (or finds cached) the images a real node cannot pull: see scripts/control-plane/build-images.sh. */
-export async function obtainNodeImages(log: LogFn, keys: readonly NodeImageKey[] = NODE_IMAGE_KEYS): Promise<Record<NodeImageKey, NodeImage>> {
+export async function obtainNodeImages<K extends NodeImageKey = (typeof NODE_IMAGE_KEYS)[number]>(
+  log: LogFn,
+  keys: readonly K[] = NODE_IMAGE_KEYS as readonly NodeImageKey[] as readonly K[],
+): Promise<Record<K, NodeImage>> {
   const out = await runControlPlaneScript('build-images.sh', [...keys], log);
-  const images = {} as Record<NodeImageKey, NodeImage>;
+  const images = {} as Record<K, NodeImage>;
   for (const line of out.split('\n')) {
     const m = /^IMAGE (\S+) (\S+) (.+)$/.exec(line.trim());
-    if (m) images[m[1] as NodeImageKey] = { reference: m[2] as string, archive: m[3] as string };
+    if (m && (keys as readonly string[]).includes(m[1]!)) images[m[1] as K] = { reference: m[2] as string, archive: m[3] as string };
   }
   for (const key of keys) if (images[key] === undefined) throw new Error(`build-images.sh did not report the ${key} image`);
   return images;

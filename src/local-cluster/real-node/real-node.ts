@@ -28,7 +28,7 @@ import { checkHostSupport } from './host-support.js';
 import { kubeProxyConfig } from './kube-proxy-config.js';
 import { kubeletArgs, kubeletConfig, type KubeletPaths } from './kubelet-config.js';
 import { NODE_IP, NODE_LINK, REAL_NODE_NAME } from './network.js';
-import { obtainNodeImages, type NodeImage, type NodeImageKey } from './node-images.js';
+import { obtainNodeImages, type NodeImage, type NODE_IMAGE_KEYS } from './node-images.js';
 
 const run = promisify(execFile);
 
@@ -62,7 +62,7 @@ export interface RealNode {
   ip: string;
   dir: string;
   containerdSocket: string;
-  images: Record<NodeImageKey, NodeImage>;
+  images: Record<(typeof NODE_IMAGE_KEYS)[number], NodeImage>;
   timings: RealNodeTimings;
   /** Lets containerd pull `host` (as named in image references) over plain HTTP from `endpoint` (http://ip:port). */
   allowPlainHttpRegistry(host: string, endpoint: string): Promise<void>;

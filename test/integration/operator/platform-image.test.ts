@@ -1,0 +1,141 @@
+/**
+ * The platform image, built from the Dockerfile as it stands (base image swapped for a local
+ * stand-in, see src/local-cluster/platform-image.ts), runs what the platform's Deployments run:
+ * the operator's command reconciles a server against the real API server and stops cleanly on
+ * SIGTERM; the gateway's command and the catalog's (the CLI on PATH) start and answer. A flag
+ * node refuses in the image's environment, a missing file or a wrong path fails here.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { renderPlatform } from '../../../charts-ts/platform/charts.js';
+import { buildPlatformImage } from '../../../src/local-cluster/index.js';
+import { OPERATOR_RUNTIME_ENV as E } from '../../../src/operator/config.js';
+import { freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
+import { admin, installAllCrds, mcpServer, operatorIdentity, removeIdentity, serverPath } from './fixture.js';
+import { writeKubeconfig } from './subprocess.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const run = promisify(execFile);
+
+const podman = (() => {
+  try {
+    execFileSync('podman', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!podman) console.warn('[platform image] SKIPPED: podman is not installed');
+const describeIfPodman = podman ? describe : describe.skip;
+
+const TAG = 'localhost/mcp-runtime-operator:integration';
+// This host's podman: runc (crun fails on its hybrid cgroups) and no raising of rlimits.
+const RUN = ['run', '--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+const containers: string[] = [];
+
+/** The container spec of a platform Deployment, as rendered. */
+function container(name: string): { command: string[]; env: Obj[] } {
+  const d = renderPlatform()
+    .flatMap((f) => f.objects)
+    .find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Obj | undefined;
+  if (d === undefined) throw new Error(`the platform renders no Deployment ${name}`);
+  return d.spec.template.spec.containers[0];
+}
+
+/** `podman run` of the image with the Deployment's command (entrypoint and arguments split as Kubernetes does). */
+async function runCommand(command: readonly string[], options: { env?: Record<string, string>; extra?: string[]; detach?: string } = {}): Promise<{ code: number; out: string }> {
+  const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const detach = options.detach === undefined ? ['--rm'] : ['-d', '--name', options.detach];
+  const args = [...RUN, ...detach, '--network', options.extra === undefined ? 'none' : 'host', ...(options.extra ?? []), ...env, '--entrypoint', command[0]!, TAG, ...command.slice(1)];
+  try {
+    const { stdout, stderr } = await run('podman', args, { maxBuffer: 16 << 20 });
+    return { code: 0, out: stdout + stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describeIfPodman('the platform image (built from the Dockerfile)', () => {
+  let ns: FreshNamespace;
+  let kubeconfigDir: string;
+
+  beforeAll(async () => {
+    await buildPlatformImage({ repoRoot: resolve('.'), tag: TAG, log: (line) => console.log(`[platform image] ${line}`) });
+    await installAllCrds();
+    ns = await freshNamespace('image');
+    // The image runs as 65532: give it a readable copy of the operator's kubeconfig (a test
+    // ServiceAccount's token, removed after the file).
+    kubeconfigDir = await mkdtemp(join(tmpdir(), 'mcp-image-kc-'));
+    await chmod(kubeconfigDir, 0o755);
+    await copyFile(await writeKubeconfig(await operatorIdentity(ns.name)), join(kubeconfigDir, 'config'));
+    await chmod(join(kubeconfigDir, 'config'), 0o644);
+  }, 900_000);
+
+  afterAll(async () => {
+    for (const name of containers) await run('podman', ['rm', '-f', name]).catch(() => undefined);
+    if (kubeconfigDir !== undefined) await rm(kubeconfigDir, { recursive: true, force: true });
+    if (ns !== undefined) {
+      await removeIdentity(ns.name);
+      await ns.cleanup();
+    }
+  });
+
+  it("runs the operator Deployment's command: reconciles a server, exits 0 on SIGTERM", async () => {
+    const { command } = container('mcp-runtime-operator');
+    const name = `mcp-operator-${ns.name}`;
+    containers.push(name);
+    const started = await runCommand(command, {
+      detach: name,
+      extra: ['-v', `${kubeconfigDir}:/kube:ro`],
+      env: {
+        KUBECONFIG: '/kube/config',
+        [E.namespaces]: ns.name,
+        [E.ingressReadiness]: 'permissive',
+        [E.leaderElect]: 'false',
+        [E.verify]: 'false',
+        [E.metricsAddress]: '127.0.0.1:0',
+        [E.healthAddress]: '127.0.0.1:0',
+      },
+    });
+    expect(started.code).toBe(0);
+    await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, 'weather', { image: 'example/weather:1' }) });
+    const server = await waitFor('the operator in the image to write status', () => admin().request<Obj>('GET', `${serverPath(ns.name)}/weather`), {
+      until: (s) => s.status?.observedGeneration === s.metadata.generation,
+      timeoutMs: 90_000,
+      abortIf: () => {
+        const state = execFileSync('podman', ['inspect', '-f', '{{.State.Status}}', name], { encoding: 'utf8' }).trim();
+        return state === 'running' ? undefined : `the container is ${state}: ${execFileSync('podman', ['logs', name], { encoding: 'utf8' }).slice(-2000)}`;
+      },
+    });
+    expect(server.status.conditions.map((c: Obj) => c.type)).toEqual(expect.arrayContaining(['Available', 'Routed', 'Ready']));
+    const deployment = await admin().request<Obj>('GET', `/apis/apps/v1/namespaces/${ns.name}/deployments/weather`);
+    expect(deployment.spec.template.spec.containers[0].image).toBe('example/weather:1');
+    await run('podman', ['stop', '-t', '20', name]);
+    const { stdout: exitCode } = await run('podman', ['inspect', '-f', '{{.State.ExitCode}}', name]);
+    expect(exitCode.trim()).toBe('0');
+    const { stdout: user } = await run('podman', ['inspect', '-f', '{{.Config.User}}', name]);
+    expect(user.trim()).toBe('65532:65532');
+  }, 180_000);
+
+  it("runs the gateway Deployment's command: a bad setting is refused with exit 78, naming it", async () => {
+    const { command } = container('mcp-gateway');
+    const r = await runCommand(command, { env: { GATEWAY_DRAIN_SECONDS: 'abc' } });
+    expect(r.code).toBe(78);
+    expect(r.out).toContain('GATEWAY_DRAIN_SECONDS');
+    expect(r.out).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("runs the catalog Deployment's command (the CLI on PATH): --help answers with the command's usage", async () => {
+    const { command } = container('mcp-runtime-catalog');
+    const r = await runCommand([...command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('catalog serve');
+    const version = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    expect((await runCommand(['mcp-runtime', '--version'])).out).toContain(`mcp-runtime/${version.version}`);
+  }, 60_000);
+});
