@@ -47,10 +47,14 @@ function container(name: string): { command: string[]; env: Obj[] } {
 }
 
 /** `podman run` of the image with the Deployment's command (entrypoint and arguments split as Kubernetes does). */
-async function runCommand(command: readonly string[], options: { env?: Record<string, string>; extra?: string[]; detach?: string } = {}): Promise<{ code: number; out: string }> {
+async function runCommand(
+  command: readonly string[],
+  options: { env?: Record<string, string>; volumes?: string[]; detach?: string; network?: 'none' | 'host' } = {},
+): Promise<{ code: number; out: string }> {
   const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const detach = options.detach === undefined ? ['--rm'] : ['-d', '--name', options.detach];
-  const args = [...RUN, ...detach, '--network', options.extra === undefined ? 'none' : 'host', ...(options.extra ?? []), ...env, '--entrypoint', command[0]!, TAG, ...command.slice(1)];
+  const volumes = (options.volumes ?? []).flatMap((v) => ['-v', v]);
+  const args = [...RUN, ...detach, '--network', options.network ?? 'none', ...volumes, ...env, '--entrypoint', command[0]!, TAG, ...command.slice(1)];
   try {
     const { stdout, stderr } = await run('podman', args, { maxBuffer: 16 << 20 });
     return { code: 0, out: stdout + stderr };
@@ -91,7 +95,8 @@ describeIfPodman('the platform image (built from the Dockerfile)', () => {
     containers.push(name);
     const started = await runCommand(command, {
       detach: name,
-      extra: ['-v', `${kubeconfigDir}:/kube:ro`],
+      network: 'host', // the test API server listens on 127.0.0.1
+      volumes: [`${kubeconfigDir}:/kube:ro`],
       env: {
         KUBECONFIG: '/kube/config',
         [E.namespaces]: ns.name,
