@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OPERATOR_RUNTIME_ENV as E } from '../../../src/operator/config.js';
 import { freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin, installAllCrds, mcpServer, operatorIdentity, removeIdentity, serverPath } from './fixture.js';
-import { kill, spawnOperatorEntry, writeKubeconfig, type OperatorProcess } from './subprocess.js';
+import { entrySettings, kill, spawnOperatorEntry, writeKubeconfig, type OperatorProcess } from './subprocess.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,15 +29,7 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
-const settings = (): Record<string, string> => ({
-  KUBECONFIG: kubeconfig,
-  [E.namespaces]: ns.name,
-  [E.ingressReadiness]: 'permissive',
-  [E.leaderElect]: 'false',
-  [E.verify]: 'false',
-  [E.metricsAddress]: '127.0.0.1:0',
-  [E.healthAddress]: '127.0.0.1:0',
-});
+const settings = (): Record<string, string> => entrySettings(kubeconfig, ns.name);
 
 describe("the operator container's entry", () => {
   it('reconciles a server from the environment alone and exits 0 on SIGTERM', async () => {

@@ -13,10 +13,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { renderPlatform } from '../../../charts-ts/platform/charts.js';
 import { buildPlatformImage } from '../../../src/local-cluster/index.js';
-import { OPERATOR_RUNTIME_ENV as E } from '../../../src/operator/config.js';
 import { freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin, installAllCrds, mcpServer, operatorIdentity, removeIdentity, serverPath } from './fixture.js';
-import { writeKubeconfig } from './subprocess.js';
+import { entrySettings, writeKubeconfig } from './subprocess.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const run = promisify(execFile);
@@ -97,15 +96,7 @@ describeIfPodman('the platform image (built from the Dockerfile)', () => {
       detach: name,
       network: 'host', // the test API server listens on 127.0.0.1
       volumes: [`${kubeconfigDir}:/kube:ro`],
-      env: {
-        KUBECONFIG: '/kube/config',
-        [E.namespaces]: ns.name,
-        [E.ingressReadiness]: 'permissive',
-        [E.leaderElect]: 'false',
-        [E.verify]: 'false',
-        [E.metricsAddress]: '127.0.0.1:0',
-        [E.healthAddress]: '127.0.0.1:0',
-      },
+      env: entrySettings('/kube/config', ns.name),
     });
     expect(started.code).toBe(0);
     await admin().request('POST', serverPath(ns.name), { body: mcpServer(ns.name, 'weather', { image: 'example/weather:1' }) });

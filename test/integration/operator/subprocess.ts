@@ -9,6 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { OPERATOR_RUNTIME_ENV as E } from '../../../src/operator/config.js';
 import { imageEnv, operatorNodeFlags } from '../../support/platform-container.js';
 
 export interface OperatorProcess {
@@ -33,6 +34,23 @@ function started(argv: readonly string[], env: NodeJS.ProcessEnv, label: string)
   child.stderr?.pipe(log);
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   return { child, logFile, exited };
+}
+
+/**
+ * The operator entry's environment for a test: one namespace, no leader election, no
+ * verification (simulated pods have no network), Ingresses ready without a load balancer, and
+ * metrics and health on free loopback ports.
+ */
+export function entrySettings(kubeconfig: string, namespace: string): Record<string, string> {
+  return {
+    KUBECONFIG: kubeconfig,
+    [E.namespaces]: namespace,
+    [E.ingressReadiness]: 'permissive',
+    [E.leaderElect]: 'false',
+    [E.verify]: 'false',
+    [E.metricsAddress]: '127.0.0.1:0',
+    [E.healthAddress]: '127.0.0.1:0',
+  };
 }
 
 /**
