@@ -1,9 +1,11 @@
 /**
  * The platform image, built from the Dockerfile as it stands (base image swapped for a local
- * stand-in, see src/local-cluster/platform-image.ts), runs what the platform's Deployments run:
- * the operator's command reconciles a server against the real API server and stops cleanly on
- * SIGTERM; the gateway's command and the catalog's (the CLI on PATH) start and answer. A flag
- * node refuses in the image's environment, a missing file or a wrong path fails here.
+ * stand-in, see src/local-cluster/platform-image.ts), runs what the platform's Deployments run,
+ * confined as their pods are (user, read-only root with only the emptyDirs writable, no
+ * capabilities): the operator's command reconciles a server against the real API server and
+ * stops cleanly on SIGTERM; the gateway's command and the catalog's (the CLI on PATH) start and
+ * answer. A flag node refuses in the image's environment, a missing file, a wrong path or a write
+ * outside /tmp fails here.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -36,24 +38,46 @@ const TAG = 'localhost/mcp-runtime-operator:integration';
 const RUN = ['run', '--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 const containers: string[] = [];
 
-/** The container spec of a platform Deployment, as rendered. */
-function container(name: string): { command: string[]; env: Obj[] } {
+interface RenderedContainer {
+  /** The container's command, as the platform's Deployment gives it. */
+  readonly command: string[];
+  /** podman flags for what the pod spec imposes: user, read-only root, capabilities, privilege escalation, emptyDirs. */
+  readonly confinement: string[];
+}
+
+/** The first container of a platform Deployment, as rendered, with its pod's confinement. */
+function container(name: string): RenderedContainer {
   const d = renderPlatform()
     .flatMap((f) => f.objects)
     .find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Obj | undefined;
   if (d === undefined) throw new Error(`the platform renders no Deployment ${name}`);
-  return d.spec.template.spec.containers[0];
+  const pod = d.spec.template.spec;
+  const c = pod.containers[0];
+  const security = { ...pod.securityContext, ...c.securityContext };
+  const emptyDirs = new Set((pod.volumes ?? []).filter((v: Obj) => v.emptyDir !== undefined).map((v: Obj) => v.name));
+  return {
+    command: c.command,
+    confinement: [
+      ...(security.runAsUser === undefined ? [] : ['--user', `${security.runAsUser}:${security.runAsGroup ?? security.runAsUser}`]),
+      // Only the pod's emptyDirs are writable (podman's own tmpfs mounts under --read-only are off).
+      ...(security.readOnlyRootFilesystem === true ? ['--read-only', '--read-only-tmpfs=false'] : []),
+      ...((security.capabilities?.drop ?? []) as string[]).flatMap((cap) => ['--cap-drop', cap]),
+      ...(security.allowPrivilegeEscalation === false ? ['--security-opt', 'no-new-privileges'] : []),
+      ...((c.volumeMounts ?? []) as Obj[]).filter((m) => emptyDirs.has(m.name)).flatMap((m) => ['--tmpfs', m.mountPath]),
+    ],
+  };
 }
 
-/** `podman run` of the image with the Deployment's command (entrypoint and arguments split as Kubernetes does). */
+/** `podman run` of the image as the Deployment runs it (entrypoint and arguments split as Kubernetes does). */
 async function runCommand(
-  command: readonly string[],
-  options: { env?: Record<string, string>; volumes?: string[]; detach?: string; network?: 'none' | 'host' } = {},
+  c: RenderedContainer,
+  options: { env?: Record<string, string>; volumes?: string[]; detach?: string; network?: 'none' | 'host'; args?: string[] } = {},
 ): Promise<{ code: number; out: string }> {
   const env = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const detach = options.detach === undefined ? ['--rm'] : ['-d', '--name', options.detach];
   const volumes = (options.volumes ?? []).flatMap((v) => ['-v', v]);
-  const args = [...RUN, ...detach, '--network', options.network ?? 'none', ...volumes, ...env, '--entrypoint', command[0]!, TAG, ...command.slice(1)];
+  const command = [...c.command, ...(options.args ?? [])];
+  const args = [...RUN, ...detach, ...c.confinement, '--network', options.network ?? 'none', ...volumes, ...env, '--entrypoint', command[0]!, TAG, ...command.slice(1)];
   try {
     const { stdout, stderr } = await run('podman', args, { maxBuffer: 16 << 20 });
     return { code: 0, out: stdout + stderr };
@@ -89,10 +113,11 @@ describeIfPodman('the platform image (built from the Dockerfile)', () => {
   });
 
   it("runs the operator Deployment's command: reconciles a server, exits 0 on SIGTERM", async () => {
-    const { command } = container('mcp-runtime-operator');
+    const operator = container('mcp-runtime-operator');
+    expect(operator.confinement).toEqual(expect.arrayContaining(['--user', '65532:65532', '--read-only', '--cap-drop', 'ALL', '--tmpfs', '/tmp']));
     const name = `mcp-operator-${ns.name}`;
     containers.push(name);
-    const started = await runCommand(command, {
+    const started = await runCommand(operator, {
       detach: name,
       network: 'host', // the test API server listens on 127.0.0.1
       volumes: [`${kubeconfigDir}:/kube:ro`],
@@ -114,24 +139,24 @@ describeIfPodman('the platform image (built from the Dockerfile)', () => {
     await run('podman', ['stop', '-t', '20', name]);
     const { stdout: exitCode } = await run('podman', ['inspect', '-f', '{{.State.ExitCode}}', name]);
     expect(exitCode.trim()).toBe('0');
-    const { stdout: user } = await run('podman', ['inspect', '-f', '{{.Config.User}}', name]);
+    // The image's own user is numeric and not root (what runAsNonRoot needs when a pod sets no runAsUser).
+    const { stdout: user } = await run('podman', ['image', 'inspect', '-f', '{{.Config.User}}', TAG]);
     expect(user.trim()).toBe('65532:65532');
   }, 180_000);
 
   it("runs the gateway Deployment's command: a bad setting is refused with exit 78, naming it", async () => {
-    const { command } = container('mcp-gateway');
-    const r = await runCommand(command, { env: { GATEWAY_DRAIN_SECONDS: 'abc' } });
+    const r = await runCommand(container('mcp-gateway'), { env: { GATEWAY_DRAIN_SECONDS: 'abc' } });
     expect(r.code).toBe(78);
     expect(r.out).toContain('GATEWAY_DRAIN_SECONDS');
     expect(r.out).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it("runs the catalog Deployment's command (the CLI on PATH): --help answers with the command's usage", async () => {
-    const { command } = container('mcp-runtime-catalog');
-    const r = await runCommand([...command, '--help']);
+    const catalog = container('mcp-runtime-catalog');
+    const r = await runCommand(catalog, { args: ['--help'] });
     expect(r.code).toBe(0);
     expect(r.out).toContain('catalog serve');
     const version = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
-    expect((await runCommand(['mcp-runtime', '--version'])).out).toContain(`mcp-runtime/${version.version}`);
+    expect((await runCommand({ ...catalog, command: ['mcp-runtime', '--version'] })).out).toContain(`mcp-runtime/${version.version}`);
   }, 60_000);
 });
