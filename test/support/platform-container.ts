@@ -12,12 +12,18 @@ import { OPERATOR_ENTRY } from '../../charts-ts/server/settings.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The pod spec of a platform Deployment, as the platform chart renders it by default. */
+export function renderedPodSpec(deployment: string): Obj {
+  const d = renderPlatform()
+    .flatMap((f) => f.objects)
+    .find((o) => o.kind === 'Deployment' && o.metadata.name === deployment) as Obj | undefined;
+  if (d === undefined) throw new Error(`the platform renders no Deployment ${deployment}`);
+  return d.spec.template.spec;
+}
+
 /** The arguments between `node` and the entry in the operator Deployment's command. */
 export function operatorNodeFlags(): string[] {
-  const deployment = renderPlatform()
-    .flatMap((f) => f.objects)
-    .find((o) => o.kind === 'Deployment' && o.metadata.name === 'mcp-runtime-operator') as Obj | undefined;
-  const command = deployment?.spec?.template?.spec?.containers?.[0]?.command as string[] | undefined;
+  const command = renderedPodSpec('mcp-runtime-operator').containers?.[0]?.command as string[] | undefined;
   if (command === undefined || command[0] !== 'node' || command.at(-1) !== OPERATOR_ENTRY) {
     throw new Error(`the operator Deployment's command is not node … ${OPERATOR_ENTRY}: ${JSON.stringify(command)}`);
   }

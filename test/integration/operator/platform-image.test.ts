@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { renderPlatform } from '../../../charts-ts/platform/charts.js';
 import { buildPlatformImage } from '../../../src/local-cluster/index.js';
 import { freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
 import { admin, installAllCrds, mcpServer, operatorIdentity, removeIdentity, serverPath } from './fixture.js';
+import { renderedPodSpec } from '../../support/platform-container.js';
 import { entrySettings, writeKubeconfig } from './subprocess.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,11 +47,7 @@ interface RenderedContainer {
 
 /** The first container of a platform Deployment, as rendered, with its pod's confinement. */
 function container(name: string): RenderedContainer {
-  const d = renderPlatform()
-    .flatMap((f) => f.objects)
-    .find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Obj | undefined;
-  if (d === undefined) throw new Error(`the platform renders no Deployment ${name}`);
-  const pod = d.spec.template.spec;
+  const pod = renderedPodSpec(name);
   const c = pod.containers[0];
   const security = { ...pod.securityContext, ...c.securityContext };
   const emptyDirs = new Set((pod.volumes ?? []).filter((v: Obj) => v.emptyDir !== undefined).map((v: Obj) => v.name));
