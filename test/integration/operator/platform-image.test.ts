@@ -10,7 +10,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmod, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildPlatformImage } from '../../../src/local-cluster/index.js';
@@ -95,7 +95,9 @@ describeIfPodman('the platform image (built from the Dockerfile)', () => {
     // ServiceAccount's token, removed after the file).
     kubeconfigDir = await mkdtemp(join(tmpdir(), 'mcp-image-kc-'));
     await chmod(kubeconfigDir, 0o755);
-    await copyFile(await writeKubeconfig(await operatorIdentity(ns.name)), join(kubeconfigDir, 'config'));
+    const written = await writeKubeconfig(await operatorIdentity(ns.name));
+    await copyFile(written, join(kubeconfigDir, 'config'));
+    await rm(dirname(written), { recursive: true, force: true });
     await chmod(join(kubeconfigDir, 'config'), 0o644);
   }, 900_000);
 

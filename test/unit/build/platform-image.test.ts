@@ -1,8 +1,8 @@
 // The platform image's environment and the operator's command, as node will take them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { imageEnv, operatorNodeFlags } from '../../support/platform-container.js';
 
 describe('the platform image', () => {
@@ -22,8 +22,12 @@ describe('the platform image', () => {
 });
 
 describe('imageEnv', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const dockerfile = (text: string) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'mcp-dockerfile-')), 'Dockerfile');
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-dockerfile-'));
+    dirs.push(dir);
+    const file = join(dir, 'Dockerfile');
     writeFileSync(file, text);
     return file;
   };
