@@ -19,6 +19,7 @@ node_dir="${node_dir%/}"
 rooted_in_node_dir() {
   awk -v d="$node_dir/" '$5 == "/" && index($0, d) { found = 1 } END { exit !found }' "/proc/$1/mountinfo" 2>/dev/null
 }
+killed=()
 kill_ours() {
   local p pid cmd root found=0
   for p in /proc/[0-9]*; do
@@ -27,7 +28,7 @@ kill_ours() {
     cmd="$( { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null || true)"
     root="$(readlink "$p/root" 2>/dev/null || true)"
     if [[ "$cmd" == *"$node_dir/"* || "$root" == "$node_dir/"* ]] || rooted_in_node_dir "$pid"; then
-      kill -KILL "$pid" 2>/dev/null && found=1
+      kill -KILL "$pid" 2>/dev/null && found=1 && killed+=("$pid")
     fi
   done
   return $((1 - found))
@@ -35,6 +36,18 @@ kill_ours() {
 # Until none is left (at most 10 rounds): a shim killed first may have reaped nothing yet, and
 # containers are re-parented meanwhile.
 for _ in 1 2 3 4 5 6 7 8 9 10; do kill_ours || break; sleep 0.2; done
+# SIGKILL is delivered, not awaited: a process stays until it has finished exiting (releasing
+# its mounts and cgroup). Wait, at most 10 s, until every killed one is dead: gone, or a zombie
+# left for its reaper (PID 1 once its shim is gone).
+still_running() {
+  local pid state
+  for pid in "${killed[@]}"; do
+    state="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)"
+    [[ -n "$state" && "$state" != Z ]] && return 0
+  done
+  return 1
+}
+for _ in $(seq 50); do still_running || break; sleep 0.2; done
 
 # Mounts under the node dir (overlay rootfs, shm, projected volumes, netns bind mounts), deepest first.
 awk -v d="$node_dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do

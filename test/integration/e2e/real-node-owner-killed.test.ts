@@ -29,13 +29,22 @@ interface OwnerReport {
   pod: string;
 }
 
-/** Processes in the kubelet's pod cgroups (cgroupfs driver: kubepods*), with their command lines. */
+/** State letter of /proc/PID/stat (the field after the parenthesised command name). */
+const processState = (pid: string): string => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0);
+
+/**
+ * Live processes in the kubelet's pod cgroups (cgroupfs driver: kubepods*), with their command
+ * lines. Zombies are left out, as check-clean.sh leaves them out: a killed container whose shim
+ * is gone is re-parented to PID 1, and reaping it is init's work, not ours (on these machines
+ * init took about 300 ms to reap a killed pod's two processes, which made this test flaky).
+ */
 function podProcesses(): { pid: number; cmd: string }[] {
   const found: { pid: number; cmd: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (!readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes('/kubepods')) continue;
+      if (processState(entry) === 'Z') continue;
       found.push({ pid: Number(entry), cmd: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() });
     } catch {
       // exited while we looked
