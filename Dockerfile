@@ -30,7 +30,10 @@ COPY --from=build /src/oclif.manifest.json ./oclif.manifest.json
 # PATH (bin/run.js starts with #!/usr/bin/env node).
 RUN ln -s /app/bin/run.js /usr/local/bin/mcp-runtime
 # Numeric non-root user: Pod Security "restricted" needs runAsNonRoot, which kubelet can only
-# verify for numeric users.
+# verify for numeric users. It has no /etc/passwd entry (nor would a UID a cluster assigns), and
+# oclif asks the user database for the login shell when $SHELL is unset: os.userInfo() then
+# throws ENOENT and every `mcp-runtime` command (the catalog's pods) exits 1. Name the shell.
+ENV SHELL=/bin/sh
 USER 65532:65532
 EXPOSE 8080 8081
 ENTRYPOINT ["node", "/app/bin/run.js"]

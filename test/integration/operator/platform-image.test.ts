@@ -34,8 +34,10 @@ if (!podman) console.warn('[platform image] SKIPPED: podman is not installed');
 const describeIfPodman = podman ? describe : describe.skip;
 
 const TAG = 'localhost/mcp-runtime-operator:integration';
-// This host's podman: runc (crun fails on its hybrid cgroups) and no raising of rlimits.
-const RUN = ['run', '--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+// This host's podman: runc (crun fails on its hybrid cgroups) and no raising of rlimits. And as
+// in a pod: no /etc/passwd entry made up for the container's user (podman adds one by default,
+// which hid a catalog that could not start under Kubernetes).
+const RUN = ['run', '--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--passwd=false'];
 const containers: string[] = [];
 
 interface RenderedContainer {
