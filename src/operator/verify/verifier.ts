@@ -6,7 +6,9 @@
  * It runs in a controller of its own (own queue, own concurrency), so a slow or hanging server
  * never delays other servers' reconciles. A pod's result is reused until it is due again
  * (interval ± 10 % jitter, so 1,000 servers do not verify in lockstep) or until the pod's IP or
- * the URL changes; a new ready pod is verified as soon as its event arrives. Like the other
+ * the URL changes; a new ready pod is verified as soon as its event arrives. A failed handshake
+ * is tried again sooner (failedRetryMs): a pod can be ready before it listens (no readiness
+ * probe), and a fix should show without waiting out the interval. Like the other
  * reconciler, it knows nothing of watches or leadership.
  */
 import type { V1Pod } from '@kubernetes/client-node';
@@ -62,6 +64,20 @@ interface PodResult {
   readonly url: string;
   readonly outcome: VerifyOutcome;
   readonly dueAt: number;
+  /** Failed handshakes in a row at this URL (0 after a success). */
+  readonly failures: number;
+}
+
+/** The first retry of a failed handshake; each further failure in a row doubles it. */
+export const FAILED_RETRY_BASE_MS = 5_000;
+
+/**
+ * When a pod whose handshake failed `failures` times in a row (≥ 1) is tried again: 5 s, 10 s,
+ * 20 s, … never later than the interval, so a broken server costs a few early handshakes and
+ * then one per interval, as a working one does. Pure.
+ */
+export function failedRetryMs(intervalMs: number, failures: number): number {
+  return Math.min(intervalMs, FAILED_RETRY_BASE_MS * 2 ** Math.min(Math.max(failures - 1, 0), 20));
 }
 
 /** Pods of one server verified at once (servers at once: the controller's concurrency). */
@@ -137,8 +153,11 @@ export function mcpServerVerifier(deps: VerifierDeps): (request: ReconcileReques
           const outcome = await verify(url, { timeoutMs, signal });
           deps.counter?.inc({ reason: outcome.reason });
           if (!outcome.reachable) logger.info({ pod: pod.metadata?.name, reason: outcome.reason }, outcome.message);
+          const known = previous.get(pod.metadata!.uid!);
+          const failures = outcome.reachable ? 0 : (known?.url === url ? known.failures : 0) + 1;
           const jitter = 0.9 + 0.2 * random();
-          current.set(pod.metadata!.uid!, { url, outcome, dueAt: now().getTime() + intervalMs * jitter });
+          const waitMs = failures === 0 ? intervalMs : failedRetryMs(intervalMs, failures);
+          current.set(pod.metadata!.uid!, { url, outcome, failures, dueAt: now().getTime() + waitMs * jitter });
         }),
       );
     }
