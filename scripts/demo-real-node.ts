@@ -3,7 +3,6 @@
  * Build steps print their progress and durations; the first run builds Kubernetes and Traefik
  * from Go modules (minutes), later runs find them cached.
  */
-import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -15,12 +14,14 @@ import {
   memoryByComponent,
   obtainBinaries,
   provideGatewayImage,
+  providePlatformImage,
   startControlPlane,
   startHostTraefik,
   waitFor,
 } from '../src/local-cluster/index.js';
 import { obtainTraefik } from '../src/local-cluster/real-node/node-images.js';
 import { findCondition, type MCPServerStatus } from '../src/api/v1alpha1/index.js';
+import { LIVE_META_KEY, type LiveMeta } from '../src/catalog/types.js';
 
 export interface RealNodeDemo {
   workDir: string;
@@ -30,7 +31,6 @@ export interface RealNodeDemo {
   keep: boolean;
   step: (text: string) => void;
   cli: (...args: string[]) => Promise<string>;
-  background: (args: string[], ready: RegExp, label: string) => Promise<ChildProcess>;
   waitForReady: (kubeconfig: string, timeoutSeconds: number) => Promise<void>;
   onCluster: (stop: () => Promise<void>) => void;
 }
@@ -67,15 +67,20 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     await cp.stop();
   });
   const kubeconfig = cp.kubeconfigPath;
-  console.log(`   real node ${node.name} (${node.ip}) Ready; pods in mcp-runtime and traefik stay simulated: the operator and Traefik run on this host`);
+  console.log(`   real node ${node.name} (${node.ip}) Ready; pods in traefik stay simulated: Traefik runs on this host`);
+
+  d.step("Building the platform image from the Dockerfile (the operator and the catalog) into the node's containerd");
+  const platformImage = await timed('platform image', () => providePlatformImage({ repoRoot: resolve('.'), ctr: node.ctr, log: indent }));
 
   d.step("Building the gateway's image (one esbuild bundle on the local Node.js base) into the node's containerd");
   const gatewayImage = await timed('gateway image', () =>
     provideGatewayImage({ entry: resolve('src/gateway/main.ts'), baseImage: node.images.node.reference, baseArchive: node.images.node.archive, ctr: node.ctr, log: indent }),
   );
 
-  d.step('Installing the platform: CRD, namespaces, operator, registry, Traefik, the gateway (its pods run on the real node)');
-  await timed('setup', () => d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host, '--gateway-image', gatewayImage));
+  d.step('Installing the platform: CRD, namespaces, operator, catalog, registry, Traefik, the gateway (all but Traefik run as pods on the real node)');
+  await timed('setup', () =>
+    d.cli('setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', d.host, '--operator-image', platformImage, '--gateway-image', gatewayImage),
+  );
 
   d.step('Starting Traefik on this host, configured by the Deployment setup installed');
   const kc = await cp.kubeConfig();
@@ -83,15 +88,6 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log: indent }),
   );
   running.traefik = traefik;
-
-  d.step('Running the operator from this checkout (it also verifies every ready pod over MCP)');
-  await d.background(
-    // --gateway-service: what the operator Deployment's MCP_GATEWAY_SERVICE says.
-    ['operator', '--kubeconfig', kubeconfig, '--default-ingress-host', d.host, '--no-leader-elect', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify',
-      '--gateway-service', 'mcp-gateway/mcp-gateway:80'],
-    /caches synced/,
-    'operator',
-  );
 
   d.step(`Building the example images with podman on a local Node.js base image (${node.images.node.reference})`);
   for (const example of EXAMPLES) {
@@ -193,6 +189,18 @@ export async function mainRealNode(d: RealNodeDemo): Promise<void> {
     const condition = findCondition(verified, 'Verified');
     console.log(`${example.name}: Verified=${condition?.status} (${condition?.reason}) ${condition?.message}`);
     await d.cli('server', 'tools', example.name, '--kubeconfig', kubeconfig);
+  }
+
+  d.step(`The catalog's pods (MCP Registry API) through Traefik: GET http://${d.host}/v0.1/servers`);
+  const catalogUrl = `http://${d.host}:${traefik.webPort}/v0.1/servers`;
+  const catalog = await waitFor(
+    'the catalog to list every example as verified',
+    async () => (await (await fetchResolvingTo()(catalogUrl)).json()) as { servers: { server: { name: string; remotes?: { url: string }[] }; _meta?: Record<string, LiveMeta | undefined> }[] },
+    { until: (list) => EXAMPLES.every((e) => list.servers.some((s) => s._meta?.[LIVE_META_KEY]?.name === e.name && s._meta[LIVE_META_KEY]?.verified === true)), timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  for (const { server, _meta } of catalog.servers) {
+    const live = _meta?.[LIVE_META_KEY];
+    console.log(`catalog: ${server.name} at ${server.remotes?.[0]?.url ?? '?'} (verified ${live?.verified ?? '?'}, ${live?.toolCount ?? '?'} tools)`);
   }
 
   d.step('Resident memory of the cluster\'s processes, by component');

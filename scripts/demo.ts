@@ -187,7 +187,6 @@ async function mainRealNode(): Promise<void> {
     keep: values.keep,
     step,
     cli,
-    background,
     waitForReady,
     onCluster: (stop) => (stopCluster = stop),
   });
@@ -200,7 +199,7 @@ try {
   console.error(`\ndemo failed: ${(error as Error).message}`);
   exitCode = 1;
 } finally {
-  step('Stopping the operator and the cluster');
+  step('Stopping everything the demo started, and the cluster');
   const stopStarted = performance.now();
   await stopAll();
   console.log(`stopped and cleaned up in ${seconds(performance.now() - stopStarted)}; the demo took ${seconds(performance.now() - demoStarted)} in all`);

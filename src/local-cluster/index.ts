@@ -20,6 +20,7 @@ export { memoryByComponent, type ComponentMemory } from './footprint.js';
 export { checkHostSupport } from './real-node/host-support.js';
 export { buildExampleImage, prebuiltContainerfile, type ExampleImageOptions } from './real-node/example-image.js';
 export { buildPlatformImage, dockerfileBaseImages, type PlatformImageOptions } from './platform-image.js';
+export { PLATFORM_IMAGE_REPOSITORY, providePlatformImage, type PlatformNodeImageOptions } from './real-node/platform-node-image.js';
 export { GATEWAY_IMAGE_REPOSITORY, gatewayContainerfile, provideGatewayImage, type GatewayImageOptions } from './real-node/gateway-image.js';
 export { hostTraefikArgs, startHostTraefik, type HostTraefik, type HostTraefikOptions } from './real-node/host-traefik.js';
 export { REAL_NODE_NAME } from './real-node/network.js';

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LogFn } from '../types.js';
+import { importIntoNode, nodeHasImage } from './node-image-import.js';
 
 const run = promisify(execFile);
 
@@ -62,8 +63,7 @@ export async function provideGatewayImage(o: GatewayImageOptions): Promise<strin
   const code = bundle.outputFiles[0]!.contents;
   const tag = createHash('sha256').update(code).update(o.baseImage).digest('hex').slice(0, 12);
   const reference = `${GATEWAY_IMAGE_REPOSITORY}:${tag}`;
-  const present = await o.ctr(['images', 'ls', '-q', `name==${reference}`]).then((out) => out.trim() !== '', () => false);
-  if (present) return reference;
+  if (await nodeHasImage(o.ctr, reference)) return reference;
 
   const work = await mkdtemp(join(tmpdir(), 'mcp-runtime-gateway-image-'));
   try {
@@ -74,16 +74,7 @@ export async function provideGatewayImage(o: GatewayImageOptions): Promise<strin
     const exists = await run('podman', ['image', 'exists', o.baseImage]).then(() => true, () => false);
     if (!exists) await run('podman', ['load', '-q', '-i', o.baseArchive]);
     await run('podman', ['build', '--quiet', '--network', 'none', '-f', join(work, 'Containerfile'), '-t', reference, work], { maxBuffer: 16 << 20 });
-    const archive = join(work, 'gateway.tar');
-    await run('podman', ['save', '--format', 'oci-archive', '-o', archive, reference]);
-    await o.ctr(['images', 'import', '--all-platforms', archive]);
-    // podman's OCI archive names the image by tag only; give containerd the full reference the pods ask for.
-    const listed = await o.ctr(['images', 'ls', '-q']);
-    if (!listed.split('\n').includes(reference)) {
-      const imported = listed.split('\n').find((name) => name.endsWith(`:${tag}`));
-      if (imported === undefined) throw new Error(`the gateway image ${reference} was not found in containerd after import`);
-      await o.ctr(['images', 'tag', '--force', imported, reference]);
-    }
+    await importIntoNode({ podmanImage: reference, reference, ctr: o.ctr });
     log(`gateway image ${reference} built and imported in ${Math.round(performance.now() - started)} ms`);
     return reference;
   } finally {

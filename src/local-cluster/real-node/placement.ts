@@ -1,10 +1,11 @@
 /**
  * Where pods go in a cluster with a real node and simulated ones. The API server's
  * PodNodeSelector admission gives every pod its namespace's node selector:
- * - `mcp-runtime` (the operator) and `traefik`: the simulated nodes. In a local cluster the
- *   operator and Traefik run as host processes (their images cannot be pulled here); their
- *   Deployments still exist, so `setup` behaves as on any cluster, and KWOK reports them Ready.
- * - every other namespace (the registry, MCP servers, tests): the real node, unless the
+ * - `traefik`: the simulated nodes. In a local cluster Traefik runs as a host process (built
+ *   from Go modules; its image cannot be pulled here); its Deployment still exists, so `setup`
+ *   behaves as on any cluster, and KWOK reports it Ready.
+ * - every other namespace (the operator and the catalog in `mcp-runtime`, from the platform image
+ *   imported into the node; the registry, the gateway, MCP servers, tests): the real node, unless the
  *   namespace's annotation `scheduler.alpha.kubernetes.io/node-selector` says otherwise
  *   (e.g. `type=kwok` for 1,000-server scale runs).
  */
@@ -17,7 +18,7 @@ import { REAL_NODE_LABEL } from './network.js';
 export const SIMULATED_NODE_SELECTOR = 'type=kwok';
 export const REAL_NODE_SELECTOR = `${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`;
 /** Namespaces whose pods stay simulated (their work is done by host processes). */
-export const SIMULATED_NAMESPACES = ['mcp-runtime', 'traefik'];
+export const SIMULATED_NAMESPACES = ['traefik'];
 
 /** The annotation PodNodeSelector reads a namespace's node selector from. */
 export const NODE_SELECTOR_ANNOTATION = 'scheduler.alpha.kubernetes.io/node-selector';

@@ -1,11 +1,13 @@
 /**
  * A cluster of its own with a real node, for end-to-end tests through the route: control plane +
- * real node, `setup`, Traefik as a host process, the operator from this checkout, and the example
+ * real node, `setup` with the platform image built from this checkout's Dockerfile (so the
+ * operator and the catalog run as the pods setup installs, under their own ServiceAccounts),
+ * Traefik as a host process, and the example
  * images (and the conformance suite's off-the-shelf server) built on the local Node.js base and
  * pushed with `mcp-runtime registry push` into the platform registry. Only one real node can exist per host, so test files using it run one at a
  * time (the integration project runs in band).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +18,7 @@ import {
   connectPlatformRegistry,
   fetchResolvingTo,
   provideGatewayImage,
+  providePlatformImage,
   startControlPlane,
   startHostTraefik,
   type ControlPlane,
@@ -25,8 +28,6 @@ import {
 const run = promisify(execFile);
 export const INGRESS_HOST = 'mcp.e2e.localtest.me';
 export const EXAMPLE_TAG = '0.1.0';
-/** What the platform's operator Deployment sets as MCP_GATEWAY_SERVICE; the host operator gets it as a flag. */
-export const GATEWAY_SERVICE = 'mcp-gateway/mcp-gateway:80';
 
 const EVERYTHING_DIR = 'test/conformance/everything';
 const EVERYTHING_PACKAGE = '@modelcontextprotocol/server-everything';
@@ -62,8 +63,8 @@ export interface RealCluster {
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /**
    * Runs `setup` again with `--with-tls <secretName>` (a kubernetes.io/tls Secret in namespace
-   * traefik), then restarts Traefik and the operator as such a platform runs them (HTTPS entry
-   * point; MCP_INGRESS_TLS=true). Returns https://<INGRESS_HOST>:<port>. `traefik` is replaced.
+   * traefik; setup waits for the operator's rollout with MCP_INGRESS_TLS=true), then restarts
+   * Traefik with its HTTPS entry point. Returns https://<INGRESS_HOST>:<port>. `traefik` is replaced.
    */
   enableTls(secretName: string): Promise<string>;
   stop(): Promise<void>;
@@ -93,21 +94,17 @@ async function mustCli(...args: string[]): Promise<string> {
 
 export async function startRealCluster(log: (line: string) => void = () => {}): Promise<RealCluster> {
   const cp = await startControlPlane({ realNode: true, log, startTimeoutMs: 180_000 });
-  let operator: ChildProcess | undefined;
   let traefik: HostTraefik | undefined;
   const stop = async () => {
-    if (operator !== undefined && operator.exitCode === null) {
-      const exited = new Promise((r) => operator!.once('exit', r));
-      operator.kill('SIGTERM');
-      await exited;
-    }
     await traefik?.stop();
     await cp.stop();
   };
   try {
     const node = cp.realNode!;
     const kubeconfig = cp.kubeconfigPath;
-    // The gateway runs as pods on the real node: its image is imported into the node first.
+    // The operator, the catalog and the gateway run as pods on the real node: their images are
+    // imported into the node first (the gateway's is a quicker bundle on the Node.js base).
+    const operatorImage = await providePlatformImage({ repoRoot: resolve('.'), ctr: node.ctr, log });
     const gatewayImage = await provideGatewayImage({
       entry: resolve('src/gateway/main.ts'),
       baseImage: node.images.node.reference,
@@ -115,20 +112,12 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       ctr: node.ctr,
       log,
     });
-    const setupArgs = ['setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST, '--gateway-image', gatewayImage];
+    const setupArgs = ['setup', '--kubeconfig', kubeconfig, '--timeout', '180', '--default-ingress-host', INGRESS_HOST,
+      '--operator-image', operatorImage, '--gateway-image', gatewayImage];
     await mustCli(...setupArgs);
     const kc = await cp.kubeConfig();
     const startTraefik = () => startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log });
-    const startOperator = (env: Record<string, string> = {}) =>
-      spawn(
-        process.execPath,
-        ['--import', 'tsx', 'bin/dev.js', 'operator', '--kubeconfig', kubeconfig, '--default-ingress-host', INGRESS_HOST, '--no-leader-elect',
-          '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--verify', '--verify-interval', '30',
-          '--gateway-service', GATEWAY_SERVICE],
-        { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...env } },
-      );
     traefik = await startTraefik();
-    operator = startOperator();
     const registry = await connectPlatformRegistry(kc, node);
     const imageSeconds = {} as Record<ImageName, number>;
     for (const [key, image] of Object.entries(IMAGES) as [ImageName, (typeof IMAGES)[ImageName]][]) {
@@ -161,10 +150,6 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
         traefik = await startTraefik();
         cluster.traefik = traefik;
         if (traefik.websecurePort === undefined) throw new Error('Traefik has no HTTPS entry point after setup --with-tls');
-        const exited = new Promise((r) => operator!.once('exit', r));
-        operator!.kill('SIGTERM');
-        await exited;
-        operator = startOperator({ MCP_INGRESS_TLS: 'true' });
         return `https://${INGRESS_HOST}:${traefik.websecurePort}`;
       },
       stop,

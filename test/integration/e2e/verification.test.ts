@@ -1,11 +1,10 @@
 /**
  * The operator verifies servers over MCP, on a real node with real pods (real-node-cluster.ts):
- * every ready pod gets an MCP handshake from the operator (a host process here, dialing pod IPs
- * over the CNI bridge, as an in-cluster operator pod would), and status says what it found.
- * Each broken server gets its documented reason, and fixing its spec recovers.
+ * every ready pod gets an MCP handshake from the operator (its pods run the platform image on the
+ * real node and dial the server pods' IPs over the CNI bridge), and status says what it found.
+ * Each broken server gets its documented reason, and fixing its spec recovers. The catalog's pods
+ * serve what the operator found, reached through Traefik as clients reach them.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -59,9 +58,12 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
       namespace: NAMESPACE,
       body: { metadata: { name: 'guarded-token' }, stringData: { token: 'e2e-secret-token' } },
     });
+    // The two examples are verified again every 30 s (the operator's default is 300 s): the
+    // last test waits for such a round.
+    const every30s = { verification: { intervalSeconds: 30 } };
     await Promise.all([
-      servers.create('weather', spec('weather')),
-      servers.create('notes', spec('notes', { envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] })),
+      servers.create('weather', spec('weather', every30s)),
+      servers.create('notes', spec('notes', { ...every30s, envVars: [{ name: 'ALLOWED_ORIGINS', value: '' }] })),
       // Listens and answers HTTP, but not MCP, on the path the operator is told to use.
       servers.create('not-mcp', spec('weather', { containerPath: '/healthz' })),
       // Nothing listens on spec.port (the image listens on 8088); no probe, so the pod is ready.
@@ -108,45 +110,29 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
 
   it('the catalog lists exactly the published servers with their live, verified state, valid per the official schema', async () => {
     await servers.create('hidden', spec('weather', { catalog: { publish: false } }));
-    // The catalog runs on this host, like the operator (its pods would need the platform image).
-    const catalog = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'catalog', 'serve', '--listen', '127.0.0.1:0', '--kubeconfig', c.cp.kubeconfigPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: catalog.stdout! }).on('line', (line) => {
-          const found = /(http:\/\/\S+)\/v0\.1\/servers/.exec(line);
-          if (found !== null) resolve(found[1]!);
-        });
-        catalog.once('exit', (code) => reject(new Error(`catalog serve exited ${code}`)));
-      });
-      const list = await waitFor(
-        'the catalog to list the verified examples',
-        async () => (await (await fetch(`${url}/v0.1/servers?limit=100`)).json()) as { servers: CatalogEntry[] },
-        { until: (l) => ['weather', 'notes', 'everything'].every((n) => entry(l.servers, n)?._meta[LIVE]?.verified === true), timeoutMs: 60_000, intervalMs: 1000 },
-      );
-      expect(registrySchemaErrors('ServerList', list)).toEqual([]);
-      const k8s = await import('@kubernetes/client-node');
-      const all = (await c.kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers' })) as {
-        items: { metadata: { name: string } }[];
-      };
-      const published = all.items.map((i) => i.metadata.name).filter((n) => n !== 'hidden').sort();
-      expect(list.servers.map((s) => s._meta[LIVE]!.name).sort()).toEqual(published);
-      const weather = entry(list.servers, 'weather')!;
-      expect(weather.server.remotes).toEqual([{ type: 'streamable-http', url: `http://${INGRESS_HOST}/weather/mcp` }]);
-      expect(weather._meta[LIVE]).toMatchObject({ ready: true, verified: true, verifiedReason: 'Verified', authRequired: false, tools: WEATHER_TOOLS, toolCount: 2 });
-      expect(entry(list.servers, 'guarded')!._meta[LIVE]).toMatchObject({ verified: true, verifiedReason: 'AuthRequired', authRequired: true });
-      expect(entry(list.servers, 'not-mcp')!._meta[LIVE]).toMatchObject({ ready: true, verified: false, verifiedReason: 'NotMCP' });
-      // The catalog page shows the same servers (names escaped into HTML, the hidden one absent).
-      const page = await (await fetch(`${url}/`)).text();
-      for (const name of published) expect(page).toContain(`${NAMESPACE}/${name}`);
-      expect(page).not.toContain(`${NAMESPACE}/hidden`);
-      console.log(`[e2e verification] catalog: ${list.servers.length} servers listed and on the page (hidden one absent), schema-valid`);
-    } finally {
-      const exited = new Promise((r) => catalog.once('exit', r));
-      catalog.kill('SIGTERM');
-      await exited;
-    }
+    // The catalog's pods, through Traefik on the platform host (its Ingress: /v0.1 and /).
+    const list = await waitFor(
+      'the catalog to list the verified examples',
+      async () => (await (await c.fetch(`${c.base}/v0.1/servers?limit=100`)).json()) as { servers: CatalogEntry[] },
+      { until: (l) => ['weather', 'notes', 'everything'].every((n) => entry(l.servers, n)?._meta[LIVE]?.verified === true), timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    expect(registrySchemaErrors('ServerList', list)).toEqual([]);
+    const k8s = await import('@kubernetes/client-node');
+    const all = (await c.kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'mcp.agent-hellboy.io', version: 'v1alpha1', namespace: NAMESPACE, plural: 'mcpservers' })) as {
+      items: { metadata: { name: string } }[];
+    };
+    const published = all.items.map((i) => i.metadata.name).filter((n) => n !== 'hidden').sort();
+    expect(list.servers.map((s) => s._meta[LIVE]!.name).sort()).toEqual(published);
+    const weather = entry(list.servers, 'weather')!;
+    expect(weather.server.remotes).toEqual([{ type: 'streamable-http', url: `http://${INGRESS_HOST}/weather/mcp` }]);
+    expect(weather._meta[LIVE]).toMatchObject({ ready: true, verified: true, verifiedReason: 'Verified', authRequired: false, tools: WEATHER_TOOLS, toolCount: 2 });
+    expect(entry(list.servers, 'guarded')!._meta[LIVE]).toMatchObject({ verified: true, verifiedReason: 'AuthRequired', authRequired: true });
+    expect(entry(list.servers, 'not-mcp')!._meta[LIVE]).toMatchObject({ ready: true, verified: false, verifiedReason: 'NotMCP' });
+    // The catalog page shows the same servers (names escaped into HTML, the hidden one absent).
+    const page = await (await c.fetch(`${c.base}/`)).text();
+    for (const name of published) expect(page).toContain(`${NAMESPACE}/${name}`);
+    expect(page).not.toContain(`${NAMESPACE}/hidden`);
+    console.log(`[e2e verification] catalog: ${list.servers.length} servers listed and on the page (hidden one absent), schema-valid`);
   }, 300_000);
 
   it('once settled, a whole verification round (seen by the servers themselves) writes nothing', async () => {
@@ -178,7 +164,7 @@ describeRealNode('the operator verifies servers over MCP on a real node', () => 
         }),
       );
     };
-    // The operator runs with --verify-interval 30 (±10 %).
+    // weather and notes ask for a round every 30 s (jittered by up to 10 %).
     await waitFor('a new verification round on weather and notes', async () => (await verifiedAgain('weather')) && (await verifiedAgain('notes')), {
       until: (done) => done,
       timeoutMs: 90_000,
