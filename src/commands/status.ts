@@ -5,7 +5,7 @@ import { outputFlags, outputFormat } from '../cli/base.js';
 export default class Status extends ClusterCommand {
   static override description =
     'Show whether the platform is ready: cluster reachable (and its version), MCPServer CRD installed, ' +
-    'operator / registry / Traefik Deployments available, and servers by phase. ' +
+    'operator and catalog / registry / Traefik / gateway Deployments available (with the pod problem behind one that is not), and servers by phase. ' +
     'Exits 0 when ready, 4 when the CRD is missing, 1 when a component is not ready.';
 
   static override examples = [

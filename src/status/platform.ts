@@ -9,12 +9,17 @@ import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { summarizeDeployment, listDeployments, type DeploymentSummary } from './deployments.js';
 import { listServers } from '../servers/servers.js';
+import { podProblem, podsOfDeployment } from './pod-problems.js';
 
 export const COMPONENTS = [
   { name: 'operator', namespace: 'mcp-runtime' },
   { name: 'registry', namespace: 'registry' },
   { name: 'traefik', namespace: 'traefik' },
+  { name: 'gateway', namespace: 'mcp-gateway' },
 ] as const;
+
+/** Components a platform may leave out (`setup --ingress none`, `--no-gateway`): missing is not a fault. */
+const OPTIONAL: readonly ComponentName[] = ['traefik', 'gateway'];
 
 export type ComponentName = (typeof COMPONENTS)[number]['name'];
 
@@ -47,7 +52,10 @@ export interface PlatformStatus {
   ingressClasses?: string[];
   externalRegistry?: string;
   servers?: { total: number; byPhase: Record<string, number> };
-  /** True when registry, operator and CRD are ready (Traefik is optional: --ingress none). */
+  /**
+   * True when registry, operator and CRD are ready, and the gateway too when installed (server
+   * routes go through it). Traefik is optional (--ingress none).
+   */
   healthy: boolean;
 }
 
@@ -89,7 +97,17 @@ export async function componentStatus(rest: KubeRest, name: ComponentName, names
   const deployments = await orUnknown(() => listDeployments(rest, namespace));
   if (deployments === 'forbidden') return { name, namespace, state: 'unknown', deployments: [], detail: `you may not list deployments in ${namespace}` };
   if (deployments.length === 0) return { name, namespace, state: 'missing', deployments: [] };
-  const readiness = deployments.map(summarizeDeployment).sort((a, b) => a.name.localeCompare(b.name));
+  const readiness: DeploymentSummary[] = [];
+  for (const d of deployments) {
+    const summary = summarizeDeployment(d);
+    if (!summary.available) {
+      // Not allowed to list pods (or gone meanwhile): the Deployment's own reason stands alone.
+      const problem = podProblem(await podsOfDeployment(rest, d).catch(() => []));
+      if (problem !== undefined) summary.reason = `${summary.reason ?? 'not available'}; ${problem}`;
+    }
+    readiness.push(summary);
+  }
+  readiness.sort((a, b) => a.name.localeCompare(b.name));
   return { name, namespace, state: readiness.every((d) => d.available) ? 'ready' : 'not-ready', deployments: readiness };
 }
 
@@ -144,6 +162,7 @@ export async function platformStatus(rest: KubeRest): Promise<PlatformStatus> {
     const state = components.find((c) => c.name === name)?.state;
     return state === 'ready' || state === 'external';
   };
+  const absent = (name: ComponentName) => OPTIONAL.includes(name) && components.find((c) => c.name === name)?.state === 'missing';
   return {
     cluster,
     crd,
@@ -151,11 +170,18 @@ export async function platformStatus(rest: KubeRest): Promise<PlatformStatus> {
     ...(classes !== 'forbidden' ? { ingressClasses: classes.map((c) => c.metadata?.name ?? '?').sort() } : {}),
     ...(externalRegistry !== undefined ? { externalRegistry } : {}),
     ...(servers !== undefined ? { servers } : {}),
-    healthy: crd.state === 'installed' && ok('operator') && ok('registry'),
+    healthy: crd.state === 'installed' && ok('operator') && ok('registry') && (ok('gateway') || absent('gateway')),
   };
 }
 
 const MARK = { ok: 'OK ', bad: 'NO ', unknown: '?? ' };
+
+const MISSING_HINT: Record<ComponentName, string> = {
+  operator: ': run `mcp-runtime setup`',
+  registry: ': run `mcp-runtime setup`',
+  traefik: ' (fine with `setup --ingress none` and another controller)',
+  gateway: ' (fine with `setup --no-gateway`: routes go straight to the pods)',
+};
 
 export function renderCluster(c: ClusterInfo): string[] {
   const lines = [`${MARK.ok} Cluster ${c.server} (context ${c.context})${c.version !== undefined ? `, Kubernetes ${c.version}` : ''}`];
@@ -183,7 +209,7 @@ export function renderComponent(c: ComponentStatus): string[] {
     case 'external':
       return [`${MARK.ok} ${label}: ${c.detail ?? 'external'}`];
     case 'missing':
-      return [`${MARK.bad} ${label}: no Deployment in namespace ${c.namespace}${c.name === 'traefik' ? ' (fine with `setup --ingress none` and another controller)' : ': run `mcp-runtime setup`'}`];
+      return [`${MARK.bad} ${label}: no Deployment in namespace ${c.namespace}${MISSING_HINT[c.name]}`];
     case 'unknown':
       return [`${MARK.unknown} ${label}: ${c.detail ?? 'unknown'}`];
     default:

@@ -228,6 +228,31 @@ describe('status and cluster commands', () => {
     }
   });
 
+  it('status and setup name the pod behind "0/1 ready": one the scheduler cannot place, and why', async () => {
+    const registry = '/apis/apps/v1/namespaces/registry/deployments/registry';
+    const nodeSelector = (value: Record<string, string> | null) =>
+      rest.request('PATCH', registry, { body: { spec: { template: { spec: { nodeSelector: value } } } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'cli-tests' } });
+    // No node carries this label: the registry's new pod stays Pending (Unschedulable).
+    await nodeSelector({ 'mcp-runtime.test/nowhere': 'true' });
+    try {
+      await waitFor(
+        'a registry pod the scheduler could not place',
+        () => rest.list<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>('/api/v1/namespaces/registry/pods', { labelSelector: 'app.kubernetes.io/name=registry' }),
+        { timeoutMs: 90_000, until: (pods) => pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')) },
+      );
+      const status = await runCli(Status, ['--kubeconfig', kubeconfig]);
+      expect(status.exitCode).toBe(1);
+      expect(status.stdout).toMatch(/NO {2}Registry: Deployment registry\/registry \d\/1 ready - .*; pod registry-\S+ cannot be scheduled: 0\/\d+ nodes are available/);
+      // setup re-applies (the selector is another manager's field, so it stays) and times out naming the pod.
+      const setup = await runCli(Setup, [...SETUP().slice(0, -2), '--timeout', '3']);
+      expect(setup.exitCode).toBe(7);
+      expect(setup.stderr).toMatch(/timed out after \d+ s: registry\/registry \d\/1 \(.*; pod registry-\S+ cannot be scheduled: 0\/\d+ nodes are available/);
+    } finally {
+      await nodeSelector(null);
+      expect((await runCli(Setup, SETUP())).exitCode).toBe(0); // waits until the registry is back
+    }
+  });
+
   it('cluster init is idempotent and cluster status shows CRD and namespaces', async () => {
     const init = await runCli(ClusterInit, ['--kubeconfig', kubeconfig]);
     expect(init.exitCode).toBe(0);
