@@ -132,7 +132,9 @@ async function unusualLogLines(): Promise<string[]> {
       const warning = (typeof entry.level === 'number' && entry.level >= 40) || entry.level === 'error';
       const badCall = typeof entry.tool === 'string' && entry.status !== 'ok';
       const slowOrFailedPost = entry.msg === 'request' && entry.method === 'POST' && (Number(entry.status) >= 400 || Number(entry.durationMs) >= 5_000);
-      if (warning || badCall || slowOrFailedPost) out.push(`${pod}: ${line}`);
+      // Info, not a warning, for the gateway (a client may leave): here it says who cut a stream.
+      const clientLeft = entry.msg === 'client left before the answer ended';
+      if (warning || badCall || slowOrFailedPost || clientLeft) out.push(`${pod}: ${line}`);
     }
   }
   // Traefik's own errors (a backend connection that broke, a timeout) come before the gateway's.
