@@ -50,8 +50,8 @@ export interface StartControlPlaneOptions {
    * Also run a real node (containerd, kubelet, kube-proxy as host processes; Linux and root only,
    * one per host). Pods in namespace `traefik` stay on the simulated node(s): in a local cluster
    * Traefik runs as a host process instead. Every other pod (the operator's and the catalog's
-   * too, from providePlatformImage) goes to the real node unless its namespace says otherwise (annotation
-   * `scheduler.alpha.kubernetes.io/node-selector: type=kwok`). Default false.
+   * too, from providePlatformImage) goes to the real node unless its namespace says otherwise
+   * (annotation `scheduler.alpha.kubernetes.io/node-selector: type=kwok`). Default false.
    */
   realNode?: boolean;
 }

@@ -14,7 +14,7 @@ import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { pollUntil } from '../kube/wait.js';
 import { diffObjects, type FieldChange } from '../pipeline/field-diff.js';
 import { summarizeDeployment, readDeployment, type DeploymentSummary } from '../status/deployments.js';
-import { podProblem, podsOfDeployment } from '../status/pod-problems.js';
+import { explainUnavailable } from '../status/pod-problems.js';
 import { waitCrdEstablished } from '../cluster/init.js';
 
 export interface SetupOptions {
@@ -194,10 +194,7 @@ async function waitForDeployments(rest: KubeRest, targets: readonly KubeObject[]
       const name = t.metadata?.name ?? '';
       const d = await readDeployment(rest, ns, name);
       const r = d === undefined ? { namespace: ns, name, available: false, ready: 0, desired: 0, reason: 'not found' } : summarizeDeployment(d);
-      if (d !== undefined && !r.available) {
-        const problem = podProblem(await podsOfDeployment(rest, d).catch(() => []));
-        if (problem !== undefined) r.reason = `${r.reason ?? 'not available'}; ${problem}`;
-      }
+      if (d !== undefined) await explainUnavailable(rest, d, r);
       if (!r.available && ns === 'registry') {
         const pvc = await rest.find<PvcObject>(`/api/v1/namespaces/registry/persistentvolumeclaims/registry-data`).catch(() => undefined);
         if (pvc?.status?.phase === 'Pending') {

@@ -9,7 +9,7 @@ import { ApiError } from '../kube/errors.js';
 import type { KubeObject, KubeRest } from '../kube/rest.js';
 import { summarizeDeployment, listDeployments, type DeploymentSummary } from './deployments.js';
 import { listServers } from '../servers/servers.js';
-import { podProblem, podsOfDeployment } from './pod-problems.js';
+import { explainUnavailable } from './pod-problems.js';
 
 export const COMPONENTS = [
   { name: 'operator', namespace: 'mcp-runtime' },
@@ -100,11 +100,7 @@ export async function componentStatus(rest: KubeRest, name: ComponentName, names
   const readiness: DeploymentSummary[] = [];
   for (const d of deployments) {
     const summary = summarizeDeployment(d);
-    if (!summary.available) {
-      // Not allowed to list pods (or gone meanwhile): the Deployment's own reason stands alone.
-      const problem = podProblem(await podsOfDeployment(rest, d).catch(() => []));
-      if (problem !== undefined) summary.reason = `${summary.reason ?? 'not available'}; ${problem}`;
-    }
+    await explainUnavailable(rest, d, summary);
     readiness.push(summary);
   }
   readiness.sort((a, b) => a.name.localeCompare(b.name));

@@ -2,10 +2,10 @@
  * Why a Deployment's pods are not ready, in one line: what `kubectl describe pod` would make one
  * look for (a crash loop and its last exit code, an image that cannot be pulled, a pod that
  * cannot be scheduled). `setup`'s wait and `status` append it to "0/2 pods ready", which alone
- * says nothing a user can act on. Pure, except podsOfDeployment (one list call).
+ * says nothing a user can act on. Pure, except podsOfDeployment and explainUnavailable (one list call).
  */
 import type { KubeObject, KubeRest } from '../kube/rest.js';
-import type { DeploymentObject } from './deployments.js';
+import type { DeploymentObject, DeploymentSummary } from './deployments.js';
 
 export interface PodLike extends KubeObject {
   metadata?: KubeObject['metadata'] & { deletionTimestamp?: string };
@@ -62,4 +62,14 @@ export async function podsOfDeployment(rest: KubeRest, d: DeploymentObject & { s
   if (labels === undefined || Object.keys(labels).length === 0) return [];
   const labelSelector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
   return rest.list<PodLike>(`/api/v1/namespaces/${encodeURIComponent(d.metadata?.namespace ?? '')}/pods`, { labelSelector });
+}
+
+/**
+ * Appends the first pod problem to the reason of a Deployment that is not available. A user who
+ * may not list pods (or pods gone meanwhile) gets the Deployment's own reason alone.
+ */
+export async function explainUnavailable(rest: KubeRest, d: DeploymentObject, summary: Pick<DeploymentSummary, 'available' | 'reason'>): Promise<void> {
+  if (summary.available) return;
+  const problem = podProblem(await podsOfDeployment(rest, d).catch(() => []));
+  if (problem !== undefined) summary.reason = `${summary.reason ?? 'not available'}; ${problem}`;
 }

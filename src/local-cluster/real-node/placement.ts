@@ -4,10 +4,10 @@
  * - `traefik`: the simulated nodes. In a local cluster Traefik runs as a host process (built
  *   from Go modules; its image cannot be pulled here); its Deployment still exists, so `setup`
  *   behaves as on any cluster, and KWOK reports it Ready.
- * - every other namespace (the operator and the catalog in `mcp-runtime`, from the platform image
- *   imported into the node; the registry, the gateway, MCP servers, tests): the real node, unless the
- *   namespace's annotation `scheduler.alpha.kubernetes.io/node-selector` says otherwise
- *   (e.g. `type=kwok` for 1,000-server scale runs).
+ * - every other namespace (the operator and the catalog in `mcp-runtime`, from the platform
+ *   image imported into the node; the registry, the gateway, MCP servers, tests): the real node,
+ *   unless the namespace's annotation `scheduler.alpha.kubernetes.io/node-selector` says
+ *   otherwise (e.g. `type=kwok` for 1,000-server scale runs).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
