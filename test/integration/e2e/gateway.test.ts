@@ -115,10 +115,18 @@ async function unusualLogLines(): Promise<string[]> {
   const out: string[] = [];
   // Every pod, ready or not: a gateway whose readiness flapped under load is a suspect too.
   const all = async (namespace: string, selector: string) => (await (await core(c.kc)).listNamespacedPod({ namespace, labelSelector: selector })).items;
-  const sources: [string, string][] = [
-    ...(await all(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')).map((p): [string, string] => [GATEWAY_NAMESPACE, p.metadata!.name!]),
-    ...(await all(NAMESPACE, 'app=notes')).map((p): [string, string] => [NAMESPACE, p.metadata!.name!]),
-  ];
+  const pods = [...(await all(GATEWAY_NAMESPACE, 'app.kubernetes.io/name=mcp-gateway')), ...(await all(NAMESPACE, 'app=notes'))];
+  const sources: [string, string][] = pods.map((p): [string, string] => [p.metadata!.namespace!, p.metadata!.name!]);
+  // A container that restarted took its log with it: say so, with how it ended and its last lines.
+  for (const p of pods) {
+    for (const cs of p.status?.containerStatuses ?? []) {
+      if (cs.restartCount === 0) continue;
+      const last = cs.lastState?.terminated;
+      out.push(`${p.metadata!.name}: container ${cs.name} restarted ${cs.restartCount} times; last ended ${last?.finishedAt?.toISOString() ?? '?'}: ${last?.reason ?? '?'} (exit ${last?.exitCode ?? '?'})`);
+      const previous = await (await core(c.kc)).readNamespacedPodLog({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, previous: true, tailLines: 20 }).catch(() => '');
+      out.push(...previous.split('\n').filter((l) => l.trim() !== '').map((l) => `${p.metadata!.name} (previous): ${l}`));
+    }
+  }
   for (const [namespace, pod] of sources) {
     for (const line of await podLog(namespace, pod).catch((error: Error) => [`(no log: ${error.message})`])) {
       let entry: Record<string, unknown>;
@@ -138,8 +146,11 @@ async function unusualLogLines(): Promise<string[]> {
     }
   }
   // Traefik's own errors (a backend connection that broke, a timeout) come before the gateway's.
-  const traefik = (await readFile(c.traefik.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => /level=(warn|error)|"level":"(warn|error)"| ERR | WRN /i.test(l));
-  out.push(...traefik.slice(-40).map((l) => `traefik: ${l}`));
+  const traefik = (await readFile(c.traefik.logFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim() !== '');
+  const problems = traefik.filter((l) => /level=(warn|error)|"level":"(warn|error)"| ERR | WRN /i.test(l));
+  out.push(...problems.slice(-40).map((l) => `traefik: ${l}`));
+  // Traefik logs a backend body copy that broke off only at DEBUG: its last lines show what it did meanwhile.
+  out.push(...traefik.slice(-15).map((l) => `traefik (tail): ${l}`));
   return out;
 }
 
