@@ -36,8 +36,8 @@ export function dockerfileBaseImages(dockerfile: string): string[] {
   return bases;
 }
 
-/** Builds the image (podman's layer cache makes an unchanged rebuild quick) and returns its tag. */
-export async function buildPlatformImage(o: PlatformImageOptions): Promise<string> {
+/** Builds the image (podman's layer cache makes an unchanged rebuild quick); returns its tag and podman's image ID. */
+export async function buildPlatformImage(o: PlatformImageOptions): Promise<{ tag: string; id: string }> {
   const log = o.log ?? (() => {});
   const { 'node-build': base } = await obtainNodeImages(log, ['node-build']);
   const present = await run('podman', ['image', 'exists', base.reference]).then(() => true, () => false);
@@ -58,5 +58,5 @@ export async function buildPlatformImage(o: PlatformImageOptions): Promise<strin
   const after = (await run('podman', ['image', 'inspect', '-f', '{{.Id}}', o.tag])).stdout.trim();
   if (before !== undefined && before !== after) await run('podman', ['rmi', before]).catch(() => undefined); // still used by a container: kept
   log(`platform image ${o.tag} built from ${dockerfile} in ${((performance.now() - started) / 1000).toFixed(1)} s (base ${base.reference})`);
-  return o.tag;
+  return { tag: o.tag, id: after };
 }

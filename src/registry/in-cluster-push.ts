@@ -30,6 +30,7 @@ import {
 } from './push-pod.js';
 import { PUSH_TOOLS, detectTool, hasTransport, processProbes, type PushTool, type ToolProbes } from './tools.js';
 import { resolveContainersStorageSource } from './direct-push.js';
+import { CANNOT_START_REASONS } from '../status/pod-problems.js';
 
 export interface InClusterPushRequest {
   /** Local image, `oci-archive:<file>`, `docker-archive:<file>`, or `docker://<ref>` (pulled by the pod). */
@@ -159,16 +160,6 @@ export type PushPodState =
   | { readonly step: 'succeeded'; readonly digest?: string }
   | { readonly step: 'failed'; readonly message: string; readonly fromPush: boolean };
 
-const BROKEN_WAITING_REASONS = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'InvalidImageName',
-  'ErrImageNeverPull',
-  'CreateContainerConfigError',
-  'CreateContainerError',
-  'RunContainerError',
-]);
-
 function terminatedMessage(status: V1ContainerStatus | undefined): string | undefined {
   const t = status?.state?.terminated;
   if (t === undefined) return undefined;
@@ -182,7 +173,7 @@ export function interpretPushPod(pod: V1Pod, helperImage: string): PushPodState 
   const hasReceive = (pod.spec?.initContainers ?? []).some((c) => c.name === RECEIVE_CONTAINER);
   for (const c of [init, push]) {
     const waiting = c?.state?.waiting;
-    if (waiting?.reason !== undefined && BROKEN_WAITING_REASONS.has(waiting.reason)) {
+    if (waiting?.reason !== undefined && CANNOT_START_REASONS.has(waiting.reason)) {
       const pull = /Image/.test(waiting.reason);
       return {
         step: 'failed',

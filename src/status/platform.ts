@@ -154,11 +154,6 @@ export async function platformStatus(rest: KubeRest): Promise<PlatformStatus> {
       servers = { total: list.length, byPhase };
     }
   }
-  const ok = (name: ComponentName) => {
-    const state = components.find((c) => c.name === name)?.state;
-    return state === 'ready' || state === 'external';
-  };
-  const absent = (name: ComponentName) => OPTIONAL.includes(name) && components.find((c) => c.name === name)?.state === 'missing';
   return {
     cluster,
     crd,
@@ -166,8 +161,19 @@ export async function platformStatus(rest: KubeRest): Promise<PlatformStatus> {
     ...(classes !== 'forbidden' ? { ingressClasses: classes.map((c) => c.metadata?.name ?? '?').sort() } : {}),
     ...(externalRegistry !== undefined ? { externalRegistry } : {}),
     ...(servers !== undefined ? { servers } : {}),
-    healthy: crd.state === 'installed' && ok('operator') && ok('registry') && (ok('gateway') || absent('gateway')),
+    healthy: platformHealthy(crd, components),
   };
+}
+
+/**
+ * The CRD installed, operator and registry ready, and the gateway ready when installed (every
+ * route goes through it); Traefik is left out (--ingress none, another controller). Pure.
+ */
+export function platformHealthy(crd: CrdStatus, components: readonly ComponentStatus[]): boolean {
+  const state = (name: ComponentName) => components.find((c) => c.name === name)?.state;
+  const ok = (name: ComponentName) => state(name) === 'ready' || state(name) === 'external';
+  const absent = (name: ComponentName) => OPTIONAL.includes(name) && state(name) === 'missing';
+  return crd.state === 'installed' && ok('operator') && ok('registry') && (ok('gateway') || absent('gateway'));
 }
 
 const MARK = { ok: 'OK ', bad: 'NO ', unknown: '?? ' };

@@ -22,8 +22,18 @@ export interface PodLike extends KubeObject {
   };
 }
 
-/** Waiting reasons that mean the container will not start by itself. */
-const STUCK = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+/** Waiting reasons that mean a container cannot start (the image, its config or the runtime), shared with the registry's push pod. */
+export const CANNOT_START_REASONS: ReadonlySet<string> = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
+/** ...and for a long-running pod, a container that keeps exiting. */
+const STUCK = new Set([...CANNOT_START_REASONS, 'CrashLoopBackOff']);
 
 /** Kubernetes messages can be long (a whole pull error): enough to recognise, not a wall of text. */
 const MAX_MESSAGE = 160;

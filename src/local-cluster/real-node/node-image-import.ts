@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export interface NodeImageImport {
-  /** The image in podman's store (a tag or an ID). */
+  /** The image in podman's store, by tag (`repository:tag`). */
   readonly podmanImage: string;
   /** The reference the node's containerd gets, as the Deployments name it (e.g. localhost/…:<tag>). */
   readonly reference: string;
@@ -30,14 +30,11 @@ export async function importIntoNode(o: NodeImageImport): Promise<void> {
   try {
     const archive = join(work, 'image.tar');
     await run('podman', ['save', '--format', 'oci-archive', '-o', archive, o.podmanImage]);
-    const before = new Set((await o.ctr(['images', 'ls', '-q'])).split('\n'));
     await o.ctr(['images', 'import', '--all-platforms', archive]);
     if (await nodeHasImage(o.ctr, o.reference)) return;
-    // podman's OCI archive names the image by its tag only (or by nothing, saved by ID): give
-    // containerd the full reference the pods ask for.
-    const listed = (await o.ctr(['images', 'ls', '-q'])).split('\n').filter((name) => name !== '');
-    const podmanTag = o.podmanImage.includes(':') ? o.podmanImage.slice(o.podmanImage.lastIndexOf(':')) : undefined;
-    const imported = listed.find((name) => !before.has(name)) ?? (podmanTag === undefined ? undefined : listed.find((name) => name.endsWith(podmanTag)));
+    // podman's OCI archive names the image by its tag only: give containerd the full reference the pods ask for.
+    const tag = o.podmanImage.slice(o.podmanImage.lastIndexOf(':'));
+    const imported = (await o.ctr(['images', 'ls', '-q'])).split('\n').find((name) => name.endsWith(tag));
     if (imported === undefined) throw new Error(`${o.podmanImage} was not found in the node's containerd after import`);
     await o.ctr(['images', 'tag', '--force', imported, o.reference]);
   } finally {

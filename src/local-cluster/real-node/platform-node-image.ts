@@ -4,13 +4,9 @@
  * real cluster gets. The node's reference carries the image's ID: a changed build is a new
  * reference, and `localhost/…` references are IfNotPresent, so the node never tries to pull.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { buildPlatformImage } from '../platform-image.js';
 import type { LogFn } from '../types.js';
 import { importIntoNode, nodeHasImage } from './node-image-import.js';
-
-const run = promisify(execFile);
 
 /** Podman's tag of the build for real nodes (each rebuild moves it; the previous image is removed). */
 export const PLATFORM_BUILD_TAG = 'localhost/mcp-runtime/platform:local';
@@ -28,8 +24,7 @@ export interface PlatformNodeImageOptions {
 /** Builds the platform image (quick from podman's layer cache) and imports it into the node; returns the node's reference. */
 export async function providePlatformImage(o: PlatformNodeImageOptions): Promise<string> {
   const log = o.log ?? (() => {});
-  await buildPlatformImage({ repoRoot: o.repoRoot, tag: PLATFORM_BUILD_TAG, log });
-  const id = (await run('podman', ['image', 'inspect', '-f', '{{.Id}}', PLATFORM_BUILD_TAG])).stdout.trim();
+  const { id } = await buildPlatformImage({ repoRoot: o.repoRoot, tag: PLATFORM_BUILD_TAG, log });
   const reference = `${PLATFORM_IMAGE_REPOSITORY}:${id.slice(0, 12)}`;
   if (await nodeHasImage(o.ctr, reference)) return reference;
   const started = performance.now();

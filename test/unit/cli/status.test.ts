@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { summarizeDeployment } from '../../../src/status/deployments.js';
-import { renderPlatformStatus, type PlatformStatus } from '../../../src/status/platform.js';
+import { platformHealthy, renderPlatformStatus, type ComponentStatus, type PlatformStatus } from '../../../src/status/platform.js';
 import { renderServerStatus, type ServerStatusReport } from '../../../src/servers/status.js';
 import { describeWaiting } from '../../../src/setup/setup.js';
 
@@ -51,6 +51,24 @@ describe('renderPlatformStatus', () => {
       '    Servers: 3 (2 Ready, 1 Error)',
       'Platform ready.',
     ]);
+  });
+});
+
+describe('platformHealthy', () => {
+  const crd = { state: 'installed' } as const;
+  const component = (name: ComponentStatus['name'], state: ComponentStatus['state']): ComponentStatus => ({ name, namespace: name, state, deployments: [] });
+  const base = [component('operator', 'ready'), component('registry', 'external'), component('traefik', 'missing')];
+  it('a gateway that is installed must be available; one left out (--no-gateway) is fine', () => {
+    expect(platformHealthy(crd, [...base, component('gateway', 'ready')])).toBe(true);
+    expect(platformHealthy(crd, [...base, component('gateway', 'missing')])).toBe(true);
+    expect(platformHealthy(crd, [...base, component('gateway', 'not-ready')])).toBe(false);
+    expect(platformHealthy(crd, [...base, component('gateway', 'unknown')])).toBe(false);
+  });
+  it('the operator and the registry are required, Traefik is not', () => {
+    expect(platformHealthy(crd, [component('operator', 'ready'), component('registry', 'missing'), component('gateway', 'ready')])).toBe(false);
+    expect(platformHealthy(crd, [component('operator', 'not-ready'), component('registry', 'ready'), component('gateway', 'ready')])).toBe(false);
+    expect(platformHealthy({ state: 'missing' }, [...base, component('gateway', 'ready')])).toBe(false);
+    expect(platformHealthy(crd, [component('operator', 'ready'), component('registry', 'ready'), component('traefik', 'not-ready'), component('gateway', 'ready')])).toBe(true);
   });
 });
 
