@@ -50,7 +50,15 @@ function describeLast(last: { value: unknown } | { error: unknown } | undefined)
     if (error?.body !== undefined) parts.push(`body ${truncate(safeJson(error.body))}`);
     return `error: ${parts.join(', ')}`;
   }
-  return truncate(safeJson(last.value));
+  return truncate(safeJson(withoutManagedFields(last.value)));
+}
+
+/** managedFields is bookkeeping that would fill the whole excerpt and hide status. */
+function withoutManagedFields(value: unknown): unknown {
+  const metadata = (value as { metadata?: Record<string, unknown> } | undefined)?.metadata;
+  if (metadata === undefined || typeof metadata !== 'object' || !('managedFields' in metadata)) return value;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return { ...(value as object), metadata: rest };
 }
 
 function safeJson(value: unknown): string {

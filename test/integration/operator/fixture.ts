@@ -6,7 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { LEADER_ELECTION_RULES, OPERATOR_RULES, toPolicyRules } from '../../../charts-ts/platform/index.js';
 import { API_VERSION } from '../../../src/api/v1alpha1/index.js';
 import { createOperator, loadOperatorConfig, type OperatorFlags } from '../../../src/operator/index.js';
-import { createLogger, KubeClient, silentLogger, type Manager } from '../../../src/runtime/index.js';
+import { createLogger, KubeClient, type Manager } from '../../../src/runtime/index.js';
 import { asServiceAccount, installCrds, kubeConfig } from '../harness/index.js';
 
 export const admin = (): KubeClient => new KubeClient(kubeConfig());
@@ -52,11 +52,43 @@ export async function startOperator(
     env,
     { namespaces: [namespace], leaseNamespace: namespace, leaderElect: false, metricsAddress: '127.0.0.1:0', healthAddress: '127.0.0.1:0', ingressReadiness: 'permissive', verify: false, ...flags },
   );
-  // MCP_TEST_OPERATOR_LOGS=1 shows the operator's JSON logs while debugging a test.
-  const logger = process.env.MCP_TEST_OPERATOR_LOGS === '1' ? createLogger({ name: 'operator-under-test' }) : silentLogger();
+  // MCP_TEST_OPERATOR_LOGS=1 shows the operator's JSON logs while debugging a test; otherwise
+  // the last lines are kept, for a failing test to print (operatorLogTail).
+  const tail = new LogTail();
+  const logger = createLogger({ name: 'operator-under-test', ...(process.env.MCP_TEST_OPERATOR_LOGS === '1' ? {} : { destination: tail }) });
   const manager = await createOperator({ kubeConfig: kc, config, logger, handleSignals: false, shutdownTimeoutMs: 5_000 });
+  tails.set(manager, tail);
   await manager.start();
   return manager;
+}
+
+/** The last lines an operator logged, in memory (a pino destination). */
+class LogTail {
+  private readonly lines: string[] = [];
+  constructor(private readonly keep = 200) {}
+  write(line: string): void {
+    this.lines.push(line.trimEnd());
+    if (this.lines.length > this.keep) this.lines.shift();
+  }
+  last(n: number): string[] {
+    return this.lines.slice(-n);
+  }
+}
+
+const tails = new WeakMap<Manager, LogTail>();
+
+/**
+ * Runs `wait` and, when it fails, adds the operator's last log lines to the error: what the
+ * operator did (watches failing, reconciles erroring) is what one needs to debug a timeout.
+ */
+export async function withOperatorLog<T>(manager: Manager, wait: Promise<T>, lines = 40): Promise<T> {
+  try {
+    return await wait;
+  } catch (error) {
+    const tail = tails.get(manager)?.last(lines) ?? [];
+    if (error instanceof Error && tail.length > 0) error.message += `\noperator's last ${tail.length} log lines:\n${tail.join('\n')}`;
+    throw error;
+  }
 }
 
 export const serverPath = (namespace: string, name = '') =>

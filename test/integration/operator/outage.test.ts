@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Manager } from '../../../src/runtime/index.js';
 import { freshNamespace, waitFor, type FreshNamespace } from '../harness/index.js';
 import { proxiedKubeConfig, type TcpProxy } from '../runtime/tcp-proxy.js';
-import { admin, get, installAllCrds, mcpServer, operatorIdentity, paths, removeIdentity, serverPath, startOperator } from './fixture.js';
+import { admin, get, installAllCrds, mcpServer, operatorIdentity, paths, removeIdentity, serverPath, startOperator, withOperatorLog } from './fixture.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,11 +29,17 @@ afterAll(async () => {
   await ns?.cleanup();
 });
 
+// On a timeout the error shows the server's status next to its Deployment's (did the
+// Deployment never become ready, or did the operator not notice?) and the operator's log.
 const ready = (name: string, generation = 1) =>
-  waitFor(`${name} Ready at generation ${generation}`, () => get<Obj>(serverPath(ns.name, name)), {
-    until: (s) => s?.status?.phase === 'Ready' && s.status.observedGeneration === generation,
-    timeoutMs: 90_000,
-  });
+  withOperatorLog(
+    operator,
+    waitFor(
+      `${name} Ready at generation ${generation}`,
+      async () => ({ server: (await get<Obj>(serverPath(ns.name, name)))?.status, deployment: (await get<Obj>(paths.deployment(ns.name, name)))?.status }),
+      { until: ({ server }) => server?.phase === 'Ready' && server.observedGeneration === generation, timeoutMs: 90_000 },
+    ),
+  );
 
 describe('API server outage', () => {
   it('resumes after every connection is cut and refused for 5 s, and reconciles later changes', async () => {
