@@ -71,6 +71,11 @@ export interface HostTraefikOptions {
   /** Port of the web entry point on 127.0.0.1 (default: a free one). */
   webPort?: number;
   timeoutMs?: number;
+  /**
+   * Also write Traefik's access log (JSON, one line per request, in the same dir): what a test
+   * that lost an answer needs to see which hop cut it. Default false.
+   */
+  accessLog?: boolean;
 }
 
 export interface HostTraefik {
@@ -81,6 +86,8 @@ export interface HostTraefik {
   websecurePort?: number;
   pid: number;
   logFile: string;
+  /** The access log, when `accessLog` was asked for. */
+  accessLogFile?: string;
   exited: ManagedProcess['exited'];
   stop(): Promise<void>;
 }
@@ -125,6 +132,8 @@ export async function startHostTraefik(o: HostTraefikOptions): Promise<HostTraef
     tokenFile,
   });
   const logFile = join(dir, 'traefik.log');
+  const accessLogFile = o.accessLog === true ? join(dir, 'access.log') : undefined;
+  if (accessLogFile !== undefined) args.push('--accesslog=true', `--accesslog.filepath=${accessLogFile}`, '--accesslog.format=json');
   const started = performance.now();
   // No KUBERNETES_SERVICE_HOST/KUBECONFIG: Traefik must use the endpoint and token given.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
@@ -144,6 +153,7 @@ export async function startHostTraefik(o: HostTraefikOptions): Promise<HostTraef
     ...(websecurePort === undefined ? {} : { websecurePort }),
     pid: proc.pid,
     logFile,
+    ...(accessLogFile === undefined ? {} : { accessLogFile }),
     exited: proc.exited,
     stop: () => proc.stop(15_000),
   };

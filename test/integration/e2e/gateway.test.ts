@@ -74,9 +74,13 @@ interface NotesSession {
   added: number;
 }
 
+/** When each failed call went out: the failure's message shows what every hop logged around then. */
+const failedCallTimes: number[] = [];
+
 async function addAndList(s: NotesSession, calls: number): Promise<string[]> {
   const failures: string[] = [];
   for (let i = 0; i < calls; i++) {
+    const sentAt = Date.now();
     try {
       if (i % 2 === 0) {
         const r = await s.client.callTool({ name: 'add_note', arguments: { text: `session ${s.index} note ${s.added + 1}` } });
@@ -89,8 +93,9 @@ async function addAndList(s: NotesSession, calls: number): Promise<string[]> {
         if (notes.length !== s.added) failures.push(`session ${s.index}: list_notes saw ${notes.length} notes, expected ${s.added}`);
       }
     } catch (error) {
+      failedCallTimes.push(sentAt);
       const said = s.errors.length > 0 ? ` (the transport said: ${s.errors.join('; ')})` : '';
-      failures.push(`session ${s.index}: call ${i} at ${new Date().toISOString()}: ${(error as Error).message}${said}`);
+      failures.push(`session ${s.index}: call ${i} sent ${new Date(sentAt).toISOString()}, failed ${new Date().toISOString()}: ${(error as Error).message}${said}`);
     }
   }
   return failures;
@@ -107,9 +112,16 @@ async function sessionsPerPod(): Promise<Map<string, number>> {
   return out;
 }
 
+/** Prints what the gateways, the notes pods and Traefik said when `failures` is not empty. */
+async function explain(failures: string[]): Promise<void> {
+  if (failures.length === 0) return;
+  console.log(`[e2e gateway] ${failures.length} calls failed; what the gateways, notes pods and Traefik said:\n${(await unusualLogLines()).join('\n')}`);
+}
+
 /**
  * For a failure's message: the gateways' warnings and errors, their audit lines that are not
- * "ok", and the notes pods' errors and failed or slow POSTs (what a person would grep for first).
+ * "ok", the notes pods' errors and failed or slow POSTs (what a person would grep for first),
+ * and every line and Traefik access-log entry from around a failed call's sending.
  */
 async function unusualLogLines(): Promise<string[]> {
   const out: string[] = [];
@@ -142,7 +154,7 @@ async function unusualLogLines(): Promise<string[]> {
       const slowOrFailedPost = entry.msg === 'request' && entry.method === 'POST' && (Number(entry.status) >= 400 || Number(entry.durationMs) >= 5_000);
       // Info, not a warning, for the gateway (a client may leave): here it says who cut a stream.
       const clientLeft = entry.msg === 'client left before the answer ended';
-      if (warning || badCall || slowOrFailedPost || clientLeft) out.push(`${pod}: ${line}`);
+      if (warning || badCall || slowOrFailedPost || clientLeft || nearFailedCall(Date.parse(String(entry.time)))) out.push(`${pod}: ${line}`);
     }
   }
   // Traefik's own errors (a backend connection that broke, a timeout) come before the gateway's.
@@ -151,6 +163,42 @@ async function unusualLogLines(): Promise<string[]> {
   out.push(...problems.slice(-40).map((l) => `traefik: ${l}`));
   // Traefik logs a backend body copy that broke off only at DEBUG: its last lines show what it did meanwhile.
   out.push(...traefik.slice(-15).map((l) => `traefik (tail): ${l}`));
+  out.push(...(await unusualAccesses('/notes/')));
+  return out;
+}
+
+/** True when [at, at + lastedMs] overlaps the moments around a failed call's sending. */
+function nearFailedCall(at: number, lastedMs = 0): boolean {
+  if (Number.isNaN(at)) return false;
+  return failedCallTimes.some((sent) => at <= sent + 1_000 && at + lastedMs >= sent - 250);
+}
+
+/**
+ * Traefik's access-log entries under `prefix` that did not end as a whole answer (an error status,
+ * a status Traefik changed, a body shorter than the backend's) — those near a failed call first,
+ * each with the other requests its client connection carried (ClientPort): which hop cut it.
+ */
+async function unusualAccesses(prefix: string): Promise<string[]> {
+  const file = c.traefik.accessLogFile;
+  if (file === undefined) return [];
+  const entries = (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => String(e.RequestPath ?? '').startsWith(prefix));
+  const broken = (e: Record<string, unknown>) =>
+    Number(e.DownstreamStatus) >= 400 || e.DownstreamStatus !== e.OriginStatus || e.DownstreamContentSize !== e.OriginContentSize;
+  const near = (e: Record<string, unknown>) => nearFailedCall(Date.parse(String(e.StartUTC)), Number(e.Duration) / 1e6);
+  const fields = ['StartUTC', 'ClientPort', 'RequestMethod', 'OriginStatus', 'DownstreamStatus', 'OriginContentSize', 'DownstreamContentSize', 'Duration', 'OriginDuration', 'ServiceAddr', 'RetryAttempts'];
+  const show = (label: string, e: Record<string, unknown>) => `traefik access (${label}): ${JSON.stringify(Object.fromEntries(fields.map((f) => [f, e[f]])))}`;
+  const suspects = entries.filter((e) => broken(e) && near(e));
+  const out = [`traefik access log: ${entries.length} requests under ${prefix}, ${entries.filter(broken).length} not whole, ${suspects.length} of them near a failed call`];
+  for (const suspect of suspects.slice(0, 5)) {
+    out.push(show('near a failed call', suspect));
+    const sameConnection = entries.filter((e) => e !== suspect && e.ClientPort === suspect.ClientPort);
+    out.push(...sameConnection.slice(-10).map((e) => show(`same client port ${String(suspect.ClientPort)}`, e)));
+  }
+  out.push(...entries.filter((e) => broken(e) && !near(e)).slice(-10).map((e) => show('not whole', e)));
   return out;
 }
 
@@ -225,7 +273,7 @@ describeRealNode('the gateway on a real node', () => {
     );
     const failures = (await Promise.all(sessions.map((s) => addAndList(s, 20)))).flat();
     console.log(`[e2e gateway] 20 sessions x 20 calls through /notes/mcp: ${400 - failures.length} answered, ${failures.length} failed`);
-    if (failures.length > 0) console.log(`[e2e gateway] what the gateways and notes pods said:\n${(await unusualLogLines()).join('\n')}`);
+    await explain(failures);
     expect(failures).toEqual([]);
     // The sessions are spread over the pods (not all pinned to one by accident).
     const perPod = await sessionsPerPod();
@@ -251,16 +299,21 @@ describeRealNode('the gateway on a real node', () => {
     const lost: NotesSession[] = [];
     const otherFailures: string[] = [];
     for (const s of sessions) {
+      const sentAt = Date.now();
       try {
         const r = await s.client.callTool({ name: 'list_notes', arguments: {} });
         const notes = (r.structuredContent as { notes?: unknown[] }).notes ?? [];
         if (notes.length !== s.added) otherFailures.push(`session ${s.index}: ${notes.length} notes, expected ${s.added}`);
       } catch (error) {
         if (httpStatusOf(error) === 404) lost.push(s);
-        else otherFailures.push(`session ${s.index}: ${(error as Error).message}`);
+        else {
+          failedCallTimes.push(sentAt);
+          otherFailures.push(`session ${s.index}: call sent ${new Date(sentAt).toISOString()}: ${(error as Error).message}`);
+        }
       }
     }
     console.log(`[e2e gateway] after deleting ${victim} (${victimSessions} sessions): ${lost.length} sessions got 404, ${sessions.length - lost.length - otherFailures.length} unaffected`);
+    await explain(otherFailures);
     expect(otherFailures).toEqual([]);
     expect(lost).toHaveLength(victimSessions);
 
@@ -268,7 +321,9 @@ describeRealNode('the gateway on a real node', () => {
     for (const s of lost) {
       await s.client.close().catch(() => undefined);
       const fresh = { ...(await routeClient('/notes/mcp')), index: s.index, added: 0 };
-      expect(await addAndList(fresh, 4)).toEqual([]);
+      const failures = await addAndList(fresh, 4);
+      await explain(failures);
+      expect(failures).toEqual([]);
       sessions[sessions.indexOf(s)] = fresh;
     }
   }, 180_000);

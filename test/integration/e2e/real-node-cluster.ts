@@ -116,7 +116,8 @@ export async function startRealCluster(log: (line: string) => void = () => {}): 
       '--operator-image', operatorImage, '--gateway-image', gatewayImage];
     await mustCli(...setupArgs);
     const kc = await cp.kubeConfig();
-    const startTraefik = () => startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log });
+    // The access log tells which hop cut an answer when a test loses one.
+    const startTraefik = () => startHostTraefik({ kc, server: cp.server, caFile: cp.caCertPath, dir: node.dir, controlPlaneDir: cp.dir, log, accessLog: true });
     traefik = await startTraefik();
     const registry = await connectPlatformRegistry(kc, node);
     const imageSeconds = {} as Record<ImageName, number>;

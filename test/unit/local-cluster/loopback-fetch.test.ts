@@ -12,6 +12,11 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     hosts.push(req.headers.host ?? '');
     if (req.url === '/hang') return; // never answers: for the abort below
+    if (req.url === '/stream') {
+      // An SSE stream that stays open, like an MCP GET stream.
+      res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: first\n\n');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,5 +46,16 @@ describe('fetchResolvingTo', () => {
     const pending = f(`http://mcp.localtest.me:${port}/hang`, { signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('streams a body as it comes, and an abort after the headers ends the stream', async () => {
+    const controller = new AbortController();
+    const res = await fetchResolvingTo()(`http://mcp.localtest.me:${port}/stream`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    controller.abort();
+    // The stream fails (the connection is reset) instead of waiting for more events.
+    await expect(reader.read()).rejects.toThrow('aborted');
   });
 });
