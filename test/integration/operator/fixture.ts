@@ -53,7 +53,7 @@ export async function startOperator(
     { namespaces: [namespace], leaseNamespace: namespace, leaderElect: false, metricsAddress: '127.0.0.1:0', healthAddress: '127.0.0.1:0', ingressReadiness: 'permissive', verify: false, ...flags },
   );
   // MCP_TEST_OPERATOR_LOGS=1 shows the operator's JSON logs while debugging a test; otherwise
-  // the last lines are kept, for a failing test to print (operatorLogTail).
+  // the last lines are kept in memory, for a failing wait to print (withOperatorLog).
   const tail = new LogTail();
   const logger = createLogger({ name: 'operator-under-test', ...(process.env.MCP_TEST_OPERATOR_LOGS === '1' ? {} : { destination: tail }) });
   const manager = await createOperator({ kubeConfig: kc, config, logger, handleSignals: false, shutdownTimeoutMs: 5_000 });
