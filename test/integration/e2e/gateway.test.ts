@@ -16,6 +16,7 @@ import { startOidcProvider } from '../../fixtures/oidc-provider.js';
 import { createTestCa } from '../../fixtures/test-ca.js';
 import { request as httpsRequest } from 'node:https';
 import { lookupResolvingTo, waitFor } from '../../../src/local-cluster/index.js';
+import { accessLogEntries, gatewayPodFetch } from './gateway-access.js';
 import { condition, mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
 import { INGRESS_HOST, realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
 
@@ -179,13 +180,8 @@ function nearFailedCall(at: number, lastedMs = 0): boolean {
  * each with the other requests its client connection carried (ClientPort): which hop cut it.
  */
 async function unusualAccesses(prefix: string): Promise<string[]> {
-  const file = c.traefik.accessLogFile;
-  if (file === undefined) return [];
-  const entries = (await readFile(file, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((e) => String(e.RequestPath ?? '').startsWith(prefix));
+  const entries = (await accessLogEntries(c.traefik)).filter((e) => String(e.RequestPath ?? '').startsWith(prefix));
+  if (entries.length === 0) return [];
   const broken = (e: Record<string, unknown>) =>
     Number(e.DownstreamStatus) >= 400 || e.DownstreamStatus !== e.OriginStatus || e.DownstreamContentSize !== e.OriginContentSize;
   const near = (e: Record<string, unknown>) => nearFailedCall(Date.parse(String(e.StartUTC)), Number(e.Duration) / 1e6);
@@ -337,15 +333,12 @@ describeRealNode('the gateway on a real node', () => {
     const ips = gateways.map((p) => p.status!.podIP!);
     const used = new Map<string, number>();
     let turn = 0;
-    // Straight to a gateway pod, alternating, with the header the route's Middleware would set
-    // (the route also strips /notes, so the gateway sees /mcp).
-    const alternating = (async (input: string | URL | Request, init?: RequestInit) => {
+    // Straight to a gateway pod, alternating.
+    const alternating = gatewayPodFetch(`${NAMESPACE}/notes`, () => {
       const ip = ips[turn++ % ips.length]!;
       used.set(ip, (used.get(ip) ?? 0) + 1);
-      const headers = new Headers(init?.headers);
-      headers.set('X-Mcp-Runtime-Server', `${NAMESPACE}/notes`);
-      return fetch(`http://${ip}:8080/mcp`, { ...init, headers });
-    }) as typeof fetch;
+      return ip;
+    });
     const s: NotesSession = { index: 100, ...(await routeClient('/notes/mcp', alternating)), added: 0 };
     expect(await addAndList(s, 12)).toEqual([]);
     expect([...used.values()].every((n) => n >= 5)).toBe(true);

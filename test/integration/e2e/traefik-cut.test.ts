@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readFile } from 'node:fs/promises';
 import { waitFor } from '../../../src/local-cluster/index.js';
+import { accessLogEntries, gatewayPodFetch } from './gateway-access.js';
 import { mcpServers, NAMESPACE, type Servers } from './mcpservers.js';
 import { realNodeUnsupported, startRealCluster, type RealCluster } from './real-node-cluster.js';
 
@@ -43,12 +43,7 @@ describeWanted('Traefik cutting answers (known failure, opt-in)', () => {
   it(`loses no answer in ${CALL_SECONDS} s of calls, through Traefik or straight to a gateway pod`, async () => {
     const core = c.kc.makeApiClient((await import('@kubernetes/client-node')).CoreV1Api);
     const gatewayIp = (await core.listNamespacedPod({ namespace: 'mcp-gateway' })).items.find((p) => p.status?.podIP !== undefined)!.status!.podIP!;
-    // What the gateway's route does: the server header, and the path the pod serves.
-    const toGateway = ((_input: string | URL | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('X-Mcp-Runtime-Server', `${NAMESPACE}/notes`);
-      return fetch(`http://${gatewayIp}:8080/mcp`, { ...init, headers });
-    }) as typeof fetch;
+    const toGateway = gatewayPodFetch(`${NAMESPACE}/notes`, () => gatewayIp);
     const groups = { 'through Traefik': { ok: 0, lost: [] as string[] }, 'straight to a gateway pod': { ok: 0, lost: [] as string[] } };
     const clients = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => ({
@@ -71,8 +66,7 @@ describeWanted('Traefik cutting answers (known failure, opt-in)', () => {
         await client.close();
       }),
     );
-    const access = (await readFile(c.traefik.accessLogFile!, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const cut = access.filter((e) => String(e.RequestPath).startsWith('/notes-direct/') && e.OriginStatus === 0 && e.DownstreamStatus === 200);
+    const cut = (await accessLogEntries(c.traefik)).filter((e) => String(e.RequestPath).startsWith('/notes-direct/') && e.OriginStatus === 0 && e.DownstreamStatus === 200);
     console.log(`[traefik cut] ${Object.entries(groups).map(([name, g]) => `${name}: ${g.ok} answered, ${g.lost.length} lost`).join('; ')}; Traefik entries with headers but no origin answer: ${cut.length}`);
     expect(Object.fromEntries(Object.entries(groups).map(([name, g]) => [name, g.lost.slice(0, 5)]))).toEqual({ 'through Traefik': [], 'straight to a gateway pod': [] });
   }, 600_000);
