@@ -36,7 +36,8 @@ const ready = (name: string, generation = 1) =>
     operator,
     waitFor(
       `${name} Ready at generation ${generation}`,
-      async () => ({ server: (await get<Obj>(serverPath(ns.name, name)))?.status, deployment: (await get<Obj>(paths.deployment(ns.name, name)))?.status }),
+      // The Deployment's (short) status first: the server's long messages fill the excerpt.
+      async () => ({ deployment: (await get<Obj>(paths.deployment(ns.name, name)))?.status, server: (await get<Obj>(serverPath(ns.name, name)))?.status }),
       { until: ({ server }) => server?.phase === 'Ready' && server.observedGeneration === generation, timeoutMs: 90_000 },
     ),
   );
